@@ -21,3 +21,8 @@ class PayloadPart:
     error: str | None = None  # why it is not decrypted (missing key, tag mismatch), if so
     cluster_id: int | None = None          # GBZ: the ZCL cluster of the component
     from_date_time: bytes | None = None    # GBZ: the component's from-date-time, when present
+
+
+def split_parts(message) -> tuple[PayloadPart, ...]:
+    """Placeholder until the payload splitter lands: no parts."""
+    return ()

@@ -1,0 +1,69 @@
+"""Turning what users hand us (bytes, hex text, base64 text) into GBCS message bytes."""
+from __future__ import annotations
+
+import binascii
+import re
+
+from .errors import DecodeError
+
+_HEX_FRAME_STARTS = ("DD", "DF", "E0")
+_HEX_DIGITS = re.compile(r"[0-9A-Fa-f]*")
+_BASE64_CHARACTER = re.compile(r"[A-Za-z0-9+/=]")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def looks_like_xml(data: bytes | str) -> bool:
+    head = data[:64].lstrip()
+    if isinstance(head, bytes):
+        head = head.lstrip(b"\xef\xbb\xbf")
+        return head.startswith(b"<")
+    return head.lstrip("\ufeff").startswith("<")
+
+
+def _from_hex(text: str) -> bytes:
+    match = _HEX_DIGITS.match(text)
+    if match.end() != len(text):
+        position = match.end()
+        raise DecodeError(f"invalid hex digit {text[position]!r} at text position {position}",
+                          position // 2)
+    if len(text) % 2:
+        raise DecodeError("odd number of hex digits: the last byte is incomplete", len(text) // 2)
+    return bytes.fromhex(text)
+
+
+def _from_base64(text: str) -> bytes:
+    for position, character in enumerate(text):
+        if not _BASE64_CHARACTER.match(character):
+            raise DecodeError(
+                f"neither hex nor base64: invalid base64 character {character!r} at text position {position}",
+                position * 3 // 4)
+    try:
+        return binascii.a2b_base64(text, strict_mode=True)
+    except binascii.Error as exc:
+        raise DecodeError(f"malformed base64 ({exc})", len(text) * 3 // 4) from None
+
+
+def text_to_bytes(text: str) -> bytes:
+    """Hex or base64 (whitespace ignored): the first byte of a GBCS message tells which.
+
+    Hex text of a message starts DD, DF or E0; base64 of those bytes starts '3' or '4', which
+    no valid hex message does, so the two never collide for well-formed input.
+    """
+    compact = _WHITESPACE.sub("", text)
+    if not compact:
+        raise DecodeError("empty input", 0)
+    if compact[:2].upper() in _HEX_FRAME_STARTS:
+        return _from_hex(compact)
+    if len(compact) % 2 == 0 and _HEX_DIGITS.fullmatch(compact):
+        # Hex, but not of a known frame: let the header decoder name the bad tag.
+        return bytes.fromhex(compact)
+    return _from_base64(compact)
+
+
+def to_message_bytes(data: bytes | bytearray | memoryview | str) -> bytes:
+    """Bytes are taken as the binary message; text as hex or base64."""
+    if isinstance(data, str):
+        return text_to_bytes(data)
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    raise TypeError(f"expected bytes or str, not {type(data).__name__}")
