@@ -177,16 +177,22 @@ def decode_many(items: Iterable[bytes | str], *, keys: "KeySource | None" = None
 
     Returns, in order, a Message or the DecodeError for each item; never stops early.
     """
+    return decode_with_context(((item, None) for item in items), keys=keys)
+
+
+def decode_with_context(items: Iterable[tuple[bytes | str, "duis.DuisPayload | None"]], *,
+                        keys: "KeySource | None" = None) -> list[Message | DecodeError]:
+    """decode_many for (data, DUIS context) pairs, as read from DUIS documents by pandc.sources."""
     results: list[Message | DecodeError | None] = []
     blobs: list[bytes] = []
-    slots: list[int] = []
-    for item in items:
+    pending: list[tuple[int, dict[str, Any]]] = []
+    for item, payload in items:
         try:
             if looks_like_xml(item):
                 results.append(decode(item, keys=keys))
                 continue
             blobs.append(to_message_bytes(_binary_or_text(item)))
-            slots.append(len(results))
+            pending.append((len(results), _duis_context(payload) if payload else _NO_DUIS))
             results.append(None)
         except DecodeError as error:
             results.append(error)
@@ -194,11 +200,11 @@ def decode_many(items: Iterable[bytes | str], *, keys: "KeySource | None" = None
             results.append(DecodeError(str(error)))
     if blobs:
         cache = _security_cache() if keys is not None else None
-        for slot, blob, raw in zip(slots, blobs, header.decode_headers(blobs)):
+        for (slot, context), blob, raw in zip(pending, blobs, header.decode_headers(blobs)):
             if isinstance(raw, DecodeError):
                 results[slot] = raw
             else:
-                results[slot] = _secure(build_message(raw, blob), keys, cache)
+                results[slot] = _secure(build_message(raw, blob, context), keys, cache)
     return results  # type: ignore[return-value]
 
 

@@ -1,0 +1,106 @@
+"""Building GBCS messages with chosen header fields, for tests, examples and fuzzing.
+
+The builder writes the framing of FACTS section 2 exactly; it does not compute MACs or
+signatures (pass the bytes you want, or leave the defaults of zeros).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+_CRA_FLAGS = {"command": 1, "response": 2, "alert": 3}
+UNSPECIFIED_DEVIATION = b"\x80\x00"
+
+
+def encode_length(length: int) -> bytes:
+    """BER-style length: one byte below 0x80, else 0x81/0x82/0x83 and 1-3 bytes."""
+    if length < 0:
+        raise ValueError("negative length")
+    if length < 0x80:
+        return bytes([length])
+    for size in (1, 2, 3):
+        if length < 1 << (8 * size):
+            return bytes([0x80 | size]) + length.to_bytes(size, "big")
+    raise ValueError(f"length {length} needs more than 3 length bytes")
+
+
+def eui_bytes(eui: str | bytes) -> bytes:
+    if isinstance(eui, bytes):
+        value = eui
+    else:
+        value = bytes.fromhex(eui.replace("-", "").replace(":", ""))
+    if len(value) != 8:
+        raise ValueError(f"an EUI-64 is 8 bytes, got {len(value)}")
+    return value
+
+
+def encode_date_time(value: datetime, time_status: int = 0x00) -> bytes:
+    """The 12-octet GBCS date-time of an aware (or UTC-naive) datetime, deviation unspecified."""
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc)
+    return (value.year.to_bytes(2, "big")
+            + bytes([value.month, value.day, value.isoweekday(), value.hour, value.minute,
+                     value.second, value.microsecond // 10000])
+            + UNSPECIFIED_DEVIATION + bytes([time_status]))
+
+
+def build_message(
+    *,
+    frame: str = "general-ciphering",
+    cra: str | int = "response",
+    originator_counter: int = 0,
+    originator: str | bytes = "00-DB-12-34-56-78-90-A3",
+    recipient: str | bytes = "90-B3-D5-1F-30-01-00-00",
+    date_time: datetime | bytes | None = None,
+    time_status: int = 0x00,
+    message_code: int = 0x0074,
+    supplementary_remote_party_id: str | bytes | None = None,
+    supplementary_remote_party_counter: int | None = None,
+    supplementary_originator_counter: int | None = None,
+    certificate: bytes | None = None,
+    payload: bytes = b"",
+    signature: bytes | None = b"",
+    mac: bytes = bytes(12),
+    security_header: bytes = b"\x11\x00\x00\x00\x00",
+) -> bytes:
+    """A General Ciphering or General Signing message with exactly these fields.
+
+    ``signature``: b"" writes an empty signature field (00), None leaves the field out (as in
+    pre-commands), 64 bytes write a signature. ``date_time``: a datetime (encoded with
+    ``time_status``), 12 raw octets, or None for absent.
+    """
+    cra_flag = _CRA_FLAGS[cra] if isinstance(cra, str) else cra
+    signing = bytearray(b"\xDF\x09")
+    signing.append(cra_flag)
+    signing += originator_counter.to_bytes(8, "big")
+    signing += b"\x08" + eui_bytes(originator) + b"\x08" + eui_bytes(recipient)
+    if date_time is None:
+        signing += b"\x00"
+    elif isinstance(date_time, bytes):
+        if len(date_time) != 12:
+            raise ValueError("raw date-time must be 12 octets")
+        signing += b"\x0C" + date_time
+    else:
+        signing += b"\x0C" + encode_date_time(date_time, time_status)
+
+    other = bytearray(message_code.to_bytes(2, "big"))
+    if supplementary_remote_party_id is not None:
+        other += eui_bytes(supplementary_remote_party_id)
+        if supplementary_remote_party_counter is not None:
+            other += supplementary_remote_party_counter.to_bytes(8, "big")
+            if certificate is not None:
+                other += certificate
+            elif supplementary_originator_counter is not None:
+                other += supplementary_originator_counter.to_bytes(8, "big")
+    signing += encode_length(len(other)) + other
+    signing += encode_length(len(payload)) + payload
+    if signature is not None:
+        signing += encode_length(len(signature)) + signature
+
+    if frame == "general-signing":
+        return bytes(signing)
+    if frame != "general-ciphering":
+        raise ValueError(f"unknown frame {frame!r}")
+    if len(mac) != 12:
+        raise ValueError("a GBCS MAC is 12 bytes")
+    ciphered = security_header + bytes(signing) + mac
+    return b"\xDD" + bytes(6) + encode_length(len(ciphered)) + ciphered
