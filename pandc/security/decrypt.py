@@ -1,0 +1,66 @@
+"""Decrypting the encrypted parts of a payload: GBZ components and DLMS protected attributes.
+
+Each ciphered-information field is a security header (0x31 and a 4-byte invocation
+counter), ciphertext and a 12-byte GCM tag; AAD is the 0x31 byte and IV the originator EUI
+followed by the invocation counter. A field whose tag fails leaves the part's plaintext None
+with ``error`` saying so: unauthenticated bytes are never handed out.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+from ..payload import PayloadPart
+
+TAG_LENGTH = 12
+SECURITY_HEADER_LENGTH = 5
+ZCL_HEADER_LENGTH = 3
+TAG_MISMATCH = "authentication tag mismatch: not decrypted (wrong key or altered ciphertext)"
+
+
+def open_ciphered_information(key: bytes, originator: bytes, blob: bytes) -> bytes | None:
+    """The plaintext of one ciphered-information field, or None when its tag fails."""
+    if len(blob) < SECURITY_HEADER_LENGTH + TAG_LENGTH:
+        return None
+    iv = originator + blob[1:SECURITY_HEADER_LENGTH]
+    # AESGCM only takes 16-byte tags; GBCS truncates them to 12, which Cipher/GCM accepts.
+    decryptor = Cipher(algorithms.AES(key),
+                       modes.GCM(iv, blob[-TAG_LENGTH:], min_tag_length=TAG_LENGTH)).decryptor()
+    decryptor.authenticate_additional_data(blob[:1])
+    try:
+        return decryptor.update(blob[SECURITY_HEADER_LENGTH:-TAG_LENGTH]) + decryptor.finalize()
+    except InvalidTag:
+        return None
+
+
+def decrypt_part(part: PayloadPart, key: bytes, originator: bytes) -> PayloadPart:
+    """``part`` with its plaintext filled in, or with ``error`` set when a tag fails."""
+    data = part.data
+    if part.kind == "gbz":
+        element_start, cipher_start, cipher_end = part.cipher_spans[0]
+        clear = open_ciphered_information(key, originator, data[cipher_start:cipher_end])
+        if clear is None:
+            return dataclasses.replace(part, plaintext=None, error=TAG_MISMATCH)
+        zcl_header = data[element_start - ZCL_HEADER_LENGTH:element_start]
+        return dataclasses.replace(part, plaintext=zcl_header + clear, error=None)
+    # DLMS: each protected-attributes octet string is rewritten with its clear content, as
+    # an unprotected Get Protected Attributes Response would carry it.
+    pieces = []
+    previous = 0
+    for element_start, cipher_start, cipher_end in part.cipher_spans:
+        clear = open_ciphered_information(key, originator, data[cipher_start:cipher_end])
+        if clear is None:
+            return dataclasses.replace(part, plaintext=None, error=TAG_MISMATCH)
+        pieces += (data[previous:element_start], b"\x09", axdr_length(len(clear)), clear)
+        previous = cipher_end
+    pieces.append(data[previous:])
+    return dataclasses.replace(part, plaintext=b"".join(pieces), error=None)
+
+
+def axdr_length(length: int) -> bytes:
+    if length < 0x80:
+        return bytes((length,))
+    size = (length.bit_length() + 7) // 8
+    return bytes((0x80 | size,)) + length.to_bytes(size, "big")
