@@ -158,9 +158,9 @@ class _Refused(Exception):
 def _read(xml: bytes | str | os.PathLike[str] | etree._Element | etree._ElementTree
           ) -> etree._ElementTree:
     if isinstance(xml, etree._ElementTree):
-        return xml
+        return _without_doctype(xml)
     if isinstance(xml, etree._Element):
-        return xml.getroottree()
+        return _without_doctype(xml.getroottree())
     if isinstance(xml, os.PathLike):
         data = Path(xml).read_bytes()
     elif isinstance(xml, str):
@@ -171,10 +171,14 @@ def _read(xml: bytes | str | os.PathLike[str] | etree._Element | etree._ElementT
         raise TypeError(f"cannot validate a {type(xml).__name__}: give bytes, str, a path or "
                         "an lxml element")
     try:
-        tree = etree.ElementTree(etree.fromstring(data, _hardened_parser()))
+        tree = etree.fromstring(data, _hardened_parser()).getroottree()
     except etree.XMLSyntaxError as error:
         line = error.lineno if error.lineno else None
         raise _Refused(ValidationIssue(line, None, f"not well-formed XML: {error.msg}")) from None
+    return _without_doctype(tree)
+
+
+def _without_doctype(tree: etree._ElementTree) -> etree._ElementTree:
     docinfo = tree.docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise _Refused(ValidationIssue(
