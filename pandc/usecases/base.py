@@ -1,0 +1,403 @@
+"""What every use-case decoder shares: results, failures, clear payload content, MMC elements."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from .. import dlms, zcl
+from ..errors import DecodeError
+
+if TYPE_CHECKING:
+    from ..message import Message
+    from ..payload import PayloadPart
+
+MMC_NAMESPACE = "http://www.dccinterface.co.uk/ResponseAndAlert"
+_RA = "{%s}" % MMC_NAMESPACE
+NSMAP = {"ra": MMC_NAMESPACE}
+
+
+class UseCaseError(DecodeError):
+    """A payload whose clear content does not have the shape its use case defines."""
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A status the device reported instead of a value (ZCL status, DLMS result).
+
+    ``protocol`` is 'zigbee' or 'cosem'. For ZigBee, ``cluster_id`` with ``attribute_id``
+    (a Read Attributes Response record) or ``command_id`` (a Default Response); for COSEM,
+    ``kind`` ('get', 'set', 'action') and the 1-based ``position`` of the result.
+    """
+
+    protocol: str
+    code: int
+    name: str
+    cluster_id: int | None = None
+    attribute_id: int | None = None
+    command_id: int | None = None
+    kind: str | None = None
+    position: int | None = None
+
+    def __str__(self) -> str:
+        if self.protocol == "zigbee":
+            cluster = zcl.CLUSTER_NAMES.get(self.cluster_id, "")
+            where = f"cluster 0x{self.cluster_id:04X}" + (f" ({cluster})" if cluster else "")
+            if self.attribute_id is not None:
+                where += f" attribute 0x{self.attribute_id:04X}"
+            else:
+                where += f" command 0x{self.command_id:02X}"
+            return f"{where}: {self.name} (0x{self.code:02X})"
+        return f"DLMS {self.kind} result {self.position}: {self.name} ({self.code})"
+
+
+@dataclass(frozen=True)
+class UseCaseResult:
+    """The decoded use-case element (to go under ra:SMETSData), what failed, and warnings."""
+
+    element: etree._Element
+    failures: tuple[Failure, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def success(self) -> bool:
+        return not self.failures
+
+
+def ra(name: str) -> str:
+    return _RA + name
+
+
+def sub(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
+    element = etree.SubElement(parent, _RA + name)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def response_element(name: str, failures: tuple[Failure, ...] | list[Failure]) -> etree._Element:
+    """The use-case root element with its MessageSuccess attribute."""
+    element = etree.Element(_RA + name, nsmap=NSMAP)
+    element.set("MessageSuccess", "false" if failures else "true")
+    return element
+
+
+def decimal_text(value: Decimal) -> str:
+    """xs:decimal text: plain notation, no exponent, no trailing fractional zeros."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def scale(value: int, multiplier: int, divisor: int) -> Decimal:
+    """value × multiplier ÷ divisor, exact for the power-of-ten divisors meters use."""
+    with localcontext() as context:
+        context.prec = 60
+        return Decimal(value) * Decimal(multiplier) / Decimal(divisor)
+
+
+# ---------------------------------------------------------------------------------------
+# Clear payload content
+
+def payload_parts(message: "Message") -> tuple["PayloadPart", ...]:
+    """The message's payload parts, splitting the payload when the decoder has not."""
+    if message.parts:
+        return message.parts
+    try:
+        from ..payload import split_parts
+    except ImportError:
+        return ()
+    return tuple(split_parts(message))
+
+
+@dataclass(frozen=True, slots=True)
+class GbzFrame:
+    """One GBZ component in the clear: its cluster and ZCL frame."""
+
+    cluster_id: int
+    frame: zcl.ZclFrame
+    part_name: str
+
+
+def gbz_frames(message: "Message") -> list[GbzFrame] | None:
+    """The ZCL frames of a GBZ payload, or None while any component is still ciphered."""
+    parts = [part for part in payload_parts(message) if part.kind == "gbz"]
+    if not parts:
+        return None
+    frames = []
+    for part in parts:
+        if part.plaintext is None:
+            return None
+        if part.cluster_id is None:
+            raise UseCaseError(f"GBZ part {part.name!r} has no cluster id", None)
+        try:
+            frame = zcl.parse_frame(part.plaintext)
+        except DecodeError as exc:
+            raise _in_part(exc, part) from None
+        frames.append(GbzFrame(part.cluster_id, frame, part.name))
+    return frames
+
+
+def _in_part(exc: DecodeError, part: "PayloadPart") -> DecodeError:
+    return type(exc)(exc.reason, exc.offset, exc.code, f"payload part {part.name!r}")
+
+
+@dataclass
+class ZclReadout:
+    """Attribute values and failures gathered from the ZCL frames of one response."""
+
+    values: dict[tuple[int, int], zcl.ZclAttribute] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+
+    def get(self, cluster_id: int, attribute_id: int) -> zcl.ZclAttribute | None:
+        return self.values.get((cluster_id, attribute_id))
+
+    def value(self, cluster_id: int, attribute_id: int):
+        attribute = self.values.get((cluster_id, attribute_id))
+        return None if attribute is None else attribute.value
+
+
+def read_zcl(frames: list[GbzFrame]) -> ZclReadout:
+    """Collect Read Attributes Response values and every non-success status."""
+    readout = ZclReadout()
+    for item in frames:
+        frame = item.frame
+        try:
+            if frame.profile_wide and frame.command_id == zcl.COMMAND_READ_ATTRIBUTES_RESPONSE:
+                for attribute in zcl.read_attributes_response(frame.payload, frame.payload_offset):
+                    if attribute.ok:
+                        readout.values[(item.cluster_id, attribute.attribute_id)] = attribute
+                    else:
+                        readout.failures.append(Failure(
+                            "zigbee", attribute.status, attribute.status_name,
+                            cluster_id=item.cluster_id, attribute_id=attribute.attribute_id))
+            elif frame.profile_wide and frame.command_id == zcl.COMMAND_DEFAULT_RESPONSE:
+                response = zcl.default_response(frame.payload, frame.payload_offset)
+                if response.status != zcl.SUCCESS:
+                    readout.failures.append(Failure(
+                        "zigbee", response.status, response.status_name,
+                        cluster_id=item.cluster_id, command_id=response.command_id))
+            else:
+                raise UseCaseError(
+                    f"expected a ZCL Read Attributes Response or Default Response, found "
+                    f"command 0x{frame.command_id:02X} (frame control 0x{frame.frame_control:02X})",
+                    2, source=f"payload part {item.part_name!r}")
+        except UseCaseError:
+            raise
+        except DecodeError as exc:
+            raise type(exc)(exc.reason, exc.offset, exc.code,
+                            f"payload part {item.part_name!r}") from None
+    return readout
+
+
+@dataclass(frozen=True, slots=True)
+class DlmsContent:
+    """A DLMS response in the clear: its data items (protected attributes decoded) and
+    the per-access results."""
+
+    data: tuple[dlms.DlmsValue, ...]
+    failures: tuple[Failure, ...]
+
+
+def dlms_content(message: "Message") -> DlmsContent | None:
+    """The DLMS Access-Response data of the message, or None while it is still ciphered."""
+    parts = [part for part in payload_parts(message) if part.kind == "dlms"]
+    if len(parts) > 1:
+        raise UseCaseError(f"expected one DLMS payload part, found {len(parts)}", None)
+    if parts:
+        part = parts[0]
+        if part.plaintext is None:
+            return None
+        apdu, source = part.plaintext, f"payload part {part.name!r}"
+    elif message.payload[:1] == bytes([dlms.ACCESS_RESPONSE]):
+        # No split available: a DLMS payload is one APDU, usable when nothing is ciphered.
+        apdu, source = message.payload, "payload"
+    else:
+        return None
+    try:
+        response = dlms.access_response(apdu)
+        data = []
+        for item in response.data:
+            protected = dlms.protected_data(item)
+            if protected is None:
+                data.append(item)
+            elif protected.ciphered:
+                return None
+            else:
+                # Decrypted in place: the octet string holds the A-XDR attribute values.
+                data.append(dlms.decode_all(protected.content, protected.content_offset))
+    except DecodeError as exc:
+        raise type(exc)(exc.reason, exc.offset, exc.code, source) from None
+    failures = tuple(
+        Failure("cosem", result.code, result.name, kind=result.kind, position=index)
+        for index, result in enumerate(response.results, start=1) if not result.ok)
+    return DlmsContent(tuple(data), failures)
+
+
+def require(condition: bool, reason: str, value: dlms.DlmsValue | None = None) -> None:
+    """Fail with the offset of the offending DLMS value when a shape check does not hold."""
+    if not condition:
+        raise UseCaseError(reason, None if value is None else value.offset)
+
+
+# ---------------------------------------------------------------------------------------
+# MMC DebugInfo (what failed)
+
+_MMC_ZCL_STATUSES = frozenset(zcl.STATUS_NAMES[code] for code in (
+    0x00, 0x01, 0x7E, 0x7F, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A,
+    0x8B, 0x8C, 0x8D, 0x8E, 0x8F, 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99,
+    0xC0, 0xC1, 0xC2))
+
+
+def debug_info_element(failures: tuple[Failure, ...]) -> etree._Element | None:
+    """MMC ra:DebugInfo naming each failure (ZIGBEEDebug or COSEMDebug), or None."""
+    if not failures:
+        return None
+    info = etree.Element(_RA + "DebugInfo", nsmap=NSMAP)
+    if failures[0].protocol == "zigbee":
+        debug = sub(info, "ZIGBEEDebug")
+        by_cluster: dict[int, list[Failure]] = {}
+        for failure in failures:
+            by_cluster.setdefault(failure.cluster_id, []).append(failure)
+        for cluster_id, cluster_failures in by_cluster.items():
+            cluster = sub(debug, "ZIGBEEClusterResponse")
+            name = sub(cluster, "ClusterName", zcl.CLUSTER_NAMES.get(cluster_id, ""))
+            name.set("id", f"{cluster_id:04X}")
+            for failure in cluster_failures:
+                if failure.attribute_id is not None:
+                    response = sub(cluster, "ZIGBEEDataResponse")
+                    sub(response, "AttributeID", f"{failure.attribute_id:04X}")
+                else:
+                    response = sub(cluster, "ZIGBEECommandResponse")
+                    sub(response, "CommandID", f"{failure.command_id:02X}")
+                status = sub(response, "Status")
+                status.set("ResponseCode", f"{failure.code:02X}")
+                sub(status, "ZCLStatus", failure.name if failure.name in _MMC_ZCL_STATUSES
+                    else "RESPONSE_CODE_NOT_KNOWN")
+    else:
+        debug = sub(info, "COSEMDebug")
+        for failure in failures:
+            response = sub(debug, "COSEMResponse")
+            response.set("ResponseCode", str(failure.code))
+            response.set("Position", str(failure.position))
+            known = (dlms.ACTION_RESULTS if failure.kind == "action"
+                     else dlms.DATA_ACCESS_RESULTS)
+            sub(response, "ActionResult" if failure.kind == "action" else "DataAccessResult",
+                failure.name if failure.code in known else "response-code-not-known")
+    return info
+
+
+# ---------------------------------------------------------------------------------------
+# Gas (ZCL Metering cluster) values
+
+METERING_CLUSTER = 0x0702
+PRICE_CLUSTER = 0x0700
+PREPAYMENT_CLUSTER = 0x0705
+UNIT_OF_MEASURE = 0x0300
+MULTIPLIER = 0x0301
+DIVISOR = 0x0302
+ZCL_UNIT_M3 = 0x01       # UnitOfMeasure enumeration: binary m3 (0x81 would be BCD m3)
+
+
+def failed(readout: ZclReadout, cluster_id: int, attribute_id: int) -> bool:
+    return any(f.cluster_id == cluster_id and f.attribute_id == attribute_id
+               for f in readout.failures)
+
+
+def missing(readout: ZclReadout, cluster_id: int, attribute_ids, warnings: list[str]) -> None:
+    """Warn about attributes the response neither carries nor reports as failed."""
+    for attribute_id in attribute_ids:
+        if readout.get(cluster_id, attribute_id) is None and \
+                not failed(readout, cluster_id, attribute_id):
+            warnings.append(f"cluster 0x{cluster_id:04X} attribute 0x{attribute_id:04X} "
+                            "is missing from the response")
+
+
+def gas_values(readout: ZclReadout, attribute_ids, warnings: list[str]) -> dict[int, Decimal]:
+    """Metering attributes scaled by Multiplier / Divisor, for those the meter returned.
+
+    Without a usable Multiplier and Divisor no value can be stated, so none is returned.
+    """
+    missing(readout, METERING_CLUSTER, (MULTIPLIER, DIVISOR, *attribute_ids), warnings)
+    multiplier = readout.value(METERING_CLUSTER, MULTIPLIER)
+    divisor = readout.value(METERING_CLUSTER, DIVISOR)
+    if not isinstance(multiplier, int) or not isinstance(divisor, int):
+        return {}
+    if divisor == 0:
+        warnings.append("Metering Divisor is 0: consumption values cannot be scaled")
+        return {}
+    values = {}
+    for attribute_id in attribute_ids:
+        raw = readout.value(METERING_CLUSTER, attribute_id)
+        if isinstance(raw, int):
+            values[attribute_id] = scale(raw, multiplier, divisor)
+    return values
+
+
+def gas_unit(readout: ZclReadout, warnings: list[str]) -> str | None:
+    """'m3' when the meter says so; MMC GasConsumptionUnit knows no other unit."""
+    unit = readout.value(METERING_CLUSTER, UNIT_OF_MEASURE)
+    if unit is None:
+        return None
+    if unit == ZCL_UNIT_M3:
+        return "m3"
+    warnings.append(f"Metering UnitOfMeasure 0x{unit:02X} is not m3; MMC has no unit for it")
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Electricity (DLMS) register sets
+
+@dataclass(frozen=True, slots=True)
+class Register:
+    """A register value, with the scaler and unit of a following scaler_unit structure."""
+
+    value: dlms.DlmsValue
+    scaler: int | None = None
+    unit: int | None = None
+
+
+def unwrap(value: dlms.DlmsValue) -> dlms.DlmsValue:
+    """Strip one-element structures around a structure or array (the protected-attributes
+    list holding a single attribute)."""
+    while value.tag == dlms.STRUCTURE and len(value.value) == 1 and \
+            value.value[0].tag in (dlms.STRUCTURE, dlms.ARRAY):
+        value = value.value[0]
+    return value
+
+
+def is_scaler_unit(value: dlms.DlmsValue) -> bool:
+    return (value.tag == dlms.STRUCTURE and len(value.value) == 2
+            and value.value[0].tag == dlms.INTEGER and value.value[1].tag == dlms.ENUM)
+
+
+def registers(value: dlms.DlmsValue) -> list[Register]:
+    """Read a flat structure of register values, each optionally followed by scaler_unit."""
+    items = unwrap(value).items
+    found: list[Register] = []
+    for item in items:
+        if is_scaler_unit(item):
+            require(bool(found) and found[-1].scaler is None,
+                    "scaler_unit structure without a register value before it", item)
+            scaler, unit = item.value
+            found[-1] = Register(found[-1].value, scaler.value, unit.value)
+        else:
+            require(item.is_integer, f"expected a register value, found {item.type_name}", item)
+            found.append(Register(item))
+    return found
+
+
+def integer_text(register: Register) -> str:
+    """The register value with its scaler applied, as xs:integer text."""
+    value = register.value.value
+    scaler = register.scaler or 0
+    if scaler >= 0:
+        return str(value * 10 ** scaler)
+    divisor = 10 ** -scaler
+    require(value % divisor == 0,
+            f"value {value} with scaler {scaler} is not a whole number; MMC wants an integer",
+            register.value)
+    return str(value // divisor)

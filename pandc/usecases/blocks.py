@@ -1,0 +1,29 @@
+"""SRV 4.1.4 Read Instantaneous Import Block Counters: GCS13b (gas)."""
+from __future__ import annotations
+
+from . import register
+from .base import UseCaseResult, decimal_text, gas_values, gbz_frames, read_zcl, response_element, sub
+
+GCS13B = 0x00B8
+
+# Metering CurrentNoTierBlockNSummationDelivered: block N at 0x0700 + (N - 1); MMC holds four.
+BLOCK_SUMMATIONS = {0x0700 + block: block + 1 for block in range(4)}
+
+
+@register(GCS13B)
+def gas_block_counters(message):
+    frames = gbz_frames(message)
+    if frames is None:
+        return None
+    readout = read_zcl(frames)
+    failures = tuple(readout.failures)
+    warnings: list[str] = []
+    root = response_element("ReadInstantaneousImportBlockCountersRsp", failures)
+    values = gas_values(readout, tuple(BLOCK_SUMMATIONS), warnings)
+    if values:
+        counters = sub(root, "ImportBlockCounters")
+        for attribute_id, index in BLOCK_SUMMATIONS.items():
+            if attribute_id in values:
+                element = sub(counters, "TariffBlockCounterValue", decimal_text(values[attribute_id]))
+                element.set("index", str(index))
+    return UseCaseResult(root, failures, tuple(warnings))
