@@ -22,6 +22,7 @@ static const char *const error_reasons[PANDC_ERROR_COUNT] = {
     "signature length must be 0 or 64",
     "bytes left over after the message",
     "message longer than 4 GiB",
+    "signature field missing (only general-signing commands, i.e. pre-commands, omit it)",
 };
 
 const char *pandc_error_reason(int code)
@@ -197,9 +198,12 @@ static int decode_general_signing(cursor *c)
     out->content_offset = (uint32_t)offset;
     out->content_length = (uint32_t)length;
 
-    /* Pre-commands end with the content: the signature field is absent altogether. */
-    if (c->pos == c->end)
-        return PANDC_OK;
+    /* Pre-commands (general-signing commands) end with the content: no signature field. */
+    if (c->pos == c->end) {
+        if (out->frame == PANDC_FRAME_GENERAL_SIGNING && out->cra == 1)
+            return PANDC_OK;
+        return fail(c, PANDC_ERR_SIGNATURE_MISSING, c->pos);
+    }
     size_t signature_start = c->pos;
     if ((rc = read_sized(c, &offset, &length)))
         return rc;

@@ -12,7 +12,7 @@ from .rawheader import (
 _EMPTY, _TRUNCATED, _LENGTH_FORM, _UNKNOWN_FRAME, _BLOCK_TRANSFER = 1, 2, 3, 4, 5
 _CIPHERING_FIELDS, _SECURITY_HEADER, _CIPHERING_LENGTH, _SIGNING_TAG = 6, 7, 8, 9
 _TRANSACTION_ID, _CRA_FLAG, _SYSTEM_TITLE, _DATE_TIME, _OTHER_INFORMATION = 10, 11, 12, 13, 14
-_SIGNATURE_LENGTH, _TRAILING_BYTES, _TOO_LARGE = 15, 16, 17
+_SIGNATURE_LENGTH, _TRAILING_BYTES, _TOO_LARGE, _SIGNATURE_MISSING = 15, 16, 17, 18
 
 _FROM_BYTES = int.from_bytes
 
@@ -112,7 +112,11 @@ def _decode_signing(buf: bytes, pos: int, end: int, frame: int, flags: int, mac_
 
     content_offset, content_length, pos = _read_sized(buf, pos, end)
     signature_offset = signature_length = 0
-    if pos != end:
+    if pos == end:
+        # Pre-commands (general-signing commands) end with the content: no signature field.
+        if not (frame == 0xDF and cra == 1):
+            raise _Fail(_SIGNATURE_MISSING, pos)
+    else:
         start = pos
         signature_offset, signature_length, pos = _read_sized(buf, pos, end)
         if signature_length not in (0, 64):

@@ -22,6 +22,7 @@ HEADER_ERROR_REASONS: tuple[str, ...] = (
     "signature length must be 0 or 64",
     "bytes left over after the message",
     "message longer than 4 GiB",
+    "signature field missing (only general-signing commands, i.e. pre-commands, omit it)",
 )
 
 ERR_TRUNCATED = 2

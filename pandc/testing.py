@@ -88,6 +88,9 @@ def build_message(
         if supplementary_remote_party_counter is not None:
             other += supplementary_remote_party_counter.to_bytes(8, "big")
             if certificate is not None:
+                if len(certificate) <= 8:
+                    raise ValueError("a certificate must be over 8 bytes: 26 bytes of "
+                                     "other-information mean a supplementary originator counter")
                 other += certificate
             elif supplementary_originator_counter is not None:
                 other += supplementary_originator_counter.to_bytes(8, "big")
