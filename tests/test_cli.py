@@ -1,0 +1,115 @@
+"""pandc decode: JSON Lines contract, sources, continue-and-report, streaming."""
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+import tracemalloc
+from io import StringIO
+
+import pytest
+
+from pandc import cli
+from pandc.testing import build_message
+from conftest import rtds_files
+
+KEYS = ["source", "frame", "cra", "originator_counter", "originator", "recipient", "message_code",
+        "use_case", "service_reference_variant", "date_time", "time_status", "clock_status",
+        "is_from_gsme", "supplementary_remote_party_id", "supplementary_remote_party_counter",
+        "supplementary_originator_counter", "payload_length", "signed", "warnings"]
+
+
+def run(argv, stdin: bytes | None = None):
+    return subprocess.run([sys.executable, "-m", "pandc.cli", "decode", *argv], input=stdin,
+                          capture_output=True, timeout=120)
+
+
+def records(output: bytes) -> list[dict]:
+    return [json.loads(line) for line in output.decode().splitlines()]
+
+
+def test_json_lines_contract(tmp_path):
+    message = build_message(message_code=0x012A, payload=b"\x01\x09", originator_counter=9,
+                            date_time=bytes.fromhex("07EA0B170100000000800004"))
+    path = tmp_path / "one.hex"
+    path.write_text(message.hex())
+    done = run([str(path)])
+    assert done.returncode == 0, done.stderr
+    (record,) = records(done.stdout)
+    assert list(record) == KEYS
+    assert record["source"] == f"{path}:1"
+    assert record["message_code"] == "0x012A" and record["use_case"] == "GCS60a"
+    assert record["date_time"] == "2026-11-23T00:00:00Z"
+    assert (record["is_from_gsme"], record["clock_status"], record["time_status"]) == (True, "reliable", 4)
+    assert record["payload_length"] == 2 and record["signed"] is False
+
+
+def test_many_per_line_comments_stdin_and_errors():
+    good = build_message(message_code=0x0074)
+    text = ("# comment\n\n" + good.hex() + "\n" + "DD0000\n" + base64.b64encode(good).decode()
+            + "\n  \nnot base64!\n").encode()
+    done = run(["-"], stdin=text)
+    assert done.returncode == 1
+    out = records(done.stdout)
+    assert [r["source"] for r in out] == ["<stdin>:3", "<stdin>:4", "<stdin>:5", "<stdin>:7"]
+    assert out[1] == {"source": "<stdin>:4", "error": "field runs past the end of the message", "offset": 3}
+    assert set(out[3]) == {"source", "error", "offset"}
+    assert out[0]["use_case"] == out[2]["use_case"] == "GCS13a"
+
+
+def test_binary_file_and_duis_file(tmp_path):
+    good = build_message(message_code=0x0075, date_time=bytes.fromhex("07EA0B170100000000800002"))
+    (tmp_path / "raw.bin").write_bytes(good)
+    (tmp_path / "r.xml").write_text(
+        '<?xml version="1.0"?>\n<sr:Response xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway">\n'
+        "<sr:Header><sr:RequestID>a:b:1</sr:RequestID><sr:ResponseCode>I0</sr:ResponseCode></sr:Header>\n"
+        f"<sr:Body><sr:ResponseMessage><sr:ServiceReferenceVariant>4.3</sr:ServiceReferenceVariant>\n"
+        f"<sr:GBCSPayload>{base64.b64encode(good).decode()}</sr:GBCSPayload></sr:ResponseMessage></sr:Body></sr:Response>\n")
+    (tmp_path / "broken.xml").write_text("<sr:Response><oops></sr:Response>")
+    done = run([str(tmp_path / "raw.bin"), str(tmp_path / "r.xml"), str(tmp_path / "broken.xml"),
+                str(tmp_path / "missing.hex")])
+    assert done.returncode == 1
+    out = records(done.stdout)
+    assert out[0]["use_case"] == out[1]["use_case"] == "GCS14"
+    assert out[1]["source"] == f"{tmp_path / 'r.xml'}:5"  # the GBCSPayload's line
+    assert out[1]["clock_status"] == "unreliable"
+    assert "malformed DUIS XML" in out[2]["error"]
+    assert "cannot read" in out[3]["error"]
+
+
+def test_rtds_folder_decodes_cleanly():
+    paths = [str(p) for p in rtds_files("4.18_*/*.HEX")]
+    done = run(paths)
+    assert done.returncode == 0, done.stdout[-500:]
+    assert len(records(done.stdout)) == len(paths)
+
+
+class LineCounter:
+    """A stdout that keeps nothing, so memory measures the decoding alone."""
+
+    def __init__(self):
+        self.lines = 0
+
+    def write(self, text: str) -> None:
+        self.lines += text.count("\n")
+
+
+def test_memory_does_not_grow_with_input(tmp_path):
+    line = build_message(message_code=0x0074, payload=bytes(200)).hex() + "\n"
+
+    def peak(count: int) -> int:
+        path = tmp_path / f"{count}.txt"
+        path.write_text(line * count)
+        out = LineCounter()
+        args = cli.build_parser().parse_args(["decode", str(path)])
+        tracemalloc.start()
+        cli.run_decode(args, out, StringIO())
+        size = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert out.lines == count
+        return size
+
+    small, large = peak(2_000), peak(40_000)
+    # 20x the input (about 9 MB more text) may not cost more than a small constant.
+    assert large < small * 1.5 + 200_000
