@@ -2,7 +2,8 @@
 
 The header follows the MMC HeaderType order. The body carries the first-pass ``ra:GBCSData``
 parts (the payload as received, base64, for a second pass by software holding the keys) and,
-when the use-case layer decodes the payload, ``SMETSData``.
+when the use-case layer (``pandc.usecases``) decodes the payload, ``SMETSData`` and
+``DebugInfo``.
 """
 from __future__ import annotations
 
@@ -20,13 +21,15 @@ if TYPE_CHECKING:
 
 try:
     # The use-case decoders are optional: without them the body holds GBCSData only.
-    from .usecases import smets_data as _smets_data
-except ImportError:
-    _smets_data = None
-try:
-    from .usecases import device_alert_content as _device_alert_content
-except ImportError:
-    _device_alert_content = None
+    from . import usecases as _usecases
+except ModuleNotFoundError as _missing:
+    # Only the package's absence is tolerated; a broken import inside it must surface.
+    if _missing.name != f"{__package__}.usecases":
+        raise
+    _usecases = None
+_smets_data = getattr(_usecases, "smets_data", None)
+_debug_info = getattr(_usecases, "debug_info", None)
+_device_alert_content = getattr(_usecases, "device_alert_content", None)
 
 MMC_NAMESPACE = "http://www.dccinterface.co.uk/ResponseAndAlert"
 MMC_SCHEMA_VERSION = "5.4"
@@ -63,7 +66,9 @@ class MMCRenderError(ValueError):
 def to_mmc(message: "Message") -> bytes:
     """Render a decoded response or alert as UTF-8 MMC XML.
 
-    The output is deterministic: the same message always gives the same bytes.
+    The output is deterministic: the same message always gives the same bytes. Raises
+    :class:`MMCRenderError` for commands or more than 100 payload parts, and the use-case
+    layer's ``DecodeError`` when clear content does not have the shape its use case defines.
     """
     if message.cra not in ("response", "alert"):
         raise MMCRenderError(
@@ -215,6 +220,11 @@ def _response_message(message: "Message") -> etree._Element:
         use_case_element = _smets_data(message)
         if use_case_element is not None:
             _sub(response, "SMETSData").append(use_case_element)
+    if _debug_info is not None:
+        # What the device reported as failed (ZCL status, DLMS result), after SMETSData.
+        debug = _debug_info(message)
+        if debug is not None:
+            response.append(debug)
     return response
 
 

@@ -23,6 +23,7 @@ from pandc.validation import validate
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 RTDS = SHARED / "corpus" / "rtds"
 OFFICIAL_XSD = SHARED / "reference" / "xsd"
+KEYSTORE = SHARED / "corpus" / "keystore"
 RA = "{%s}" % MMC_NAMESPACE
 
 # MMC HeaderType, in schema order (FACTS section 6).
@@ -41,16 +42,27 @@ def _need(path: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def rtds_messages() -> list[tuple[Path, pandc.Message]]:
+def _responses_and_alerts(keys=None) -> list[tuple[Path, pandc.Message]]:
     """Every RTDS response and alert, decoded (the CRA flag decides, not the file name)."""
     found = []
     for path in sorted(_need(RTDS).glob("*/*.HEX")):
-        message = pandc.decode(path.read_text())
+        message = pandc.decode(path.read_text(), keys=keys)
         if message.cra in ("response", "alert"):
             found.append((path, message))
     assert found, "no responses or alerts under RTDS"
     return found
+
+
+@pytest.fixture(scope="module")
+def rtds_messages() -> list[tuple[Path, pandc.Message]]:
+    return _responses_and_alerts()
+
+
+@pytest.fixture(scope="module")
+def rtds_messages_with_keys() -> list[tuple[Path, pandc.Message]]:
+    """Decoded with the RTDS test keys: encrypted parts decrypted, so SMETSData appears."""
+    from pandc.security import KeyStore
+    return _responses_and_alerts(KeyStore(_need(KEYSTORE)))
 
 
 def _local(element: etree._Element) -> str:
@@ -78,6 +90,43 @@ def test_every_rtds_response_and_alert_is_valid_against_the_official_mmc_schema(
         if not report.valid:
             failures.append(f"{path.name}: {report.errors[0]}")
     assert not failures, "\n".join(failures[:20])
+
+
+def test_decrypted_rtds_with_use_case_content_is_valid_against_profile_and_official(
+        rtds_messages_with_keys):
+    _need(OFFICIAL_XSD / "MMC Schema V5.4.xsd")
+    failures = []
+    decoded = set()
+    for path, message in rtds_messages_with_keys:
+        document = to_mmc(message)
+        response = etree.fromstring(document).find(f"{RA}Body/{RA}ResponseMessage")
+        if response is not None:
+            decoded.update(_local(child) for child in response
+                           if _local(child) in ("SMETSData", "DebugInfo"))
+        for schema_dir in (None, OFFICIAL_XSD):
+            report = validate(document, "mmc", schema_dir=schema_dir)
+            if not report.valid:
+                failures.append(f"{path.name} ({schema_dir or 'profile'}): {report.errors[0]}")
+    assert not failures, "\n".join(failures[:20])
+    assert decoded == {"SMETSData", "DebugInfo"}
+
+
+@pytest.mark.parametrize("folder", SECMP0015_FOLDERS)
+def test_secmp0015_successes_carry_smets_data_once_decrypted(folder, rtds_messages_with_keys):
+    successes = [(path, message) for path, message in rtds_messages_with_keys
+                 if path.parent.name == folder and "_SUCCESS_" in path.name]
+    assert successes
+    for path, message in successes:
+        response = etree.fromstring(to_mmc(message)).find(f"{RA}Body/{RA}ResponseMessage")
+        smets = response.find(RA + "SMETSData")
+        assert smets is not None and len(smets) == 1, path.name
+
+
+def test_malformed_use_case_content_is_a_decode_error_not_a_crash():
+    message = pandc.decode(build_message(message_code=0x0074, payload=bytes.fromhex("0109010000"),
+                                         date_time=datetime(2021, 1, 1, tzinfo=timezone.utc)))
+    with pytest.raises(pandc.DecodeError):
+        to_mmc(message)
 
 
 def test_header_fields_follow_the_message_in_schema_order(rtds_messages):

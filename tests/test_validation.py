@@ -27,9 +27,10 @@ SECRET = "pandc-xxe-canary-5f1c0e"
 
 @pytest.fixture(scope="module")
 def document() -> bytes:
-    raw = build_message(message_code=0x0074, originator_counter=1000,
+    # CCS03 (Restore CHF Device Log, SRV 8.12.1): an ASN.1 payload no use-case decoder reads.
+    raw = build_message(message_code=0x0003, originator_counter=1000,
                         date_time=datetime(2015, 1, 1, tzinfo=timezone.utc), time_status=0x04,
-                        payload=bytes.fromhex("0109010000"))
+                        payload=bytes.fromhex("3003020101"))
     return to_mmc(pandc.decode(raw))
 
 
