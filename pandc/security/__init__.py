@@ -4,9 +4,9 @@
 ``signature_valid`` and decrypted ``parts``; ``keys`` is any :class:`KeySource` (such as
 :class:`KeyStore`); ``cache`` (from :func:`new_cache`) shares ECDH results across a batch.
 """
-from .check import default_cache, secure
+from .check import default_cache, secure, secure_many
 from .kdf import SecurityCache, derive_key, new_cache
 from .keystore import KeySource, KeyStore, KeyStoreError
 
 __all__ = ["KeySource", "KeyStore", "KeyStoreError", "SecurityCache", "default_cache",
-           "derive_key", "new_cache", "secure"]
+           "derive_key", "new_cache", "secure", "secure_many"]
