@@ -164,7 +164,13 @@ def _read(xml: bytes | str | os.PathLike[str] | etree._Element | etree._ElementT
     if isinstance(xml, os.PathLike):
         data = Path(xml).read_bytes()
     elif isinstance(xml, str):
-        data = xml.encode("utf-8")
+        if not xml.lstrip("\ufeff \t\r\n").startswith("<"):
+            # Not XML text: the caller most likely meant a file name.
+            if not os.path.isfile(xml):
+                raise FileNotFoundError(f"{xml[:80]!r} is neither XML text nor an existing file")
+            data = Path(xml).read_bytes()
+        else:
+            data = xml.encode("utf-8")
     elif isinstance(xml, (bytes, bytearray, memoryview)):
         data = bytes(xml)
     else:
@@ -220,8 +226,8 @@ def validate(xml: bytes | str | os.PathLike[str] | etree._Element | etree._Eleme
              schema_dir: str | os.PathLike[str] | None = None) -> ValidationReport:
     """Validate an MMC (``schema="mmc"``) or DUIS (``"duis"``) document.
 
-    ``xml`` is the document as bytes or str, a path (``pathlib.Path``), or a parsed lxml
-    element or tree. Without ``schema_dir`` the bundled pandc profiles are used; with it, the
+    ``xml`` is the document as bytes or str, a path (``pathlib.Path``, or a str that is not
+    XML text), or a parsed lxml element or tree. Without ``schema_dir`` the bundled pandc profiles are used; with it, the
     DCC schemas in that directory, named as DCC publishes them ("MMC Schema V5.4.xsd",
     "DUIS Schema V5.4.xsd" with "xmldsig-core-schema.xsd" beside it), highest version first.
 

@@ -84,6 +84,14 @@ def test_accepted_inputs(document, tmp_path, form):
     assert validate(given).valid
 
 
+def test_a_str_that_is_not_xml_is_taken_as_a_file_name(document, tmp_path):
+    path = tmp_path / "doc.xml"
+    path.write_bytes(document)
+    assert validate(str(path)).valid
+    with pytest.raises(FileNotFoundError, match="neither XML text nor an existing file"):
+        validate(str(tmp_path / "absent.xml"))
+
+
 def test_unsupported_input_type_is_a_type_error():
     with pytest.raises(TypeError, match="cannot validate"):
         validate(12345)
