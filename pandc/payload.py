@@ -51,12 +51,17 @@ CRA_ALERT = "alert"
 
 def split_parts(message) -> tuple[PayloadPart, ...]:
     """The parts of ``message.payload`` (needs only ``payload`` and ``cra``)."""
-    payload = message.payload
+    return split_payload(message.payload, message.cra)
+
+
+def split_payload(payload: bytes, cra: str) -> tuple[PayloadPart, ...]:
+    """The parts of a payload carried in a message with CRA ``cra`` ('command', 'response',
+    'alert'), for callers that split before building the Message."""
     if not payload:
         return ()
     first = payload[0]
     if payload[:2] == GBZ_PROFILE:
-        return _split_gbz(payload, message.cra == CRA_ALERT)
+        return _split_gbz(payload, cra == CRA_ALERT)
     if first in DLMS_NAMES:
         return (_dlms_part(payload, DLMS_NAMES[first]),)
     # Every other payload in GBCS is ASN.1 DER (CS02x, CS03x, CS04x, CS06, CS07, CS08, ...).

@@ -181,3 +181,9 @@ def test_split_never_raises(tail, cra, head):
             assert part.cipher_spans
             for element_start, cipher_start, cipher_end in part.cipher_spans:
                 assert 0 <= element_start < cipher_start < cipher_end <= len(part.data)
+
+
+def test_split_payload_equals_split_parts(decoded):
+    from pandc.payload import split_payload
+    for _, message in decoded:
+        assert split_payload(message.payload, message.cra) == split_parts(message)
