@@ -15,16 +15,16 @@ typedef struct pandc_header {
     uint32_t signature_offset;
     uint32_t signature_length;
     uint32_t mac_offset;
-    uint32_t error_offset;
     uint16_t message_code;
     uint8_t frame;
     uint8_t cra;
     uint8_t flags;
-    uint8_t error;
     uint8_t originator[8];
     uint8_t recipient[8];
     uint8_t supplementary_remote_party_id[8];
     uint8_t date_time[12];
+    uint8_t error;
+    uint32_t error_offset;
 } pandc_header;
 
 int pandc_decode_header(const uint8_t *buf, size_t len, pandc_header *out);

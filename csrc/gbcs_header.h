@@ -48,6 +48,8 @@ enum {
 #define PANDC_FRAME_BLOCK_TRANSFER 0xE0
 
 typedef struct pandc_header {
+    /* Field order is the order of pandc.rawheader.RawHeader, which unpacks this struct with
+     * the struct module in one call (format RAW_HEADER_FORMAT there). */
     uint64_t originator_counter;
     uint64_t supplementary_remote_party_counter;
     uint64_t supplementary_originator_counter;
@@ -60,16 +62,16 @@ typedef struct pandc_header {
     uint32_t signature_offset;    /* valid when PANDC_HAS_SIGNATURE_FIELD */
     uint32_t signature_length;    /* 0 or 64 */
     uint32_t mac_offset;          /* valid when PANDC_HAS_MAC */
-    uint32_t error_offset;
     uint16_t message_code;
     uint8_t frame;
     uint8_t cra;
     uint8_t flags;
-    uint8_t error;
     uint8_t originator[8];
     uint8_t recipient[8];
-    uint8_t supplementary_remote_party_id[8];
-    uint8_t date_time[12];
+    uint8_t supplementary_remote_party_id[8];   /* zeros when absent */
+    uint8_t date_time[12];                      /* zeros when absent */
+    uint8_t error;
+    uint32_t error_offset;
 } pandc_header;
 
 /* Decodes one message occupying exactly buf[0:len]. Returns PANDC_OK or an error code, which

@@ -1,39 +1,45 @@
 """The C core (csrc/gbcs_header.c, built by cffi as pandc._gbcs_header) behind header.py."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 from ._gbcs_header import ffi, lib
 from .errors import DecodeError, header_error
-from .rawheader import HAS_DATE_TIME, HAS_SRP_ID, RawHeader
+from .rawheader import RAW_HEADER_STRUCT, RawHeader
 
-_buffer = ffi.buffer
+HEADER_SIZE = ffi.sizeof("pandc_header")
+if RAW_HEADER_STRUCT.size != HEADER_SIZE:  # pragma: no cover - an ABI we have not met
+    raise ImportError(f"pandc_header is {HEADER_SIZE} bytes, RawHeader expects {RAW_HEADER_STRUCT.size}")
+
+_unpack = RAW_HEADER_STRUCT.unpack
+_iter_unpack = RAW_HEADER_STRUCT.iter_unpack
+_make = RawHeader._make
+_decode = lib.pandc_decode_header
+# cffi releases the GIL during C calls, so each thread decodes into a struct of its own.
+_scratch = threading.local()
 
 
-def _to_raw(h) -> RawHeader:
-    flags = h.flags
-    return RawHeader(
-        h.frame, h.cra, flags, h.originator_counter,
-        _buffer(h.originator)[:], _buffer(h.recipient)[:],
-        _buffer(h.date_time)[:] if flags & HAS_DATE_TIME else b"",
-        h.message_code,
-        _buffer(h.supplementary_remote_party_id)[:] if flags & HAS_SRP_ID else b"",
-        h.supplementary_remote_party_counter, h.supplementary_originator_counter,
-        h.certificate_offset, h.certificate_length, h.signing_offset,
-        h.content_offset, h.content_length, h.signature_offset, h.signature_length,
-        h.mac_offset, h.message_length,
-    )
+def _result(values: tuple) -> RawHeader | DecodeError:
+    if values[-2]:
+        return header_error(values[-2], values[-1])
+    return _make(values[:-2])
 
 
 def decode_header(data: bytes) -> RawHeader:
-    out = ffi.new("pandc_header *")
-    if lib.pandc_decode_header(data, len(data), out):
+    try:
+        out, view = _scratch.out
+    except AttributeError:
+        out = ffi.new("pandc_header *")
+        view = ffi.buffer(out)
+        _scratch.out = (out, view)
+    if _decode(data, len(data), out):
         raise header_error(out.error, out.error_offset)
-    return _to_raw(out)
+    return _make(_unpack(view)[:-2])
 
 
 class HeaderBatch:
-    """Headers of many messages decoded by one C call, converted to Python lazily."""
+    """Headers of many messages decoded by one C call, converted to Python on access."""
 
     __slots__ = ("_headers", "_count", "failures", "_keepalive")
 
@@ -49,13 +55,10 @@ class HeaderBatch:
     def __getitem__(self, index: int) -> RawHeader | DecodeError:
         if not 0 <= index < self._count:
             raise IndexError(index)
-        h = self._headers[index]
-        if h.error:
-            return header_error(h.error, h.error_offset)
-        return _to_raw(h)
+        return _result(RAW_HEADER_STRUCT.unpack_from(ffi.buffer(self._headers), index * HEADER_SIZE))
 
     def __iter__(self):
-        return (self[i] for i in range(self._count))
+        return map(_result, _iter_unpack(ffi.buffer(self._headers, self._count * HEADER_SIZE)))
 
 
 def decode_batch(buffer: bytes, offsets: Sequence[int], lengths: Sequence[int]) -> HeaderBatch:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from .errors import DecodeError, header_error
 from .rawheader import (
     HAS_CERTIFICATE, HAS_DATE_TIME, HAS_MAC, HAS_SIGNATURE_FIELD, HAS_SO_COUNTER,
-    HAS_SRP_COUNTER, HAS_SRP_ID, RawHeader,
+    HAS_SRP_COUNTER, HAS_SRP_ID, NO_DATE_TIME, NO_EUI, RawHeader,
 )
 
 _EMPTY, _TRUNCATED, _LENGTH_FORM, _UNKNOWN_FRAME, _BLOCK_TRANSFER = 1, 2, 3, 4, 5
@@ -77,7 +77,7 @@ def _decode_signing(buf: bytes, pos: int, end: int, frame: int, flags: int, mac_
     pos += 8
 
     _need(pos, end, 1)
-    date_time = b""
+    date_time = NO_DATE_TIME
     if buf[pos] == 0x0C:
         pos += 1
         _need(pos, end, 12)
@@ -94,7 +94,7 @@ def _decode_signing(buf: bytes, pos: int, end: int, frame: int, flags: int, mac_
     if not (info_length in (2, 10, 18) or info_length >= 26):
         raise _Fail(_OTHER_INFORMATION, start)
     message_code = (buf[info] << 8) | buf[info + 1]
-    srp_id = b""
+    srp_id = NO_EUI
     srp_counter = so_counter = cert_offset = cert_length = 0
     if info_length >= 10:
         srp_id = buf[info + 2:info + 10]
@@ -126,9 +126,9 @@ def _decode_signing(buf: bytes, pos: int, end: int, frame: int, flags: int, mac_
             raise _Fail(_TRAILING_BYTES, pos)
 
     return RawHeader(
-        frame, cra, flags, originator_counter, originator, recipient, date_time, message_code,
-        srp_id, srp_counter, so_counter, cert_offset, cert_length, signing_offset,
-        content_offset, content_length, signature_offset, signature_length, mac_offset, len(buf),
+        originator_counter, srp_counter, so_counter, len(buf), signing_offset, cert_offset,
+        cert_length, content_offset, content_length, signature_offset, signature_length,
+        mac_offset, message_code, frame, cra, flags, originator, recipient, srp_id, date_time,
     )
 
 

@@ -93,7 +93,7 @@ def build_message(raw: RawHeader, data: bytes, duis_context: dict[str, Any] = _N
         mac_offset=mac_offset,
         certificate=(data[raw.certificate_offset:raw.certificate_offset + raw.certificate_length]
                      if flags & HAS_CERTIFICATE else None),
-        date_time_octets=raw.date_time or None,
+        date_time_octets=raw.date_time if flags & HAS_DATE_TIME else None,
         request_id=duis_context.get("request_id"),
         response_id=duis_context.get("response_id"),
         response_code=duis_context.get("response_code"),

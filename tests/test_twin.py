@@ -106,7 +106,7 @@ def test_generated_messages_decode_to_their_fields(generated):
     assert header.originator_counter == fields["originator_counter"]
     assert header.originator == fields["originator"] and header.recipient == fields["recipient"]
     assert header.message_code == fields["message_code"]
-    assert header.date_time == (fields["date_time"] or b"")
+    assert header.date_time == (fields["date_time"] or bytes(12))
     assert data[header.content_offset:header.content_offset + header.content_length] == fields["payload"]
     if "certificate" in fields:
         start = header.certificate_offset
