@@ -10,7 +10,6 @@ from hypothesis import given, strategies as st
 import pandc
 from pandc import dlms
 from pandc.errors import DecodeError
-from pandc.payload import split_parts
 
 from conftest import KEYSTORE, RTDS, require
 

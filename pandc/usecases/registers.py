@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from . import register
 from .base import (
-    METERING_CLUSTER, UseCaseResult, decimal_text, dlms_content, gas_unit, gas_values,
+    UseCaseResult, decimal_text, dlms_content, gas_unit, gas_values,
     gbz_frames, integer_text, read_zcl, registers, require, response_element, sub,
 )
 from .. import dlms
