@@ -8,7 +8,7 @@ from . import duis, header, registry
 from .errors import DecodeError
 from .inputs import looks_like_xml, to_message_bytes
 from .message import CRA_NAMES, FRAME_GENERAL_CIPHERING, FRAME_GENERAL_SIGNING, Message
-from .payload import split_parts
+from .payload import split_payload
 from .rawheader import (
     HAS_CERTIFICATE, HAS_DATE_TIME, HAS_MAC, HAS_SIGNATURE_FIELD, HAS_SO_COUNTER,
     HAS_SRP_COUNTER, HAS_SRP_ID, RawHeader,
@@ -55,6 +55,7 @@ def build_message(raw: RawHeader, data: bytes, duis_context: dict[str, Any] = _N
                 f"mandatory for {use_case} responses (GBCS {use_case} via the GPF)")
 
     content_end = raw.content_offset + raw.content_length
+    payload = data[raw.content_offset:content_end]
     signature = None
     signature_offset = None
     if flags & HAS_SIGNATURE_FIELD:
@@ -63,7 +64,7 @@ def build_message(raw: RawHeader, data: bytes, duis_context: dict[str, Any] = _N
             signature = data[signature_offset:signature_offset + raw.signature_length]
     mac_offset = raw.mac_offset if flags & HAS_MAC else None
 
-    message = Message(
+    return Message(
         frame=_FRAMES[raw.frame],
         cra=cra,
         originator_counter=raw.originator_counter,
@@ -82,7 +83,7 @@ def build_message(raw: RawHeader, data: bytes, duis_context: dict[str, Any] = _N
                                             if flags & HAS_SRP_COUNTER else None),
         supplementary_originator_counter=(raw.supplementary_originator_counter
                                           if flags & HAS_SO_COUNTER else None),
-        payload=data[raw.content_offset:content_end],
+        payload=payload,
         signature=signature,
         mac=data[mac_offset:mac_offset + 12] if mac_offset is not None else None,
         warnings=warnings,
@@ -97,16 +98,8 @@ def build_message(raw: RawHeader, data: bytes, duis_context: dict[str, Any] = _N
         request_id=duis_context.get("request_id"),
         response_id=duis_context.get("response_id"),
         response_code=duis_context.get("response_code"),
+        parts=split_payload(payload, cra),
     )
-    parts = split_parts(message)
-    if parts:
-        message = _replace_parts(message, parts)
-    return message
-
-
-def _replace_parts(message: Message, parts) -> Message:
-    from dataclasses import replace
-    return replace(message, parts=tuple(parts))
 
 
 def _duis_context(payload: duis.DuisPayload) -> dict[str, Any]:
@@ -189,7 +182,7 @@ def decode_with_context(items: Iterable[tuple[bytes | str, "duis.DuisPayload | N
     for item, payload in items:
         try:
             if looks_like_xml(item):
-                results.append(decode(item, keys=keys))
+                results.append(decode(item))
                 continue
             blobs.append(to_message_bytes(_binary_or_text(item)))
             pending.append((len(results), _duis_context(payload) if payload else _NO_DUIS))
@@ -199,12 +192,12 @@ def decode_with_context(items: Iterable[tuple[bytes | str, "duis.DuisPayload | N
         except TypeError as error:
             results.append(DecodeError(str(error)))
     if blobs:
-        cache = _security_cache() if keys is not None else None
         for (slot, context), blob, raw in zip(pending, blobs, header.decode_headers(blobs)):
-            if isinstance(raw, DecodeError):
-                results[slot] = raw
-            else:
-                results[slot] = _secure(build_message(raw, blob, context), keys, cache)
+            results[slot] = raw if isinstance(raw, DecodeError) else build_message(raw, blob, context)
+        if keys is not None:
+            from .security import secure_many
+            # Signatures are verified on a thread pool while MACs and decryption run here.
+            results = secure_many(results, keys, _security_cache())
     return results  # type: ignore[return-value]
 
 

@@ -11,7 +11,7 @@ from typing import TextIO
 
 from . import __version__
 from .api import decode_with_context
-from .errors import DecodeError
+from .errors import DecodeError, PandcError
 from .message import Message
 from .sources import SourceItem, iter_sources
 from .timestatus import format_date_time
@@ -104,7 +104,17 @@ def run_decode(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         document = None
         report = None
         if args.format == "xml" or args.validate:
-            document = to_mmc(result)
+            try:
+                document = to_mmc(result)
+            except PandcError as problem:
+                failed = True
+                offset = getattr(problem, "offset", None)
+                reason = getattr(problem, "reason", None) or str(problem)
+                if args.format == "json":
+                    out.write(json.dumps({"source": source, "error": f"MMC: {reason}", "offset": offset}) + "\n")
+                else:
+                    err.write(f"{source}: cannot render MMC: {reason}\n")
+                continue
             if args.validate:
                 report = validate(document, schema="mmc", schema_dir=args.schema_dir)
                 if not report.valid:

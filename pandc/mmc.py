@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from . import registry
+from .errors import PandcError
 
 if TYPE_CHECKING:
     from .message import Message
@@ -59,7 +60,7 @@ SERVICE_REFERENCE_VARIANTS = frozenset("""
 """.split())
 
 
-class MMCRenderError(ValueError):
+class MMCRenderError(PandcError, ValueError):
     """The message cannot be written as MMC (e.g. a command, or more than 100 parts)."""
 
 

@@ -113,3 +113,82 @@ def test_memory_does_not_grow_with_input(tmp_path):
     small, large = peak(2_000), peak(40_000)
     # 20x the input (about 9 MB more text) may not cost more than a small constant.
     assert large < small * 1.5 + 200_000
+
+
+def test_format_xml_to_stdout_and_out_dir(tmp_path):
+    from lxml import etree
+    good = build_message(message_code=0x012A, date_time=bytes.fromhex("07EA0B170100000000800004"),
+                         payload=b"\x01\x09\x00")
+    single = tmp_path / "single.hex"
+    single.write_text(good.hex())
+    done = run(["--format", "xml", str(single)])
+    assert done.returncode == 0, done.stderr
+    root = etree.fromstring(done.stdout)
+    stamp = root.find(".//{http://www.dccinterface.co.uk/ResponseAndAlert}Timestamp")
+    assert stamp.get("isFromGSME") == "true" and stamp.get("ClockStatus") == "reliable"
+
+    several = tmp_path / "several.txt"
+    several.write_text(f"{good.hex()}\nDD00\n# note\n{good.hex()}\n")
+    out_dir = tmp_path / "mmc"
+    done = run(["--format", "xml", "--out-dir", str(out_dir), "--validate", str(several)])
+    assert done.returncode == 1                     # line 2 fails, the others are written
+    assert sorted(p.name for p in out_dir.iterdir()) == ["several.txt-1.xml", "several.txt-4.xml"]
+    assert b"several.txt:2: error at byte offset 2" in done.stderr
+
+    done = run(["--format", "xml", str(several)])
+    assert done.returncode == 2 and b"--out-dir" in done.stderr
+
+
+def test_validate_flag_reports_invalid_documents(tmp_path):
+    # A GCS60a response without its mandatory date-time renders, but fails the SECMP0015 rule.
+    bad = build_message(message_code=0x012A, payload=b"\x01\x09\x00")
+    path = tmp_path / "gcs60a.hex"
+    path.write_text(bad.hex())
+    done = run(["--validate", str(path)])
+    assert done.returncode == 1
+    (record,) = records(done.stdout)
+    assert record["mmc_valid"] is False
+    assert b"invalid MMC" in done.stderr and b"Timestamp" in done.stderr
+
+
+def test_commands_cannot_be_rendered_but_the_batch_goes_on(tmp_path):
+    command = build_message(cra="command", message_code=0x0074)
+    response = build_message(message_code=0x008D, payload=b"\x01\x09\x00")
+    path = tmp_path / "mixed.txt"
+    path.write_text(f"{command.hex()}\n{response.hex()}\n")
+    done = run(["--format", "xml", "--out-dir", str(tmp_path / "out"), str(path)])
+    assert done.returncode == 1
+    assert b"mixed.txt:1: cannot render MMC" in done.stderr
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["mixed.txt-2.xml"]
+
+
+def test_keys_add_security_fields():
+    from conftest import KEYSTORE, require
+    keys = require(KEYSTORE)
+    paths = [str(p) for p in rtds_files("4.1.1_GCS13a/*_RESPONSE_GBCS.HEX")]
+    done = run(["--keys", str(keys), *paths])
+    assert done.returncode == 0, done.stderr
+    for record in records(done.stdout):
+        assert record["mac_valid"] is True
+        assert record["signature_valid"] in (True, None)
+        assert record["decrypted_parts"] >= (1 if "SUCCESS" in record["source"] else 0)
+
+
+def test_validate_command(tmp_path):
+    from conftest import OFFICIAL_XSD
+    good = build_message(message_code=0x008D, payload=b"\x01\x09\x00")
+    valid = tmp_path / "valid.xml"
+    assert run(["--format", "xml", "-"], stdin=good.hex().encode()).returncode == 0
+    valid.write_bytes(run(["--format", "xml", "-"], stdin=good.hex().encode()).stdout)
+    broken = tmp_path / "broken.xml"
+    broken.write_text(valid.read_text().replace("<ra:OriginatorCounter>0<", "<ra:OriginatorCounter>x<"))
+
+    def validate(*argv):
+        return subprocess.run([sys.executable, "-m", "pandc.cli", "validate", *argv],
+                              capture_output=True, timeout=120)
+
+    assert validate(str(valid)).returncode == 0
+    done = validate(str(valid), str(broken))
+    assert done.returncode == 1 and b"broken.xml" in done.stdout + done.stderr
+    if OFFICIAL_XSD.is_dir():
+        assert validate("--schema-dir", str(OFFICIAL_XSD), str(valid)).returncode == 0
