@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 import pandc
 from pandc.payload import PayloadPart, split_parts
 
-from conftest import rtds_messages
 
 
 def _split(payload: bytes, cra: str = "response") -> tuple[PayloadPart, ...]:

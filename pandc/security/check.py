@@ -13,14 +13,13 @@ ECDH is symmetric, so either side's private key works; the source's answer decid
 """
 from __future__ import annotations
 
-import dataclasses
-import operator
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ..payload import split_parts
 from .decrypt import decrypt_part
+from .fastreplace import replace as _replace
 from .kdf import MODE_PAYLOAD, SecurityCache, derive_key
 from .keystore import KeyStoreError, normalise_eui
 from .verify import general_ciphering_header_problem, mac_matches, signature_matches
@@ -176,28 +175,6 @@ def _pool(workers: int) -> ThreadPoolExecutor:
         return _POOL
 
 
-_REPLACERS: dict[type, tuple] = {}
-
-
-def _replace(message, **changes):
-    """dataclasses.replace for Message-like dataclasses, without its per-field bookkeeping
-    (which costs more than a MAC check per message in a batch)."""
-    cls = type(message)
-    replacer = _REPLACERS.get(cls)
-    if replacer is None:
-        fields = dataclasses.fields(cls)
-        if not all(f.init for f in fields):
-            return dataclasses.replace(message, **changes)
-        names = tuple(f.name for f in fields)
-        replacer = _REPLACERS[cls] = (operator.attrgetter(*names),
-                                      {name: index for index, name in enumerate(names)})
-    getter, index = replacer
-    values = list(getter(message))
-    for name, value in changes.items():
-        values[index[name]] = value
-    return cls(*values)
-
-
 def _check_mac(message, keys, lookup, cache, originator, recipient, warnings):
     problem = general_ciphering_header_problem(message.raw, message.signing_offset)
     if problem:
@@ -270,7 +247,7 @@ def _decrypt(message, parts, lookup, cache, originator, recipient, warnings):
         reason = (f"no key: needs the {KA} private key of {target} (or of "
                   f"{message.originator}) and the other side's {KA} public key")
         warnings.append(f"payload not decrypted: {reason}")
-        return [dataclasses.replace(p, error=reason) if p.encrypted and p.cipher_spans else p
+        return [_replace(p, error=reason) if p.encrypted and p.cipher_spans else p
                 for p in parts]
     key = derive_key(cache.shared_secret(*pair), originator, MODE_PAYLOAD, counter, target_octets)
     result = []

