@@ -8,8 +8,6 @@ import sys
 import tracemalloc
 from io import StringIO
 
-import pytest
-
 from pandc import cli
 from pandc.testing import build_message
 from conftest import rtds_files

@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
-
-import pytest
 
 import pandc
 from conftest import OFFICIAL_XSD, REPO

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from . import register
 from .base import (
-    METERING_CLUSTER, PREPAYMENT_CLUSTER, UseCaseResult, dlms_content, gbz_frames, missing,
-    read_zcl, require, response_element, sub,
+    gas_response,
+    METERING_CLUSTER, PREPAYMENT_CLUSTER, UseCaseResult, dlms_content, missing,
+    require, response_element, sub,
 )
 from .. import dlms
 
@@ -23,13 +24,11 @@ CREDIT_REMAINING = 0x0001           # Prepayment cluster
 
 @register(GCS60, GCS60A)
 def gas_meter_balance(message):
-    frames = gbz_frames(message)
-    if frames is None:
+    started = gas_response(message, "ReadMeterBalanceRsp")
+    if started is None:
         return None
-    readout = read_zcl(frames)
-    failures = tuple(readout.failures)
+    readout, failures, root = started
     warnings: list[str] = []
-    root = response_element("ReadMeterBalanceRsp", failures)
     if not failures:
         missing(readout, METERING_CLUSTER, (BILL_TO_DATE_DELIVERED,), warnings)
         missing(readout, PREPAYMENT_CLUSTER, (CREDIT_REMAINING,), warnings)

@@ -160,6 +160,17 @@ class ZclReadout:
         return None if attribute is None else attribute.value
 
 
+def gas_response(message: "Message", name: str) -> tuple[ZclReadout, tuple[Failure, ...], etree._Element] | None:
+    """The ZCL readout of a GBZ response, its failures and its empty `name` element, or None
+    while any component is still ciphered (the first pass keeps GBCSData then)."""
+    frames = gbz_frames(message)
+    if frames is None:
+        return None
+    readout = read_zcl(frames)
+    failures = tuple(readout.failures)
+    return readout, failures, response_element(name, failures)
+
+
 def read_zcl(frames: list[GbzFrame]) -> ZclReadout:
     """Collect Read Attributes Response values and every non-success status."""
     readout = ZclReadout()

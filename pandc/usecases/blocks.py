@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import register
-from .base import UseCaseResult, decimal_text, gas_values, gbz_frames, read_zcl, response_element, sub
+from .base import gas_response, UseCaseResult, decimal_text, gas_values, sub
 
 GCS13B = 0x00B8
 
@@ -12,13 +12,11 @@ BLOCK_SUMMATIONS = {0x0700 + block: block + 1 for block in range(4)}
 
 @register(GCS13B)
 def gas_block_counters(message):
-    frames = gbz_frames(message)
-    if frames is None:
+    started = gas_response(message, "ReadInstantaneousImportBlockCountersRsp")
+    if started is None:
         return None
-    readout = read_zcl(frames)
-    failures = tuple(readout.failures)
+    readout, failures, root = started
     warnings: list[str] = []
-    root = response_element("ReadInstantaneousImportBlockCountersRsp", failures)
     values = gas_values(readout, tuple(BLOCK_SUMMATIONS), warnings)
     if values:
         counters = sub(root, "ImportBlockCounters")

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from . import register
 from .base import (
-    PREPAYMENT_CLUSTER, UseCaseResult, dlms_content, gbz_frames, integer_text, missing,
-    read_zcl, registers, require, response_element, sub,
+    gas_response,
+    PREPAYMENT_CLUSTER, UseCaseResult, dlms_content, integer_text, missing,
+    registers, require, response_element, sub,
 )
 from .. import dlms
 
@@ -33,13 +34,11 @@ MMC_ORDER = tuple(name for name, _ in GAS_PREPAY_ATTRIBUTES)
 
 @register(GCS14)
 def gas_prepay_values(message):
-    frames = gbz_frames(message)
-    if frames is None:
+    started = gas_response(message, "ReadInstantaneousPrepayValuesRsp")
+    if started is None:
         return None
-    readout = read_zcl(frames)
-    failures = tuple(readout.failures)
+    readout, failures, root = started
     warnings: list[str] = []
-    root = response_element("ReadInstantaneousPrepayValuesRsp", failures)
     if not any(f.cluster_id == PREPAYMENT_CLUSTER for f in failures):
         missing(readout, PREPAYMENT_CLUSTER, [a for _, a in GAS_PREPAY_ATTRIBUTES], warnings)
     for name, attribute_id in GAS_PREPAY_ATTRIBUTES:

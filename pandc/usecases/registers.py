@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from . import register
 from .base import (
+    gas_response,
     UseCaseResult, decimal_text, dlms_content, gas_unit, gas_values,
-    gbz_frames, integer_text, read_zcl, registers, require, response_element, sub,
+    integer_text, registers, require, response_element, sub,
 )
 from .. import dlms
 
@@ -27,13 +28,11 @@ _ELECTRICITY_REGISTERS = (
 
 @register(GCS13A)
 def gas_consumption_register(message):
-    frames = gbz_frames(message)
-    if frames is None:
+    started = gas_response(message, "ReadInstantaneousImportRegistersRsp")
+    if started is None:
         return None
-    readout = read_zcl(frames)
-    failures = tuple(readout.failures)
+    readout, failures, root = started
     warnings: list[str] = []
-    root = response_element("ReadInstantaneousImportRegistersRsp", failures)
     gas = sub(root, "Gas")
     values = gas_values(readout, (CURRENT_SUMMATION_DELIVERED,), warnings)
     if CURRENT_SUMMATION_DELIVERED in values:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from . import register
 from .base import (
-    UseCaseResult, decimal_text, dlms_content, gas_values, gbz_frames, read_zcl, require,
+    gas_response,
+    UseCaseResult, decimal_text, dlms_content, gas_values, require,
     response_element, sub, unwrap,
 )
 from .. import dlms
@@ -19,13 +20,11 @@ MAX_SECONDARY_TOU = 4
 
 @register(GCS13C)
 def gas_tou_matrix(message):
-    frames = gbz_frames(message)
-    if frames is None:
+    started = gas_response(message, "ReadInstantaneousImportTOUMatricesRsp")
+    if started is None:
         return None
-    readout = read_zcl(frames)
-    failures = tuple(readout.failures)
+    readout, failures, root = started
     warnings: list[str] = []
-    root = response_element("ReadInstantaneousImportTOUMatricesRsp", failures)
     gas = sub(root, "Gas")
     values = gas_values(readout, tuple(TIER_SUMMATIONS), warnings)
     if values:
