@@ -2,9 +2,9 @@
 from setuptools import setup
 
 setup(
-    packages=["pandc", "pandc.security", "pandc.usecases", "pandc.schemas"],
+    packages=["pandc", "pandc.data", "pandc.security", "pandc.usecases", "pandc.schemas"],
     package_dir={"pandc.schemas": "schemas"},
-    package_data={"pandc": ["data/*.csv"], "pandc.schemas": ["*.xsd"]},
+    package_data={"pandc.data": ["*.csv"], "pandc.schemas": ["*.xsd"]},
     cffi_modules=["csrc/build_ffi.py:ffibuilder"],
     zip_safe=False,
 )

@@ -31,7 +31,8 @@ def responses() -> list[bytes]:
 
 def _rate(benchmark, count: int) -> None:
     benchmark.extra_info["messages_per_round"] = count
-    benchmark.extra_info["headers_per_second"] = round(count / benchmark.stats.stats.mean)
+    if benchmark.stats is not None:  # None under --benchmark-disable (CI's smoke run)
+        benchmark.extra_info["headers_per_second"] = round(count / benchmark.stats.stats.mean)
 
 
 needs_c = pytest.mark.skipif(_cheader is None, reason="C core not built")
