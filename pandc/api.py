@@ -182,7 +182,7 @@ def decode_with_context(items: Iterable[tuple[bytes | str, "duis.DuisPayload | N
     for item, payload in items:
         try:
             if looks_like_xml(item):
-                results.append(decode(item))
+                results.append(decode(item, keys=keys))
                 continue
             blobs.append(to_message_bytes(_binary_or_text(item)))
             pending.append((len(results), _duis_context(payload) if payload else _NO_DUIS))
@@ -192,12 +192,14 @@ def decode_with_context(items: Iterable[tuple[bytes | str, "duis.DuisPayload | N
         except TypeError as error:
             results.append(DecodeError(str(error)))
     if blobs:
-        for (slot, context), blob, raw in zip(pending, blobs, header.decode_headers(blobs)):
-            results[slot] = raw if isinstance(raw, DecodeError) else build_message(raw, blob, context)
+        built = (raw if isinstance(raw, DecodeError) else build_message(raw, blob, context)
+                 for (_, context), blob, raw in zip(pending, blobs, header.decode_headers(blobs)))
         if keys is not None:
             from .security import secure_many
-            # Signatures are verified on a thread pool while MACs and decryption run here.
-            results = secure_many(results, keys, _security_cache())
+            # A generator, so signatures verify on a thread pool while later messages decode.
+            built = iter(secure_many(built, keys, _security_cache()))
+        for (slot, _), result in zip(pending, built):
+            results[slot] = result
     return results  # type: ignore[return-value]
 
 

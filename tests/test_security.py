@@ -353,3 +353,18 @@ def test_split_parts_is_what_secure_decrypts(keys, rtds):
     message = dataclasses.replace(pandc.decode(data), parts=())
     assert secure(message, keys).parts[0].plaintext is not None
     assert split_parts(message)[0].plaintext is None
+
+
+def test_decode_many_with_keys_secures_every_kind_of_item(keys):
+    import base64
+    from conftest import rtds_files
+    path = rtds_files("4.1.1_GCS13a/*SUCCESS_RELIABLE_GSME_RESPONSE_GBCS.HEX")[0]
+    data = bytes.fromhex(path.read_text())
+    duis = ('<sr:Response xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway"><sr:Body>'
+            f"<sr:ResponseMessage><sr:GBCSPayload>{base64.b64encode(data).decode()}</sr:GBCSPayload>"
+            "</sr:ResponseMessage></sr:Body></sr:Response>")
+    results = pandc.decode_many([data, data.hex(), duis, "DD00"], keys=keys)
+    assert isinstance(results[3], pandc.DecodeError)
+    for message in results[:3]:
+        assert message.mac_valid is True
+        assert any(part.encrypted and part.plaintext is not None for part in message.parts)
