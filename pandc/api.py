@@ -197,12 +197,8 @@ def decode_with_context(items: Iterable[tuple[bytes | str, "duis.DuisPayload | N
         if keys is not None:
             from .security import secure_many
             # A generator, so signatures verify on a thread pool while later messages decode.
-            built = iter(secure_many(built, keys, _security_cache()))
+            # The process-wide ECDH cache is keyed by key objects, so batches can share it.
+            built = iter(secure_many(built, keys))
         for (slot, _), result in zip(pending, built):
             results[slot] = result
     return results  # type: ignore[return-value]
-
-
-def _security_cache():
-    from .security import new_cache
-    return new_cache()
