@@ -28,8 +28,6 @@ except ModuleNotFoundError as _missing:
     if _missing.name != f"{__package__}.usecases":
         raise
     _usecases = None
-_smets_data = getattr(_usecases, "smets_data", None)
-_debug_info = getattr(_usecases, "debug_info", None)
 _device_alert_content = getattr(_usecases, "device_alert_content", None)
 
 MMC_NAMESPACE = "http://www.dccinterface.co.uk/ResponseAndAlert"
@@ -217,13 +215,12 @@ def _gbcs_data_element(parent: etree._Element, data: bytes, data_format: str, se
 def _response_message(message: "Message") -> etree._Element:
     response = etree.Element(_RA + "ResponseMessage")
     _gbcs_data(response, message)
-    if _smets_data is not None:
-        use_case_element = _smets_data(message)
-        if use_case_element is not None:
-            _sub(response, "SMETSData").append(use_case_element)
-    if _debug_info is not None:
+    # One use-case decode serves both SMETSData and DebugInfo.
+    result = _usecases.decode(message) if _usecases is not None else None
+    if result is not None:
+        _sub(response, "SMETSData").append(result.element)
         # What the device reported as failed (ZCL status, DLMS result), after SMETSData.
-        debug = _debug_info(message)
+        debug = _usecases.debug_info_element(result.failures)
         if debug is not None:
             response.append(debug)
     return response

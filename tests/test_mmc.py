@@ -333,7 +333,8 @@ def test_smets_data_from_the_use_case_layer_is_placed_and_stays_namespace_clean(
             message.originator_counter)
         return element
 
-    monkeypatch.setattr(mmc, "_smets_data", smets_data)
+    from pandc.usecases import UseCaseResult
+    monkeypatch.setattr(mmc._usecases, "decode", lambda message: UseCaseResult(smets_data(message)))
     raw = build_message(message_code=0x012A, originator_counter=7,
                         date_time=datetime(2021, 1, 1, tzinfo=timezone.utc))
     document = to_mmc(pandc.decode(raw))

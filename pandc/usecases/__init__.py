@@ -17,7 +17,7 @@ import importlib
 import pkgutil
 from typing import TYPE_CHECKING, Callable
 
-from .base import Failure, UseCaseError, UseCaseResult
+from .base import Failure, UseCaseError, UseCaseResult, debug_info_element
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -67,7 +67,6 @@ def debug_info(message: "Message") -> "etree._Element | None":
 
     It goes after ``ra:SMETSData`` in ``ra:ResponseMessage``.
     """
-    from .base import debug_info_element
     result = decode(message)
     return None if result is None else debug_info_element(result.failures)
 
@@ -80,5 +79,5 @@ def _load_modules() -> None:
 
 _load_modules()
 
-__all__ = ["Failure", "UseCaseError", "UseCaseResult", "debug_info", "decode", "register",
+__all__ = ["Failure", "UseCaseError", "UseCaseResult", "debug_info", "debug_info_element", "decode", "register",
            "registered_codes", "smets_data"]
