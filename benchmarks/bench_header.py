@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 import pandc
-from pandc import _pyheader
+from pandc.codec import _pyheader
 
 try:
-    from pandc import _cheader
+    from pandc.codec import _cheader
 except ImportError:  # pragma: no cover
     _cheader = None
 

@@ -12,7 +12,7 @@ import pytest
 
 import pandc
 from pandc.mmc import to_mmc
-from pandc.validation import validate
+from pandc.mmc.validation import validate
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 RTDS = SHARED / "corpus" / "rtds"

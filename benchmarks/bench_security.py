@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 import pandc
-from pandc import api, header
+from pandc import api
+from pandc.codec import header
 from pandc.security import KeyStore, new_cache, secure, secure_many
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"

@@ -1,25 +1,51 @@
 """pandc: Parse and Correlate for GB smart metering.
 
-Decode GBCS messages (bytes, hex, base64 or DUIS Response XML) into :class:`Message` objects
-with :func:`decode` / :func:`decode_many`, render them as MMC XML with :func:`to_mmc`, check
-XML with :func:`validate`, and verify / decrypt them with a :class:`KeyStore`.
+Decode GBCS messages (bytes, hex, base64 or DUIS Response XML) into immutable :class:`Message`
+objects with :func:`decode`, :func:`decode_many` or :func:`iter_decode`; with a
+:class:`KeyStore` each message is verified (``message.verification.authenticated``) and its
+encrypted parts decrypted. Render MMC XML with :func:`to_mmc` and check XML with
+:func:`validate`.
 """
-from .api import decode, decode_duis, decode_many
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version as _version
+from typing import TYPE_CHECKING, Any
+
+from .api import decode, decode_duis, decode_many, iter_decode, verify
+from .codec.header import BACKEND
+from .codec.limits import LimitError
+from .codec.parts import PayloadPart
 from .errors import DecodeError, PandcError
-from .header import BACKEND
-from .message import Message
+from .message import DuisContext, Message
 from .mmc import MMCRenderError, to_mmc
-from .payload import PayloadPart
 from .registry import MESSAGE_CODES, MessageCodeInfo
 from .responsecodes import RESTRICTED_RESPONSE_CODE
-from .security import KeySource, KeyStore, KeyStoreError
-from .validation import SchemaNotFoundError, ValidationIssue, ValidationReport, validate
+from .security import KeySource, KeyStore, KeyStoreError, Verification
+from .values import Node
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from .mmc.validation import SchemaNotFoundError, ValidationIssue, ValidationReport, validate
+
+try:
+    __version__ = _version("pandc")   # pyproject.toml is the one place the version is set
+except PackageNotFoundError:  # pragma: no cover - running from an uninstalled checkout
+    __version__ = "0+unknown"
+
+_LAZY = {"SchemaNotFoundError", "ValidationIssue", "ValidationReport", "validate"}
+
+
+def __getattr__(name: str) -> Any:
+    # Validation needs xmlschema; `import pandc` does not pay for it until it is used.
+    if name in _LAZY:
+        from .mmc import validation
+        return getattr(validation, name)
+    raise AttributeError(f"module 'pandc' has no attribute {name!r}")
+
 
 __all__ = [
-    "BACKEND", "DecodeError", "KeySource", "KeyStore", "KeyStoreError", "MESSAGE_CODES",
-    "MMCRenderError", "Message", "MessageCodeInfo", "PandcError", "PayloadPart",
-    "RESTRICTED_RESPONSE_CODE", "SchemaNotFoundError", "ValidationIssue", "ValidationReport",
-    "__version__", "decode", "decode_duis", "decode_many", "to_mmc", "validate",
+    "BACKEND", "DecodeError", "DuisContext", "KeySource", "KeyStore", "KeyStoreError",
+    "LimitError", "MESSAGE_CODES", "MMCRenderError", "Message", "MessageCodeInfo", "Node",
+    "PandcError", "PayloadPart", "RESTRICTED_RESPONSE_CODE", "SchemaNotFoundError",
+    "ValidationIssue", "ValidationReport", "Verification", "__version__", "decode",
+    "decode_duis", "decode_many", "iter_decode", "to_mmc", "validate", "verify",
 ]

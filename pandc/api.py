@@ -1,171 +1,138 @@
-"""pandc.decode and pandc.decode_many: from user input to immutable Message objects."""
+"""The pipeline, one way: bytes → codec (header, parts) → security → use case → Message.
+
+:func:`decode`, :func:`decode_many`, :func:`iter_decode` and :func:`decode_duis` all build
+each :class:`Message` once, complete: header fields, parts (decrypted with keys), the
+verification and the decoded values. Nothing patches a Message afterwards.
+"""
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import duis, header, registry
+from . import usecases
+from .codec import header
+from .codec.frame import Frame, build_frame
+from .codec.limits import LimitError
+from .codec.parts import PayloadPart
+from .codec.text import looks_like_xml, to_message_bytes
 from .errors import DecodeError
-from .inputs import looks_like_xml, to_message_bytes
-from .message import CRA_NAMES, FRAME_GENERAL_CIPHERING, FRAME_GENERAL_SIGNING, Message
-from .payload import split_payload
-from .rawheader import (
-    HAS_CERTIFICATE, HAS_DATE_TIME, HAS_MAC, HAS_SIGNATURE_FIELD, HAS_SO_COUNTER,
-    HAS_SRP_COUNTER, HAS_SRP_ID, RawHeader,
-)
-from .timestatus import decode_date_time
+from .io import duis
+from .io.sources import SourceItem, iter_items
+from .message import DuisContext, Message, message_from_frame
+from .security.verification import NOT_VERIFIED, Verification
 
 if TYPE_CHECKING:
-    from .security import KeySource
+    from .security import KeySource, Secured
 
-_FRAMES = {0xDD: FRAME_GENERAL_CIPHERING, 0xDF: FRAME_GENERAL_SIGNING}
-_NO_DUIS: dict[str, Any] = {}
-
-
-def format_eui(octets: bytes) -> str:
-    return octets.hex("-").upper()
+BATCH_SIZE = 512
+_ACCEPTED = (bytes, bytearray, memoryview, str)
 
 
-def build_message(raw: RawHeader, data: bytes, duis_context: dict[str, Any] = _NO_DUIS) -> Message:
-    """Turns a decoded header (C core or twin) and the message bytes into a Message."""
+def _values(frame: Frame, parts: tuple[PayloadPart, ...], warnings: list[str]
+            ) -> tuple[Any, tuple[Any, ...]]:
+    """(value tree, failures) of the frame's use case; what could not be decoded is a
+    warning, never silent. Hostile input past a decoder's limits is a DecodeError."""
+    if frame.cra != "response":
+        return None, ()
+    try:
+        result = usecases.decode(frame, parts)
+    except LimitError:
+        raise
+    except DecodeError as error:
+        warnings.append(f"{frame.use_case or frame.message_code_hex}: values not decoded: {error}")
+        return None, ()
+    if result is None:
+        if frame.message_code not in usecases.registered_codes():
+            warnings.append(f"{frame.use_case or frame.message_code_hex}: no use-case decoder; "
+                            "the payload stays as GBCSData")
+        elif any(part.encrypted and part.plaintext is None for part in parts):
+            warnings.append(f"{frame.use_case}: payload encrypted; its values need keys")
+        return None, ()
+    warnings.extend(result.warnings)
+    return result.values, result.failures
+
+
+def _assemble(frame: Frame, secured: "Secured | None", duis_context: DuisContext | None) -> Message:
     warnings: list[str] = []
-    flags = raw.flags
-    code = raw.message_code
-    info = registry.lookup(code)
-    cra = CRA_NAMES[raw.cra]
-
-    date_time = time_status = clock_status = is_from_gsme = None
-    if flags & HAS_DATE_TIME:
-        decoded = decode_date_time(raw.date_time)
-        date_time, time_status = decoded.value, decoded.time_status
-        clock_status, is_from_gsme = decoded.clock_status, decoded.is_from_gsme
-        if decoded.warning:
-            warnings.append(decoded.warning)
-
-    variant = duis_context.get("service_reference_variant")
-    if info is None:
-        use_case = None
-        warnings.append(f"unknown message code 0x{code:04X}: no use case is registered for it")
+    if secured is None:
+        parts, verification = frame.parts, NOT_VERIFIED
     else:
-        use_case = info.use_case
-        variant = variant or info.service_reference_variant
-        if info.response_date_time_mandatory and cra == "response" and not flags & HAS_DATE_TIME:
-            warnings.append(
-                f"{use_case} response without a grouping-header date-time: SECMP0015 makes it "
-                f"mandatory for {use_case} responses (GBCS {use_case} via the GPF)")
-
-    content_end = raw.content_offset + raw.content_length
-    payload = data[raw.content_offset:content_end]
-    signature = None
-    signature_offset = None
-    if flags & HAS_SIGNATURE_FIELD:
-        signature_offset = raw.signature_offset
-        if raw.signature_length:
-            signature = data[signature_offset:signature_offset + raw.signature_length]
-    mac_offset = raw.mac_offset if flags & HAS_MAC else None
-
-    return Message(
-        frame=_FRAMES[raw.frame],
-        cra=cra,
-        originator_counter=raw.originator_counter,
-        originator=format_eui(raw.originator),
-        recipient=format_eui(raw.recipient),
-        message_code=code,
-        use_case=use_case,
-        service_reference_variant=variant,
-        date_time=date_time,
-        time_status=time_status,
-        clock_status=clock_status,
-        is_from_gsme=is_from_gsme,
-        supplementary_remote_party_id=(format_eui(raw.supplementary_remote_party_id)
-                                       if flags & HAS_SRP_ID else None),
-        supplementary_remote_party_counter=(raw.supplementary_remote_party_counter
-                                            if flags & HAS_SRP_COUNTER else None),
-        supplementary_originator_counter=(raw.supplementary_originator_counter
-                                          if flags & HAS_SO_COUNTER else None),
-        payload=payload,
-        signature=signature,
-        mac=data[mac_offset:mac_offset + 12] if mac_offset is not None else None,
-        warnings=warnings,
-        raw=data,
-        signing_offset=raw.signing_offset,
-        content_offset=raw.content_offset,
-        signature_offset=signature_offset,
-        mac_offset=mac_offset,
-        certificate=(data[raw.certificate_offset:raw.certificate_offset + raw.certificate_length]
-                     if flags & HAS_CERTIFICATE else None),
-        date_time_octets=raw.date_time if flags & HAS_DATE_TIME else None,
-        request_id=duis_context.get("request_id"),
-        response_id=duis_context.get("response_id"),
-        response_code=duis_context.get("response_code"),
-        parts=split_payload(payload, cra),
-    )
+        parts, verification = secured.parts, secured.verification
+        warnings.extend(secured.warnings)
+    values, failures = _values(frame, parts, warnings)
+    return message_from_frame(frame, parts=parts, warnings=tuple(warnings), values=values,
+                              failures=failures, verification=verification, duis=duis_context)
 
 
-def _duis_context(payload: duis.DuisPayload) -> dict[str, Any]:
-    return {"request_id": payload.request_id, "response_id": payload.response_id,
-            "response_code": payload.response_code,
-            "service_reference_variant": payload.service_reference_variant}
+def _check_type(data: object) -> None:
+    if not isinstance(data, _ACCEPTED):
+        raise TypeError(f"pandc.decode takes bytes, bytearray, memoryview or str (hex, base64 "
+                        f"or DUIS XML), not {type(data).__name__}")
 
 
-def _decode_bytes(data: bytes, duis_context: dict[str, Any] = _NO_DUIS) -> Message:
-    return build_message(header.decode_header(data), data, duis_context)
-
-
-def _decode_xml(document: bytes | str) -> list[Message | DecodeError]:
-    results: list[Message | DecodeError] = []
-    for payload in duis.iter_payloads(document):
+def _binary_or_text(data: bytes | bytearray | memoryview | str) -> bytes | str:
+    """ASCII bytes that cannot start a binary message are hex/base64 text handed over as bytes."""
+    if isinstance(data, (bytes, bytearray, memoryview)) and data and data[0] not in (0xDD, 0xDF, 0xE0):
         try:
-            data = to_message_bytes(payload.text)
-            results.append(_decode_bytes(data, _duis_context(payload)))
-        except DecodeError as error:
-            error.source = f"GBCSPayload at line {payload.line}"
-            results.append(error)
-    return results
+            return bytes(data).decode("ascii")
+        except UnicodeDecodeError:
+            return bytes(data)
+    return data if isinstance(data, str) else bytes(data)
 
 
-def _secure(message: Message, keys: "KeySource | None", cache) -> Message:
-    if keys is None:
-        return message
-    from .security import secure
-    return secure(message, keys, cache=cache)
+def _decode_one(data: bytes, keys: "KeySource | None", duis_context: DuisContext | None = None
+                ) -> Message:
+    frame = build_frame(header.decode_header(data), data,
+                        duis_context.service_reference_variant if duis_context else None)
+    secured = None
+    if keys is not None:
+        from .security import secure
+        secured = secure(frame, keys)
+    return _assemble(frame, secured, duis_context)
 
 
-def decode(data: bytes | str, *, keys: "KeySource | None" = None) -> Message:
+def decode(data: bytes | bytearray | memoryview | str, *, keys: "KeySource | None" = None) -> Message:
     """Decodes one GBCS message given as bytes, hex text, base64 text or a DUIS Response.
 
     A DUIS document must carry exactly one sr:GBCSPayload here; use :func:`decode_duis` for
-    documents with several. With ``keys``, MACs and signatures are checked and encrypted parts
-    decrypted (see :mod:`pandc.security`). Raises :class:`DecodeError` on malformed input.
+    documents with several. With ``keys``, MACs and signatures are checked, encrypted parts
+    decrypted and the verdict given (``message.verification``). Raises :class:`DecodeError`
+    on malformed input and :class:`TypeError` for anything but bytes-like or str.
     """
+    _check_type(data)
     if looks_like_xml(data):
-        results = _decode_xml(data)
+        results = decode_duis(bytes(data) if not isinstance(data, str) else data, keys=keys)
         if len(results) != 1:
             raise DecodeError(f"DUIS XML holds {len(results)} GBCSPayload elements; "
                               "use pandc.decode_duis for more than one")
         result = results[0]
         if isinstance(result, DecodeError):
             raise result
-        return _secure(result, keys, None)
-    return _secure(_decode_bytes(to_message_bytes(_binary_or_text(data))), keys, None)
+        return result
+    return _decode_one(to_message_bytes(_binary_or_text(data)), keys)
 
 
 def decode_duis(document: bytes | str, *, keys: "KeySource | None" = None) -> list[Message | DecodeError]:
     """Every sr:GBCSPayload of a DUIS Response, decoded (errors in place, in order)."""
-    return [r if isinstance(r, DecodeError) else _secure(r, keys, None) for r in _decode_xml(document)]
-
-
-def _binary_or_text(data):
-    """ASCII bytes that cannot start a binary message are hex/base64 text handed over as bytes."""
-    if isinstance(data, (bytes, bytearray, memoryview)) and data and data[0] not in (0xDD, 0xDF, 0xE0):
+    results: list[Message | DecodeError] = []
+    for payload in duis.iter_payloads(document):
         try:
-            return bytes(data).decode("ascii")
-        except UnicodeDecodeError:
-            return data
-    return data
+            results.append(_decode_one(to_message_bytes(payload.text), keys, payload.context))
+        except DecodeError as error:
+            error.source = f"GBCSPayload at line {payload.line}"
+            results.append(error)
+    return results
 
 
-def decode_many(items: Iterable[bytes | str], *, keys: "KeySource | None" = None) -> list[Message | DecodeError]:
+def verify(message: Frame, keys: "KeySource") -> Verification:
+    """The verification of an already decoded message (MAC, signature, verdict)."""
+    from .security import secure
+    return secure(message, keys).verification
+
+
+def decode_many(items: Iterable[bytes | bytearray | memoryview | str], *,
+                keys: "KeySource | None" = None) -> list[Message | DecodeError]:
     """Decodes every item (as :func:`decode` would) with one C batch call for the headers.
 
     Returns, in order, a Message or the DecodeError for each item; never stops early.
@@ -173,32 +140,72 @@ def decode_many(items: Iterable[bytes | str], *, keys: "KeySource | None" = None
     return decode_with_context(((item, None) for item in items), keys=keys)
 
 
-def decode_with_context(items: Iterable[tuple[bytes | str, "duis.DuisPayload | None"]], *,
+def decode_with_context(items: Iterable[tuple[Any, "duis.DuisPayload | None"]], *,
                         keys: "KeySource | None" = None) -> list[Message | DecodeError]:
-    """decode_many for (data, DUIS context) pairs, as read from DUIS documents by pandc.sources."""
+    """decode_many for (data, DUIS payload) pairs, as read from DUIS documents by io.sources."""
     results: list[Message | DecodeError | None] = []
     blobs: list[bytes] = []
-    pending: list[tuple[int, dict[str, Any]]] = []
+    pending: list[tuple[int, DuisContext | None]] = []
     for item, payload in items:
         try:
+            _check_type(item)
             if looks_like_xml(item):
                 results.append(decode(item, keys=keys))
                 continue
             blobs.append(to_message_bytes(_binary_or_text(item)))
-            pending.append((len(results), _duis_context(payload) if payload else _NO_DUIS))
+            pending.append((len(results), payload.context if payload else None))
             results.append(None)
         except DecodeError as error:
             results.append(error)
         except TypeError as error:
             results.append(DecodeError(str(error)))
-    if blobs:
-        built = (raw if isinstance(raw, DecodeError) else build_message(raw, blob, context)
-                 for (_, context), blob, raw in zip(pending, blobs, header.decode_headers(blobs)))
-        if keys is not None:
-            from .security import secure_many
-            # A generator, so signatures verify on a thread pool while later messages decode.
-            # The process-wide ECDH cache is keyed by key objects, so batches can share it.
-            built = iter(secure_many(built, keys))
-        for (slot, _), result in zip(pending, built):
-            results[slot] = result
+    if not blobs:
+        return results  # type: ignore[return-value]
+    frames: list[Frame | DecodeError] = []
+    for (_, context), blob, raw in zip(pending, blobs, header.decode_headers(blobs)):
+        if isinstance(raw, DecodeError):
+            frames.append(raw)
+        else:
+            frames.append(build_frame(raw, blob, context.service_reference_variant if context else None))
+    if keys is not None:
+        from .security import secure_many
+        secured: list[Any] = secure_many(frames, keys)
+    else:
+        secured = [None] * len(frames)
+    for (slot, context), frame, security in zip(pending, frames, secured):
+        if isinstance(frame, DecodeError):
+            results[slot] = frame
+            continue
+        try:
+            results[slot] = _assemble(frame, security, context)
+        except DecodeError as error:
+            results[slot] = error
     return results  # type: ignore[return-value]
+
+
+def iter_decode_items(items: Iterable[SourceItem], *, keys: "KeySource | None" = None
+                      ) -> Iterator[tuple[SourceItem, Message | DecodeError]]:
+    """(source item, result) for every item, decoded a batch at a time, lazily and in order."""
+    iterator = iter(items)
+    while True:
+        batch = list(itertools.islice(iterator, BATCH_SIZE))
+        if not batch:
+            return
+        readable = [item for item in batch if item.error is None]
+        decoded = iter(decode_with_context(((item.data, item.context) for item in readable),
+                                           keys=keys))
+        for item in batch:
+            yield item, item.error if item.error is not None else next(decoded)
+
+
+def iter_decode(source: Any, *, keys: "KeySource | None" = None) -> Iterator[Message | DecodeError]:
+    """Decode lazily from a path, a binary or text file object, or an iterable of lines or
+    messages: one result per input message, in order, never stopping at a bad one. Memory
+    stays flat whatever the size of the input.
+
+    Each DecodeError carries ``source`` ("name:line") naming the input it came from.
+    """
+    for item, result in iter_decode_items(iter_items(source), keys=keys):
+        if isinstance(result, DecodeError) and result.source is None:
+            result.source = item.source
+        yield result

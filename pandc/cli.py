@@ -10,56 +10,10 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .api import decode_with_context
+from .api import iter_decode_items
 from .errors import DecodeError, PandcError
-from .message import Message
-from .sources import SourceItem, iter_sources
-from .timestatus import format_date_time
-
-BATCH_SIZE = 512
-
-
-def message_record(source: str, message: Message) -> dict:
-    """The JSON object `pandc decode` writes for one message (keys fixed by the CLI contract)."""
-    return {
-        "source": source,
-        "frame": message.frame,
-        "cra": message.cra,
-        "originator_counter": message.originator_counter,
-        "originator": message.originator,
-        "recipient": message.recipient,
-        "message_code": f"0x{message.message_code:04X}",
-        "use_case": message.use_case,
-        "service_reference_variant": message.service_reference_variant,
-        "date_time": format_date_time(message.date_time) if message.date_time else None,
-        "time_status": message.time_status,
-        "clock_status": message.clock_status,
-        "is_from_gsme": message.is_from_gsme,
-        "supplementary_remote_party_id": message.supplementary_remote_party_id,
-        "supplementary_remote_party_counter": message.supplementary_remote_party_counter,
-        "supplementary_originator_counter": message.supplementary_originator_counter,
-        "payload_length": len(message.payload),
-        "signed": message.signed,
-        "warnings": list(message.warnings),
-    }
-
-
-def error_record(source: str, error: DecodeError) -> dict:
-    return {"source": source, "error": error.reason, "offset": error.offset}
-
-
-def _decoded(paths: list[str], keys) -> Iterator[tuple[str, Message | DecodeError]]:
-    """(source, result) for every message of every path, decoded a batch at a time."""
-    items = iter_sources(paths)
-    while True:
-        batch: list[SourceItem] = list(itertools.islice(items, BATCH_SIZE))
-        if not batch:
-            return
-        readable = [item for item in batch if item.error is None]
-        decoded = iter(decode_with_context(((item.data, item.context) for item in readable), keys=keys))
-        for item in batch:
-            yield item.source, item.error if item.error is not None else next(decoded)
-
+from .io.jsonl import dumps, error_record, message_record
+from .io.sources import iter_sources
 
 def _load_keys(directory: str | None):
     if directory is None:
@@ -71,14 +25,6 @@ def _load_keys(directory: str | None):
     return KeyStore.from_directory(path)
 
 
-def _security_fields(message: Message) -> dict:
-    return {
-        "mac_valid": message.mac_valid,
-        "signature_valid": message.signature_valid,
-        "decrypted_parts": sum(1 for part in message.parts if part.encrypted and part.plaintext is not None),
-    }
-
-
 def _xml_file_name(source: str) -> str:
     path, _, line = source.rpartition(":")
     return f"{Path(path).name}-{line}.xml"
@@ -86,20 +32,37 @@ def _xml_file_name(source: str) -> str:
 
 def run_decode(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     keys = _load_keys(args.keys)
+    if args.require_authenticated and keys is None:
+        err.write("pandc decode: --require-authenticated needs --keys DIR\n")
+        return 2
     failed = False
+    json_lines = args.format == "json"
     if args.format == "xml" or args.validate:
         from .mmc import to_mmc
-        from .validation import validate
+        from .mmc.validation import validate
     if args.out_dir:
         Path(args.out_dir).mkdir(parents=True, exist_ok=True)
     written_to_stdout = 0
-    for source, result in _decoded(args.paths, keys):
+
+    def report_error(source: str, error: PandcError, prefix: str = "") -> None:
+        if json_lines:
+            out.write(dumps(error_record(source, error, prefix)))
+        else:
+            offset = getattr(error, "offset", None)
+            where = f" at byte offset {offset}" if offset is not None else ""
+            reason = getattr(error, "reason", None) or str(error)
+            err.write(f"{source}: {prefix}error{where}: {reason}\n")
+
+    for item, result in iter_decode_items(iter_sources(args.paths), keys=keys):
+        source = item.source
         if isinstance(result, DecodeError):
             failed = True
-            if args.format == "json":
-                out.write(json.dumps(error_record(source, result)) + "\n")
-            else:
-                err.write(f"{source}: error at byte offset {result.offset}: {result.reason}\n")
+            report_error(source, result)
+            continue
+        if args.require_authenticated and not result.authenticated:
+            failed = True
+            reason = result.verification.reason if result.verification else "no keys"
+            report_error(source, PandcError(f"not authenticated: {reason}"))
             continue
         document = None
         report = None
@@ -108,12 +71,7 @@ def run_decode(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 document = to_mmc(result)
             except PandcError as problem:
                 failed = True
-                offset = getattr(problem, "offset", None)
-                reason = getattr(problem, "reason", None) or str(problem)
-                if args.format == "json":
-                    out.write(json.dumps({"source": source, "error": f"MMC: {reason}", "offset": offset}) + "\n")
-                else:
-                    err.write(f"{source}: cannot render MMC: {reason}\n")
+                report_error(source, problem, "MMC: ")
                 continue
             if args.validate:
                 report = validate(document, schema="mmc", schema_dir=args.schema_dir)
@@ -121,16 +79,16 @@ def run_decode(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     failed = True
                     for issue in report.errors:
                         err.write(f"{source}: invalid MMC: {issue}\n")
-        if args.format == "json":
-            record = message_record(source, result)
-            if keys is not None:
-                record.update(_security_fields(result))
+        if json_lines:
+            record = message_record(source, result, verified=keys is not None)
             if report is not None:
                 record["mmc_valid"] = report.valid
-            out.write(json.dumps(record) + "\n")
+            out.write(dumps(record))
         elif args.out_dir:
+            assert document is not None
             (Path(args.out_dir) / _xml_file_name(source)).write_bytes(document)
         else:
+            assert document is not None
             written_to_stdout += 1
             if written_to_stdout > 1:
                 err.write(f"{source}: --format xml writes one message to stdout; "
@@ -143,7 +101,7 @@ def run_decode(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def run_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .validation import validate_paths
+    from .mmc.validation import validate_paths
     return validate_paths(args.files, args.schema, args.schema_dir, out)
 
 
@@ -165,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="validate against the schemas in DIR (e.g. the official XSDs)")
     decode.add_argument("--keys", metavar="DIR",
                         help="key store directory: verify MACs and signatures, decrypt payloads")
+    decode.add_argument("--require-authenticated", action="store_true",
+                        help="with --keys: a message that is not authenticated is an error "
+                             "line (no MMC file for it) and the exit status is 1")
     decode.set_defaults(run=run_decode)
 
     validate = commands.add_parser("validate", help="validate MMC or DUIS XML files")

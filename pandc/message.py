@@ -1,75 +1,83 @@
-"""The decoded form of one GBCS message, as User systems see it."""
+"""The decoded form of one GBCS message, as User systems see it: built once, never patched."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .payload import PayloadPart
+from .codec.frame import CRA_NAMES, FRAME_GENERAL_CIPHERING, FRAME_GENERAL_SIGNING, Frame
+from .values import Node
 
-FRAME_GENERAL_CIPHERING = "general-ciphering"
-FRAME_GENERAL_SIGNING = "general-signing"
-CRA_NAMES = {1: "command", 2: "response", 3: "alert"}
+if TYPE_CHECKING:
+    from .security.verification import Verification
+    from .usecases.base import Failure
+
+__all__ = ["CRA_NAMES", "DuisContext", "FRAME_GENERAL_CIPHERING", "FRAME_GENERAL_SIGNING",
+           "Message", "message_from_frame"]
 
 
 @dataclass(frozen=True, slots=True)
-class Message:
-    """One decoded GBCS message.
+class DuisContext:
+    """What the DUIS Response around a GBCS payload says about it."""
 
-    Offsets (``signing_offset``, ``content_offset``, ``signature_offset``, ``mac_offset``) index
-    ``raw``, the whole message as received, so that the security layer can MAC, verify and
-    decrypt without re-parsing.
-    """
-
-    frame: str
-    cra: str
-    originator_counter: int
-    originator: str
-    recipient: str
-    message_code: int
-    use_case: str | None
-    service_reference_variant: str | None
-    date_time: datetime | None
-    time_status: int | None
-    clock_status: str | None
-    is_from_gsme: bool | None
-    supplementary_remote_party_id: str | None
-    supplementary_remote_party_counter: int | None
-    supplementary_originator_counter: int | None
-    payload: bytes
-    signature: bytes | None
-    mac: bytes | None
-    warnings: list[str]
-    raw: bytes = field(repr=False)
-    signing_offset: int = field(repr=False)
-    content_offset: int = field(repr=False)
-    signature_offset: int | None = field(repr=False)
-    mac_offset: int | None = field(repr=False)
-    certificate: bytes | None = field(default=None, repr=False)
-    date_time_octets: bytes | None = field(default=None, repr=False)
-    # DUIS context, when the message came inside a DUIS Response
     request_id: str | None = None
     response_id: str | None = None
     response_code: str | None = None
-    # Security layer results (None: not checked or no key)
-    mac_valid: bool | None = None
-    signature_valid: bool | None = None
-    parts: tuple["PayloadPart", ...] = ()
+    service_reference_variant: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Message(Frame):
+    """One decoded GBCS message: the codec's :class:`Frame` (header fields, payload parts,
+    byte layout), the decoded use-case ``values`` (a :class:`~pandc.values.Node` to go under
+    MMC ``SMETSData``, None when the use case is not decoded), what the device reported as
+    failed (``failures``), and the ``verification`` (``authenticated`` is None without keys).
+
+    ``warnings`` collects what every layer noticed: header, security and use case.
+    """
+
+    values: Node | None = None
+    failures: tuple["Failure", ...] = ()
+    verification: "Verification | None" = None
+    duis: DuisContext | None = None
 
     @property
-    def signed(self) -> bool:
-        return self.signature is not None
+    def authenticated(self) -> bool | None:
+        return None if self.verification is None else self.verification.authenticated
 
     @property
-    def service_reference(self) -> str | None:
-        """The DUIS ServiceReference (e.g. '4.1') of the variant (e.g. '4.1.1')."""
-        variant = self.service_reference_variant
-        if variant is None:
-            return None
-        head = variant.split(".")
-        return ".".join(head[:2])
+    def mac_valid(self) -> bool | None:
+        return None if self.verification is None else self.verification.mac_valid
 
     @property
-    def message_code_hex(self) -> str:
-        return f"{self.message_code:04X}"
+    def signature_valid(self) -> bool | None:
+        return None if self.verification is None else self.verification.signature_valid
+
+    @property
+    def request_id(self) -> str | None:
+        return None if self.duis is None else self.duis.request_id
+
+    @property
+    def response_id(self) -> str | None:
+        return None if self.duis is None else self.duis.response_id
+
+    @property
+    def response_code(self) -> str | None:
+        return None if self.duis is None else self.duis.response_code
+
+
+_FRAME_FIELDS = tuple(f.name for f in fields(Frame) if f.name not in ("parts", "warnings"))
+_frame_values = attrgetter(*_FRAME_FIELDS)
+
+
+def message_from_frame(frame: Frame, *, parts: tuple | None = None,
+                       warnings: tuple[str, ...] = (), values: Node | None = None,
+                       failures: tuple["Failure", ...] = (),
+                       verification: "Verification | None" = None,
+                       duis: DuisContext | None = None) -> Message:
+    """The Message of a frame: its header fields, ``parts`` (decrypted, when given) and the
+    frame's warnings followed by ``warnings``."""
+    return Message(**dict(zip(_FRAME_FIELDS, _frame_values(frame))),
+                   parts=frame.parts if parts is None else parts,
+                   warnings=frame.warnings + tuple(warnings), values=values,
+                   failures=failures, verification=verification, duis=duis)

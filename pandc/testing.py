@@ -7,20 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from .codec.ber import encode_length
+
 _CRA_FLAGS = {"command": 1, "response": 2, "alert": 3}
 UNSPECIFIED_DEVIATION = b"\x80\x00"
-
-
-def encode_length(length: int) -> bytes:
-    """BER-style length: one byte below 0x80, else 0x81/0x82/0x83 and 1-3 bytes."""
-    if length < 0:
-        raise ValueError("negative length")
-    if length < 0x80:
-        return bytes([length])
-    for size in (1, 2, 3):
-        if length < 1 << (8 * size):
-            return bytes([0x80 | size]) + length.to_bytes(size, "big")
-    raise ValueError(f"length {length} needs more than 3 length bytes")
 
 
 def eui_bytes(eui: str | bytes) -> bytes:

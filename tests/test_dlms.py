@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import pandc
-from pandc import dlms
+from pandc.codec import dlms
 from pandc.errors import DecodeError
 
 from conftest import KEYSTORE, RTDS, require

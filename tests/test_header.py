@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 
 import pandc
-from pandc import _pyheader
+from pandc.codec import _pyheader
 from pandc.errors import DecodeError
-from pandc.header import decode_header
-from pandc.rawheader import HAS_MAC, HAS_SIGNATURE_FIELD
+from pandc.codec.header import decode_header
+from pandc.codec.rawheader import HAS_MAC, HAS_SIGNATURE_FIELD
 from conftest import rtds_messages
 
 

@@ -12,13 +12,13 @@ from lxml import etree
 
 import pandc
 from pandc import registry
-from pandc.mmc import (
+from pandc.mmc.render import (
     MMC_NAMESPACE, SERVICE_REFERENCE_VARIANTS, SERVICE_REFERENCES, MMCRenderError,
     format_date_time, service_reference_fields, to_mmc, whole_payload_type,
 )
-from pandc.payload import PayloadPart
+from pandc.codec.parts import PayloadPart
 from pandc.testing import build_message
-from pandc.validation import validate
+from pandc.mmc.validation import validate
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 RTDS = SHARED / "corpus" / "rtds"

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pandc
-from pandc.payload import PayloadPart, split_parts
+from pandc.codec.parts import PayloadPart, split_parts
 
 
 
@@ -183,6 +183,6 @@ def test_split_never_raises(tail, cra, head):
 
 
 def test_split_payload_equals_split_parts(decoded):
-    from pandc.payload import split_payload
+    from pandc.codec.parts import split_payload
     for _, message in decoded:
         assert split_payload(message.payload, message.cra) == split_parts(message)

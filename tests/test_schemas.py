@@ -14,7 +14,7 @@ from pandc.responsecodes import (
     DUIS_V54_RESPONSE_CODES, RESTRICTED_RESPONSE_CODE, RESTRICTED_RESPONSE_CODE_BY_DUIS_VERSION,
     RESTRICTED_RESPONSE_CODE_ENV, is_restricted_rejection, restricted_response_code,
 )
-from pandc.validation import BUNDLED_SCHEMA_FILES, bundled_schema_dir, validate
+from pandc.mmc.validation import BUNDLED_SCHEMA_FILES, bundled_schema_dir, validate
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 RTDS = SHARED / "corpus" / "rtds"

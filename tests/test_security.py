@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 import pandc
-from pandc.payload import split_parts
+from pandc.codec.parts import split_parts
 from pandc.security import (
     KeySource, KeyStore, KeyStoreError, SecurityCache, derive_key, new_cache, secure,
     secure_many,

@@ -7,7 +7,7 @@ import pytest
 
 import pandc
 from pandc.testing import build_message
-from pandc.timestatus import decode_date_time, format_date_time
+from pandc.codec.dates import decode_date_time, format_date_time
 from conftest import rtds_files
 
 SECMP0015_FOLDERS = ["4.1.1_GCS13a", "4.1.2_GCS13c", "4.1.4_GCS13b", "4.3_GCS14", "4.18_GCS60a"]

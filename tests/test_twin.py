@@ -8,13 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pandc import _pyheader
+from pandc.codec import _pyheader
 from pandc.errors import HEADER_ERROR_REASONS, DecodeError
 from pandc.testing import build_message
 from conftest import rtds_messages
 
 try:
-    from pandc import _cheader
+    from pandc.codec import _cheader
 except ImportError:  # pragma: no cover - the build failed; test_c_core_is_built says so
     _cheader = None
 

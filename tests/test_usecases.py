@@ -16,10 +16,10 @@ from lxml import etree
 import pandc
 from pandc import usecases
 from pandc.mmc import MMC_NAMESPACE, to_mmc
-from pandc.payload import PayloadPart
+from pandc.codec.parts import PayloadPart
 from pandc.testing import build_message
 from pandc.usecases import UseCaseError
-from pandc.validation import validate
+from pandc.mmc.validation import validate
 
 from conftest import KEYSTORE, OFFICIAL_XSD, RTDS, require
 
@@ -283,7 +283,7 @@ def test_debug_info_names_the_failure_in_valid_mmc(decoded):
 def test_without_keys_encrypted_parts_stay_first_pass(decoded):
     for path, message, _ in decoded:
         xml = etree.fromstring(to_mmc(message))
-        parts = pandc.payload.split_parts(message)
+        parts = pandc.codec.parts.split_parts(message)
         ciphered = any(part.encrypted for part in parts)
         formats = [d.get("format") for d in xml.iter(RA + "GBCSData")]
         assert formats, path.name
@@ -294,7 +294,7 @@ def test_without_keys_encrypted_parts_stay_first_pass(decoded):
         else:
             # nothing sensitive: the first pass already decodes the use case
             assert smets(xml) is not None, path.name
-    ciphered_count = sum(any(p.encrypted for p in pandc.payload.split_parts(m))
+    ciphered_count = sum(any(p.encrypted for p in pandc.codec.parts.split_parts(m))
                          for _, m, _ in decoded)
     assert ciphered_count == 18    # GCS13a/b/c all 4, GCS14 3, ECS17b 2, ECS19 1
 
@@ -304,7 +304,7 @@ def test_wrong_key_leaves_the_first_pass(decoded):
     path, message, _ = next(item for item in decoded if use_case(item[0]) == "GCS13a"
                             and "_SUCCESS_" in item[0].name)
     parts = tuple(dataclasses.replace(part, plaintext=None, error="tag mismatch")
-                  for part in pandc.payload.split_parts(message))
+                  for part in pandc.codec.parts.split_parts(message))
     assert usecases.smets_data(dataclasses.replace(message, parts=parts)) is None
 
 

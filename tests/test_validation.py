@@ -14,7 +14,7 @@ from lxml import etree
 import pandc
 from pandc.mmc import MMC_NAMESPACE, to_mmc
 from pandc.testing import build_message
-from pandc.validation import (
+from pandc.mmc.validation import (
     SchemaNotFoundError, ValidationReport, _compiled, find_official_schema, validate,
     validate_paths,
 )

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 import pandc
-from pandc import zcl
+from pandc.codec import zcl
 from pandc.errors import DecodeError
-from pandc.payload import split_parts
+from pandc.codec.parts import split_parts
 
 from conftest import RTDS, require
 

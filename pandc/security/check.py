@@ -17,12 +17,20 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from ..payload import split_parts
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ..codec.frame import Frame
+from ..codec.parts import PayloadPart
 from .decrypt import decrypt_part
 from .fastreplace import replace as _replace
 from .kdf import MODE_PAYLOAD, SecurityCache, derive_key
-from .keystore import KeyStoreError, normalise_eui
+from .keystore import KeySource, KeyStoreError, normalise_eui
+from .verification import Verification, verdict
 from .verify import general_ciphering_header_problem, mac_matches, signature_matches
+
+T = TypeVar("T")
 
 KA, DS = "ka", "ds"
 _CRA_FLAGS = {"command": 1, "response": 2, "alert": 3}
@@ -34,28 +42,37 @@ def default_cache() -> SecurityCache:
     return _DEFAULT_CACHE
 
 
-def secure(message, keys, cache: SecurityCache | None = None):
-    """``message`` with mac_valid, signature_valid and decrypted parts filled in.
+@dataclass(frozen=True, slots=True)
+class Secured:
+    """What the security layer found for one frame: the verification, the payload parts
+    (encrypted ones decrypted where the keys allow) and warnings naming what was not checked."""
 
-    ``mac_valid``/``signature_valid`` are True or False when checked, None when there is
-    nothing to check or a key is missing (a warning then names the EUI and usage). Never
-    raises for anything the message contains.
+    verification: Verification
+    parts: tuple[PayloadPart, ...]
+    warnings: tuple[str, ...]
+
+
+def secure(frame: Frame, keys: KeySource, cache: SecurityCache | None = None) -> Secured:
+    """Check the MAC and signature of ``frame`` and decrypt its encrypted parts.
+
+    Never raises for anything the message contains: a check that cannot be made (a missing
+    key) leaves its result None, names the EUI and usage in a warning, and makes the verdict
+    False with reason "no key: ...".
     """
     if cache is None:
         cache = _DEFAULT_CACHE
-    warnings: list[str] = []
-    lookup = _KeyLookup(keys)
-    job = _signature_job(message, lookup, warnings)
+    state = _State(keys)
+    job = _signature_job(frame, state)
     signature_valid = signature_matches(*job) if job is not None else None
-    changes = _mac_and_parts(message, keys, lookup, cache, warnings)
-    return _finish(message, changes, signature_valid, warnings, lookup)
+    mac_valid, parts = _mac_and_parts(frame, keys, state, cache)
+    return _finish(frame, mac_valid, parts, signature_valid, state)
 
 
-def secure_many(messages, keys, cache: SecurityCache | None = None, *,
-                threads: int | None = None) -> list:
-    """secure() over a batch, in order; items that are not messages (e.g. DecodeError)
-    pass through unchanged. ``messages`` may be a generator: decoding then overlaps with
-    signature verification.
+def secure_many(frames: Iterable[Frame | T], keys: KeySource, cache: SecurityCache | None = None,
+                *, threads: int | None = None) -> list[Secured | T]:
+    """secure() over a batch, in order; items that are not frames (e.g. DecodeError) pass
+    through unchanged. ``frames`` may be a generator: decoding then overlaps with signature
+    verification.
 
     ECDSA verification dominates and releases the GIL, so signatures are verified on a
     thread pool (``threads``, default one per CPU; 0 or 1 verifies in the calling thread)
@@ -65,25 +82,27 @@ def secure_many(messages, keys, cache: SecurityCache | None = None, *,
         cache = _DEFAULT_CACHE
     workers = (os.cpu_count() or 1) if threads is None else threads
     verifier = _Verifier(workers)
-    items = []
-    for message in messages:
-        if not hasattr(message, "signing_offset"):
-            items.append((message, None))
+    items: list[tuple[Any, _State | None]] = []
+    for frame in frames:
+        if not isinstance(frame, Frame):
+            items.append((frame, None))
             continue
-        warnings: list[str] = []
-        lookup = _KeyLookup(keys)
-        job = _signature_job(message, lookup, warnings)
+        state = _State(keys)
+        job = _signature_job(frame, state)
         if job is not None:
             verifier.add(len(items), job)
-        items.append((message, (warnings, lookup)))
+        items.append((frame, state))
     verifier.flush()
-    assessed = [None if slot is None else
-                _mac_and_parts(message, keys, slot[1], cache, slot[0])
-                for message, slot in items]
+    assessed = [None if state is None else _mac_and_parts(frame, keys, state, cache)
+                for frame, state in items]
     verdicts = verifier.results()
-    return [message if slot is None else
-            _finish(message, changes, verdicts.get(position), slot[0], slot[1])
-            for position, ((message, slot), changes) in enumerate(zip(items, assessed))]
+    results: list[Secured | T] = []
+    for position, ((frame, state), changes) in enumerate(zip(items, assessed)):
+        if state is None or changes is None:
+            results.append(frame)
+        else:
+            results.append(_finish(frame, changes[0], changes[1], verdicts.get(position), state))
+    return results
 
 
 class _Verifier:
@@ -120,43 +139,47 @@ class _Verifier:
         return verdicts
 
 
-def _signature_job(message, lookup, warnings):
+def _signature_job(frame: Frame, state: "_State") -> tuple[Any, ...] | None:
     """(public key, raw, signing offset, content end, signature), or None with the reason
-    in ``warnings`` when the message is signed but the key is missing."""
-    if message.signature is None:
+    recorded when the message is signed but the key is missing."""
+    signature = frame.signature
+    if signature is None:
         return None
-    public = lookup.public(message.originator, DS)
+    public = state.public(frame.originator, DS)
     if public is None:
-        warnings.append(f"signature not checked: no {DS} public key for {message.originator}")
+        state.missing.append(f"no key: no {DS} public key for {frame.originator} to check the "
+                             "signature")
         return None
-    return (public, message.raw, message.signing_offset,
-            message.content_offset + len(message.payload), message.signature)
+    layout = frame.layout
+    return (public, layout.raw, layout.signing_offset, layout.content_end, signature)
 
 
-def _mac_and_parts(message, keys, lookup, cache, warnings):
-    raw = message.raw
-    signing = message.signing_offset
+def _mac_and_parts(frame: Frame, keys: KeySource, state: "_State",
+                   cache: SecurityCache) -> tuple[bool | None, tuple[PayloadPart, ...]]:
+    raw = frame.layout.raw
+    signing = frame.layout.signing_offset
     # Originator and recipient system titles sit at fixed places after DF 09 <cra> <counter>.
     originator = raw[signing + 12:signing + 20]
     recipient = raw[signing + 21:signing + 29]
     mac_valid = None
-    if message.mac_offset is not None:
-        mac_valid = _check_mac(message, keys, lookup, cache, originator, recipient, warnings)
-    parts = message.parts or split_parts(message)
-    for part in parts:
-        if part.encrypted and part.cipher_spans:
-            parts = _decrypt(message, parts, lookup, cache, originator, recipient, warnings)
-            break
+    if frame.layout.mac_offset is not None:
+        mac_valid = _check_mac(frame, keys, state, cache, originator, recipient)
+    parts = frame.parts
+    if any(part.encrypted and part.cipher_spans for part in parts):
+        parts = _decrypt(frame, parts, state, cache, originator, recipient)
     return mac_valid, tuple(parts)
 
 
-def _finish(message, changes, signature_valid, warnings, lookup):
-    mac_valid, parts = changes
-    if lookup.failures:
-        warnings.extend(lookup.failures)
-    return _replace(message, mac_valid=mac_valid, signature_valid=signature_valid,
-                    parts=parts,
-                    warnings=message.warnings + warnings if warnings else list(message.warnings))
+def _finish(frame: Frame, mac_valid: bool | None, parts: tuple[PayloadPart, ...],
+            signature_valid: bool | None, state: "_State") -> Secured:
+    part_failures = tuple(f"{part.name}: {part.error}" for part in parts
+                          if part.encrypted and part.cipher_spans and part.plaintext is None
+                          and part.error and not part.error.startswith("no key"))
+    verification = verdict(frame.layout.mac_offset is not None, mac_valid,
+                           frame.signature is not None, signature_valid, part_failures,
+                           tuple(state.missing))
+    warnings = state.warnings + [f"not verified: {m}" for m in state.missing] + state.failures
+    return Secured(verification, parts, tuple(warnings))
 
 
 _POOL = None
@@ -175,23 +198,25 @@ def _pool(workers: int) -> ThreadPoolExecutor:
         return _POOL
 
 
-def _check_mac(message, keys, lookup, cache, originator, recipient, warnings):
-    problem = general_ciphering_header_problem(message.raw, message.signing_offset)
+def _check_mac(message: Frame, keys: KeySource, lookup: "_State", cache: SecurityCache,
+               originator: bytes, recipient: bytes) -> bool | None:
+    problem = general_ciphering_header_problem(message.raw, message.layout.signing_offset)
     if problem:
-        warnings.append(f"MAC invalid: {problem}")
+        lookup.warnings.append(f"MAC invalid: {problem}")
         return False
-    cra = message.cra
-    if cra == "command":
-        return _check_command_mac(message, keys, lookup, cache, originator, recipient, warnings)
+    if message.cra == "command":
+        return _check_command_mac(message, keys, lookup, cache, originator, recipient)
     pair = lookup.pair(message.recipient, message.originator, KA, KA)
     if pair is None:
-        warnings.append(f"MAC not checked: no {KA} private key for {message.recipient} or "
-                        f"{message.originator} with the other side's {KA} public key")
+        lookup.missing.append(f"no key: no {KA} private key for {message.recipient} or "
+                              f"{message.originator} with the other side's {KA} public key "
+                              "to check the MAC")
         return None
     return _mac_with(pair, message, cache, originator, recipient)
 
 
-def _check_command_mac(message, keys, lookup, cache, originator, recipient, warnings):
+def _check_command_mac(message: Frame, keys: KeySource, lookup: "_State", cache: SecurityCache,
+                       originator: bytes, recipient: bytes) -> bool | None:
     # The Access Control Broker MACs commands from remote parties; a command a device sends
     # over the HAN (e.g. PCS02 from a PPMID) is MACed with the originator's own key pair.
     # Only when every keying that could apply has been tried is a mismatch reported False.
@@ -223,17 +248,21 @@ def _check_command_mac(message, keys, lookup, cache, originator, recipient, warn
                   "check it as a device-originated command")
     if own_result is False:
         reason += f"; it does not match {message.originator}'s own {KA} key pair"
-    warnings.append(f"command MAC not checked: {reason}")
+    lookup.missing.append(f"no key: command MAC not checked: {reason}")
     return None
 
 
-def _mac_with(pair, message, cache, originator, recipient) -> bool:
+def _mac_with(pair: tuple[Any, Any], message: Frame, cache: SecurityCache, originator: bytes,
+              recipient: bytes) -> bool:
     key = derive_key(cache.shared_secret(*pair), originator, _CRA_FLAGS[message.cra],
                      message.originator_counter, recipient)
-    return mac_matches(message.raw, message.signing_offset, message.mac_offset, key, originator)
+    layout = message.layout
+    assert layout.mac_offset is not None
+    return mac_matches(layout.raw, layout.signing_offset, layout.mac_offset, key, originator)
 
 
-def _decrypt(message, parts, lookup, cache, originator, recipient, warnings):
+def _decrypt(message: Frame, parts: tuple[PayloadPart, ...], lookup: "_State",
+             cache: SecurityCache, originator: bytes, recipient: bytes) -> list[PayloadPart]:
     # Payload encryption addresses the supplementary remote party when there is one, with
     # the supplementary originator counter when there is one (GBCS section 4).
     target = message.supplementary_remote_party_id or message.recipient
@@ -246,7 +275,7 @@ def _decrypt(message, parts, lookup, cache, originator, recipient, warnings):
     if pair is None:
         reason = (f"no key: needs the {KA} private key of {target} (or of "
                   f"{message.originator}) and the other side's {KA} public key")
-        warnings.append(f"payload not decrypted: {reason}")
+        lookup.warnings.append(f"payload not decrypted: {reason}")
         return [_replace(p, error=reason) if p.encrypted and p.cipher_spans else p
                 for p in parts]
     key = derive_key(cache.shared_secret(*pair), originator, MODE_PAYLOAD, counter, target_octets)
@@ -255,7 +284,7 @@ def _decrypt(message, parts, lookup, cache, originator, recipient, warnings):
         if part.encrypted and part.cipher_spans:
             part = decrypt_part(part, key, originator)
             if part.error:
-                warnings.append(f"{part.name}: {part.error}")
+                lookup.warnings.append(f"{part.name}: {part.error}")
         result.append(part)
     return result
 
@@ -265,14 +294,17 @@ def _dashed(eui: str) -> str:
     return "-".join(name[i:i + 2] for i in range(0, 16, 2)).upper() if name else eui
 
 
-class _KeyLookup:
-    """Key lookups for one message; source errors become warnings, not exceptions."""
+class _State:
+    """Key lookups and findings for one message; key-source errors become warnings, not
+    exceptions."""
 
-    __slots__ = ("keys", "failures")
+    __slots__ = ("keys", "failures", "warnings", "missing")
 
-    def __init__(self, keys):
+    def __init__(self, keys: KeySource) -> None:
         self.keys = keys
         self.failures: list[str] = []
+        self.warnings: list[str] = []
+        self.missing: list[str] = []     # checks that could not be made, "no key: ..."
 
     def public(self, eui: str, usage: str):
         try:

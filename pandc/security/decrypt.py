@@ -11,7 +11,8 @@ import hmac
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from ..payload import PayloadPart
+from ..codec.ber import encode_length
+from ..codec.parts import PayloadPart
 from .fastreplace import replace
 
 TAG_LENGTH = 12
@@ -57,14 +58,7 @@ def decrypt_part(part: PayloadPart, key: bytes, originator: bytes) -> PayloadPar
         clear = open_ciphered_information(key, originator, data[cipher_start:cipher_end])
         if clear is None:
             return replace(part, plaintext=None, error=TAG_MISMATCH)
-        pieces += (data[previous:element_start], b"\x09", axdr_length(len(clear)), clear)
+        pieces += (data[previous:element_start], b"\x09", encode_length(len(clear)), clear)
         previous = cipher_end
     pieces.append(data[previous:])
     return replace(part, plaintext=b"".join(pieces), error=None)
-
-
-def axdr_length(length: int) -> bytes:
-    if length < 0x80:
-        return bytes((length,))
-    size = (length.bit_length() + 7) // 8
-    return bytes((0x80 | size,)) + length.to_bytes(size, "big")

@@ -1,15 +1,14 @@
-"""Use-case decoders: a response's clear payload parts -> its MMC ``SMETSData`` element.
+"""Use-case decoders: a response's clear payload parts -> its typed value tree.
 
 Each module of this package handles one family of use cases and registers a decoder per GBCS
-message code with :func:`register`. Modules are found and imported automatically, so adding a
-use case means adding one module (and its tests). Messages whose code has no decoder keep
-the first-pass ``GBCSData`` output only.
+message code with :func:`register`. Modules are found and imported automatically. A decoder
+returns a :class:`UseCaseResult` whose ``values`` is a :class:`pandc.values.Node` (the element
+that goes under MMC ``SMETSData``), never XML; renderers (``pandc.mmc``, JSON Lines) write it.
 
 A decoder returns None while a part it needs is still encrypted (no keys, or decryption
 failed): the first pass then stands. Statuses the device reports instead of values (ZCL
 status, DLMS result) give ``MessageSuccess="false"`` and are listed in
-:attr:`UseCaseResult.failures` (and as MMC ``DebugInfo`` by :func:`debug_info`); no value is
-ever invented for them.
+:attr:`UseCaseResult.failures` (MMC ``DebugInfo``); no value is ever invented for them.
 """
 from __future__ import annotations
 
@@ -17,14 +16,13 @@ import importlib
 import pkgutil
 from typing import TYPE_CHECKING, Callable
 
-from .base import Failure, UseCaseError, UseCaseResult, debug_info_element
+from ..codec.parts import PayloadPart
+from .base import Content, Failure, UseCaseError, UseCaseResult
 
 if TYPE_CHECKING:
-    from lxml import etree
+    from ..codec.frame import Frame
 
-    from ..message import Message
-
-Decoder = Callable[["Message"], "UseCaseResult | None"]
+Decoder = Callable[[Content], "UseCaseResult | None"]
 
 _DECODERS: dict[int, Decoder] = {}
 
@@ -44,31 +42,17 @@ def registered_codes() -> frozenset[int]:
     return frozenset(_DECODERS)
 
 
-def decode(message: "Message") -> UseCaseResult | None:
-    """Decode the message's use case, or None (unregistered code, not a response, or parts
-    still encrypted). Raises :class:`UseCaseError` (a ``DecodeError``) when clear content
-    does not have the shape the use case defines."""
-    if message.cra != "response":
+def decode(frame: "Frame", parts: tuple[PayloadPart, ...] | None = None) -> UseCaseResult | None:
+    """Decode the frame's use case from ``parts`` (default: the frame's own, as split), or
+    None (unregistered code, not a response, or parts still encrypted). Raises
+    :class:`UseCaseError` (a ``DecodeError``) when clear content does not have the shape the
+    use case defines."""
+    if frame.cra != "response":
         return None
-    decoder = _DECODERS.get(message.message_code)
+    decoder = _DECODERS.get(frame.message_code)
     if decoder is None:
         return None
-    return decoder(message)
-
-
-def smets_data(message: "Message") -> "etree._Element | None":
-    """The element to place under ``ra:SMETSData`` (e.g. ``ra:ReadMeterBalanceRsp``), or None."""
-    result = decode(message)
-    return None if result is None else result.element
-
-
-def debug_info(message: "Message") -> "etree._Element | None":
-    """MMC ``ra:DebugInfo`` naming what the device reported as failed, or None.
-
-    It goes after ``ra:SMETSData`` in ``ra:ResponseMessage``.
-    """
-    result = decode(message)
-    return None if result is None else debug_info_element(result.failures)
+    return decoder(Content(frame, frame.parts if parts is None else parts))
 
 
 def _load_modules() -> None:
@@ -79,5 +63,5 @@ def _load_modules() -> None:
 
 _load_modules()
 
-__all__ = ["Failure", "UseCaseError", "UseCaseResult", "debug_info", "debug_info_element", "decode", "register",
-           "registered_codes", "smets_data"]
+__all__ = ["Content", "Failure", "UseCaseError", "UseCaseResult", "decode", "register",
+           "registered_codes"]

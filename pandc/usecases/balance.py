@@ -9,10 +9,10 @@ from __future__ import annotations
 from . import register
 from .base import (
     gas_response,
-    METERING_CLUSTER, PREPAYMENT_CLUSTER, UseCaseResult, dlms_content, missing,
+    METERING_CLUSTER, PREPAYMENT_CLUSTER, result, dlms_content, missing,
     require, response_element, sub,
 )
-from .. import dlms
+from ..codec import dlms
 
 GCS60 = 0x008D
 GCS60A = 0x012A
@@ -34,11 +34,11 @@ def gas_meter_balance(message):
         missing(readout, PREPAYMENT_CLUSTER, (CREDIT_REMAINING,), warnings)
     balance = readout.value(METERING_CLUSTER, BILL_TO_DATE_DELIVERED)
     if isinstance(balance, int):
-        sub(root, "MeterBalance", str(balance))
+        sub(root, "MeterBalance", balance)
     prepayment_balance = readout.value(PREPAYMENT_CLUSTER, CREDIT_REMAINING)
     if isinstance(prepayment_balance, int):
-        sub(sub(root, "Gas"), "MeterBalancePrepaymentMode", str(prepayment_balance))
-    return UseCaseResult(root, failures, tuple(warnings))
+        sub(sub(root, "Gas"), "MeterBalancePrepaymentMode", prepayment_balance)
+    return result(root, failures, warnings)
 
 
 @register(ECS82)
@@ -48,9 +48,9 @@ def electricity_meter_balance(message):
         return None
     root = response_element("ReadMeterBalanceRsp", content.failures)
     if content.failures or not content.data or content.data[0].tag == dlms.NULL_DATA:
-        return UseCaseResult(root, content.failures)
+        return result(root, content.failures)
     require(len(content.data) == 1, f"ECS82 carries one value, found {len(content.data)}")
     value = content.data[0]
     require(value.is_integer, f"meter balance must be an integer, found {value.type_name}", value)
-    sub(root, "MeterBalance", str(value.value))
-    return UseCaseResult(root, content.failures)
+    sub(root, "MeterBalance", value.value)
+    return result(root, content.failures)

@@ -5,18 +5,26 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
-from lxml import etree
-
-from .. import dlms, zcl
+from ..codec import dlms, zcl
+from ..codec.parts import PayloadPart
 from ..errors import DecodeError
+from ..values import Builder, Node, decimal_text  # noqa: F401  (decimal_text re-exported)
 
 if TYPE_CHECKING:
-    from ..message import Message
-    from ..payload import PayloadPart
+    from ..codec.frame import Frame
 
-MMC_NAMESPACE = "http://www.dccinterface.co.uk/ResponseAndAlert"
-_RA = "{%s}" % MMC_NAMESPACE
-NSMAP = {"ra": MMC_NAMESPACE}
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """What a use-case decoder reads: the frame and its payload parts (decrypted ones in the
+    clear, when the security layer had the keys)."""
+
+    frame: "Frame"
+    parts: tuple[PayloadPart, ...]
+
+    @property
+    def payload(self) -> bytes:
+        return self.frame.payload
 
 
 class UseCaseError(DecodeError):
@@ -55,9 +63,9 @@ class Failure:
 
 @dataclass(frozen=True)
 class UseCaseResult:
-    """The decoded use-case element (to go under ra:SMETSData), what failed, and warnings."""
+    """The decoded use-case value tree (to go under MMC SMETSData), what failed, warnings."""
 
-    element: etree._Element
+    values: Node
     failures: tuple[Failure, ...] = ()
     warnings: tuple[str, ...] = field(default=())
 
@@ -66,30 +74,19 @@ class UseCaseResult:
         return not self.failures
 
 
-def ra(name: str) -> str:
-    return _RA + name
+def result(root: Builder, failures: tuple[Failure, ...] = (),
+           warnings: tuple[str, ...] | list[str] = ()) -> UseCaseResult:
+    return UseCaseResult(root.build(), tuple(failures), tuple(warnings))
 
 
-def sub(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
-    element = etree.SubElement(parent, _RA + name)
-    if text is not None:
-        element.text = text
-    return element
+def sub(parent: Builder, name: str, value: object = None, **attributes: object) -> Builder:
+    """Append a child element with an optional typed value (see pandc.values)."""
+    return parent.add(name, value, **attributes)  # type: ignore[arg-type]
 
 
-def response_element(name: str, failures: tuple[Failure, ...] | list[Failure]) -> etree._Element:
+def response_element(name: str, failures: tuple[Failure, ...] | list[Failure]) -> Builder:
     """The use-case root element with its MessageSuccess attribute."""
-    element = etree.Element(_RA + name, nsmap=NSMAP)
-    element.set("MessageSuccess", "false" if failures else "true")
-    return element
-
-
-def decimal_text(value: Decimal) -> str:
-    """xs:decimal text: plain notation, no exponent, no trailing fractional zeros."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return Builder(name, MessageSuccess=not failures)
 
 
 def scale(value: int, multiplier: int, divisor: int) -> Decimal:
@@ -102,15 +99,8 @@ def scale(value: int, multiplier: int, divisor: int) -> Decimal:
 # ---------------------------------------------------------------------------------------
 # Clear payload content
 
-def payload_parts(message: "Message") -> tuple["PayloadPart", ...]:
-    """The message's payload parts, splitting the payload when the decoder has not."""
-    if message.parts:
-        return message.parts
-    try:
-        from ..payload import split_parts
-    except ImportError:
-        return ()
-    return tuple(split_parts(message))
+def payload_parts(message: Content) -> tuple[PayloadPart, ...]:
+    return message.parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +112,7 @@ class GbzFrame:
     part_name: str
 
 
-def gbz_frames(message: "Message") -> list[GbzFrame] | None:
+def gbz_frames(message: Content) -> list[GbzFrame] | None:
     """The ZCL frames of a GBZ payload, or None while any component is still ciphered."""
     parts = [part for part in payload_parts(message) if part.kind == "gbz"]
     if not parts:
@@ -141,7 +131,7 @@ def gbz_frames(message: "Message") -> list[GbzFrame] | None:
     return frames
 
 
-def _in_part(exc: DecodeError, part: "PayloadPart") -> DecodeError:
+def _in_part(exc: DecodeError, part: PayloadPart) -> DecodeError:
     return type(exc)(exc.reason, exc.offset, exc.code, f"payload part {part.name!r}")
 
 
@@ -160,7 +150,7 @@ class ZclReadout:
         return None if attribute is None else attribute.value
 
 
-def gas_response(message: "Message", name: str) -> tuple[ZclReadout, tuple[Failure, ...], etree._Element] | None:
+def gas_response(message: Content, name: str) -> tuple[ZclReadout, tuple[Failure, ...], Builder] | None:
     """The ZCL readout of a GBZ response, its failures and its empty `name` element, or None
     while any component is still ciphered (the first pass keeps GBCSData then)."""
     frames = gbz_frames(message)
@@ -213,7 +203,7 @@ class DlmsContent:
     failures: tuple[Failure, ...]
 
 
-def dlms_content(message: "Message") -> DlmsContent | None:
+def dlms_content(message: Content) -> DlmsContent | None:
     """The DLMS Access-Response data of the message, or None while it is still ciphered."""
     parts = [part for part in payload_parts(message) if part.kind == "dlms"]
     if len(parts) > 1:
@@ -252,53 +242,6 @@ def require(condition: bool, reason: str, value: dlms.DlmsValue | None = None) -
     """Fail with the offset of the offending DLMS value when a shape check does not hold."""
     if not condition:
         raise UseCaseError(reason, None if value is None else value.offset)
-
-
-# ---------------------------------------------------------------------------------------
-# MMC DebugInfo (what failed)
-
-_MMC_ZCL_STATUSES = frozenset(zcl.STATUS_NAMES[code] for code in (
-    0x00, 0x01, 0x7E, 0x7F, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A,
-    0x8B, 0x8C, 0x8D, 0x8E, 0x8F, 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99,
-    0xC0, 0xC1, 0xC2))
-
-
-def debug_info_element(failures: tuple[Failure, ...]) -> etree._Element | None:
-    """MMC ra:DebugInfo naming each failure (ZIGBEEDebug or COSEMDebug), or None."""
-    if not failures:
-        return None
-    info = etree.Element(_RA + "DebugInfo", nsmap=NSMAP)
-    if failures[0].protocol == "zigbee":
-        debug = sub(info, "ZIGBEEDebug")
-        by_cluster: dict[int, list[Failure]] = {}
-        for failure in failures:
-            by_cluster.setdefault(failure.cluster_id, []).append(failure)
-        for cluster_id, cluster_failures in by_cluster.items():
-            cluster = sub(debug, "ZIGBEEClusterResponse")
-            name = sub(cluster, "ClusterName", zcl.CLUSTER_NAMES.get(cluster_id, ""))
-            name.set("id", f"{cluster_id:04X}")
-            for failure in cluster_failures:
-                if failure.attribute_id is not None:
-                    response = sub(cluster, "ZIGBEEDataResponse")
-                    sub(response, "AttributeID", f"{failure.attribute_id:04X}")
-                else:
-                    response = sub(cluster, "ZIGBEECommandResponse")
-                    sub(response, "CommandID", f"{failure.command_id:02X}")
-                status = sub(response, "Status")
-                status.set("ResponseCode", f"{failure.code:02X}")
-                sub(status, "ZCLStatus", failure.name if failure.name in _MMC_ZCL_STATUSES
-                    else "RESPONSE_CODE_NOT_KNOWN")
-    else:
-        debug = sub(info, "COSEMDebug")
-        for failure in failures:
-            response = sub(debug, "COSEMResponse")
-            response.set("ResponseCode", str(failure.code))
-            response.set("Position", str(failure.position))
-            known = (dlms.ACTION_RESULTS if failure.kind == "action"
-                     else dlms.DATA_ACCESS_RESULTS)
-            sub(response, "ActionResult" if failure.kind == "action" else "DataAccessResult",
-                failure.name if failure.code in known else "response-code-not-known")
-    return info
 
 
 # ---------------------------------------------------------------------------------------
@@ -401,14 +344,14 @@ def registers(value: dlms.DlmsValue) -> list[Register]:
     return found
 
 
-def integer_text(register: Register) -> str:
-    """The register value with its scaler applied, as xs:integer text."""
+def register_value(register: Register) -> int:
+    """The register value with its scaler applied, as a whole number (MMC xs:integer)."""
     value = register.value.value
     scaler = register.scaler or 0
     if scaler >= 0:
-        return str(value * 10 ** scaler)
+        return int(value * 10 ** scaler)
     divisor = 10 ** -scaler
     require(value % divisor == 0,
             f"value {value} with scaler {scaler} is not a whole number; MMC wants an integer",
             register.value)
-    return str(value // divisor)
+    return int(value // divisor)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import register
-from .base import gas_response, UseCaseResult, decimal_text, gas_values, sub
+from .base import gas_response, result, gas_values, sub
 
 GCS13B = 0x00B8
 
@@ -22,6 +22,5 @@ def gas_block_counters(message):
         counters = sub(root, "ImportBlockCounters")
         for attribute_id, index in BLOCK_SUMMATIONS.items():
             if attribute_id in values:
-                element = sub(counters, "TariffBlockCounterValue", decimal_text(values[attribute_id]))
-                element.set("index", str(index))
-    return UseCaseResult(root, failures, tuple(warnings))
+                sub(counters, "TariffBlockCounterValue", values[attribute_id], index=index)
+    return result(root, failures, warnings)

@@ -8,10 +8,10 @@ from __future__ import annotations
 from . import register
 from .base import (
     gas_response,
-    PREPAYMENT_CLUSTER, UseCaseResult, dlms_content, integer_text, missing,
+    PREPAYMENT_CLUSTER, result, dlms_content, register_value, missing,
     registers, require, response_element, sub,
 )
-from .. import dlms
+from ..codec import dlms
 
 GCS14 = 0x0075
 ECS19 = 0x002D
@@ -44,8 +44,8 @@ def gas_prepay_values(message):
     for name, attribute_id in GAS_PREPAY_ATTRIBUTES:
         value = readout.value(PREPAYMENT_CLUSTER, attribute_id)
         if isinstance(value, int):
-            sub(root, name, str(value))
-    return UseCaseResult(root, failures, tuple(warnings))
+            sub(root, name, value)
+    return result(root, failures, warnings)
 
 
 @register(ECS19)
@@ -55,12 +55,12 @@ def electricity_prepay_values(message):
         return None
     root = response_element("ReadInstantaneousPrepayValuesRsp", content.failures)
     if content.failures or not content.data or content.data[0].tag == dlms.NULL_DATA:
-        return UseCaseResult(root, content.failures)
+        return result(root, content.failures)
     found = registers(content.data[0])
     require(len(found) == len(ELECTRICITY_PREPAY_ORDER),
             f"ECS19 carries {len(ELECTRICITY_PREPAY_ORDER)} prepayment registers, "
             f"found {len(found)}", content.data[0])
-    values = {name: integer_text(value) for name, value in zip(ELECTRICITY_PREPAY_ORDER, found)}
+    values = {name: register_value(value) for name, value in zip(ELECTRICITY_PREPAY_ORDER, found)}
     for name in MMC_ORDER:
         sub(root, name, values[name])
-    return UseCaseResult(root, content.failures)
+    return result(root, content.failures)

@@ -4,10 +4,10 @@ from __future__ import annotations
 from . import register
 from .base import (
     gas_response,
-    UseCaseResult, decimal_text, dlms_content, gas_unit, gas_values,
-    integer_text, registers, require, response_element, sub,
+    result, dlms_content, gas_unit, gas_values,
+    register_value, registers, require, response_element, sub,
 )
-from .. import dlms
+from ..codec import dlms
 
 GCS13A = 0x0074
 ECS17B = 0x0027
@@ -37,11 +37,11 @@ def gas_consumption_register(message):
     values = gas_values(readout, (CURRENT_SUMMATION_DELIVERED,), warnings)
     if CURRENT_SUMMATION_DELIVERED in values:
         consumption = sub(gas, "ConsumptionRegister")
-        sub(consumption, "Value", decimal_text(values[CURRENT_SUMMATION_DELIVERED]))
+        sub(consumption, "Value", values[CURRENT_SUMMATION_DELIVERED])
         unit = gas_unit(readout, warnings)
         if unit is not None:
             sub(consumption, "Unit", unit)
-    return UseCaseResult(root, failures, tuple(warnings))
+    return result(root, failures, warnings)
 
 
 @register(ECS17B)
@@ -53,16 +53,16 @@ def electricity_import_registers(message):
     root = response_element("ReadInstantaneousImportRegistersRsp", content.failures)
     electricity = sub(root, "Electricity")
     if content.failures or not content.data or content.data[0].tag == dlms.NULL_DATA:
-        return UseCaseResult(root, content.failures)
+        return result(root, content.failures)
     found = registers(content.data[0])
     require(len(found) <= len(_ELECTRICITY_REGISTERS),
             f"ECS17b carries at most {len(_ELECTRICITY_REGISTERS)} registers, found {len(found)}",
             content.data[0])
     for value, (name, unit_name, expected_unit, unit_text) in zip(found, _ELECTRICITY_REGISTERS):
         element = sub(electricity, name)
-        sub(element, "Value", integer_text(value))
+        sub(element, "Value", register_value(value))
         if value.unit == expected_unit:
             sub(element, unit_name, unit_text)
         elif value.unit is not None:
             warnings.append(f"{name}: DLMS unit {value.unit} is not {unit_text}; unit left out")
-    return UseCaseResult(root, content.failures, tuple(warnings))
+    return result(root, content.failures, warnings)

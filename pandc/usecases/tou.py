@@ -4,10 +4,10 @@ from __future__ import annotations
 from . import register
 from .base import (
     gas_response,
-    UseCaseResult, decimal_text, dlms_content, gas_values, require,
+    result, dlms_content, gas_values, require,
     response_element, sub, unwrap,
 )
-from .. import dlms
+from ..codec import dlms
 
 GCS13C = 0x00B6
 ECS17D = 0x0029
@@ -31,9 +31,8 @@ def gas_tou_matrix(message):
         matrix = sub(gas, "TariffTOURegisterMatrix")
         for attribute_id, index in TIER_SUMMATIONS.items():
             if attribute_id in values:
-                element = sub(matrix, "TOURegisterMatrixValue", decimal_text(values[attribute_id]))
-                element.set("index", str(index))
-    return UseCaseResult(root, failures, tuple(warnings))
+                sub(matrix, "TOURegisterMatrixValue", values[attribute_id], index=index)
+    return result(root, failures, warnings)
 
 
 @register(ECS17D)
@@ -46,7 +45,7 @@ def electricity_tou_registers(message):
     root = response_element("ReadInstantaneousImportTOUMatricesRsp", content.failures)
     electricity = sub(root, "Electricity")
     if content.failures or not content.data or content.data[0].tag == dlms.NULL_DATA:
-        return UseCaseResult(root, content.failures)
+        return result(root, content.failures)
     value = unwrap(content.data[0])
     if value.tag == dlms.ARRAY:
         groups = [value]
@@ -65,5 +64,5 @@ def electricity_tou_registers(message):
                 f"{name}: MMC allows {limit} registers, found {len(group.value)}", group)
         for index, item in enumerate(group.value, start=1):
             require(item.is_integer, f"expected a register value, found {item.type_name}", item)
-            sub(collection, name, str(item.value)).set("index", str(index))
-    return UseCaseResult(root, content.failures)
+            sub(collection, name, item.value, index=index)
+    return result(root, content.failures)

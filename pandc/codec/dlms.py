@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from .errors import DecodeError
+from ..errors import DecodeError
+from .ber import read_length
 
 # A-XDR Data choice tags (IEC 62056-6-2 / Green Book)
 NULL_DATA = 0
@@ -193,21 +194,6 @@ class ProtectedData:
     @property
     def ciphered(self) -> bool:
         return self.content[:1] == bytes([SECURITY_CONTROL_ENCRYPTED])
-
-
-def read_length(data: bytes, position: int, base: int = 0) -> tuple[int, int]:
-    """A-XDR length: one byte < 0x80, or 0x8N followed by N big-endian length bytes."""
-    if position >= len(data):
-        raise DlmsDecodeError("length runs past the end", base + position)
-    first = data[position]
-    if first < 0x80:
-        return first, position + 1
-    count = first & 0x7F
-    if count == 0 or count > 4:
-        raise DlmsDecodeError(f"unsupported length form 0x{first:02X}", base + position)
-    if position + 1 + count > len(data):
-        raise DlmsDecodeError("length bytes run past the end", base + position)
-    return int.from_bytes(data[position + 1:position + 1 + count], "big"), position + 1 + count
 
 
 def _need(data: bytes, position: int, size: int, what: str, base: int) -> None:

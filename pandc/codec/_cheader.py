@@ -4,8 +4,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from ._gbcs_header import ffi, lib
-from .errors import DecodeError, header_error
+from .._gbcs_header import ffi, lib
+from ..errors import DecodeError, header_error
 from .rawheader import RAW_HEADER_STRUCT, RawHeader
 
 HEADER_SIZE = ffi.sizeof("pandc_header")

@@ -2,6 +2,8 @@
 
 The parser never loads a DTD, never resolves entities and never reaches the network; a
 document that declares a DOCTYPE is refused outright, since no DUIS message needs one.
+Memory stays flat: each element is cleared once read and the siblings already handled are
+dropped from their parent, so a file of 100,000 responses costs what one does.
 """
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from .errors import DecodeError
+from ..errors import DecodeError
+from ..hardened_xml import PARSER_OPTIONS, doctype_refused
+from ..message import DuisContext
 
 SR_NAMESPACE = "http://www.dccinterface.co.uk/ServiceUserGateway"
 _SR = "{%s}" % SR_NAMESPACE
@@ -20,14 +24,7 @@ _HEADER_FIELDS = {_SR + "RequestID": "request_id", _SR + "ResponseID": "response
                   _SR + "ResponseCode": "response_code"}
 _PAYLOAD = _SR + "GBCSPayload"
 _VARIANT = _SR + "ServiceReferenceVariant"
-
-PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                      remove_pis=True)
-
-
-def hardened_parser() -> etree.XMLParser:
-    return etree.XMLParser(**PARSER_OPTIONS)
-
+_RESPONSE = _SR + "Response"
 
 @dataclass(frozen=True, slots=True)
 class DuisPayload:
@@ -37,6 +34,11 @@ class DuisPayload:
     response_id: str | None
     response_code: str | None
     service_reference_variant: str | None
+
+    @property
+    def context(self) -> DuisContext:
+        return DuisContext(self.request_id, self.response_id, self.response_code,
+                           self.service_reference_variant)
 
 
 def iter_payloads(source: bytes | str | BinaryIO) -> Iterator[DuisPayload]:
@@ -52,13 +54,13 @@ def iter_payloads(source: bytes | str | BinaryIO) -> Iterator[DuisPayload]:
     context: dict[str, str | None] = {"request_id": None, "response_id": None, "response_code": None}
     variant: str | None = None
     found = 0
-    events = etree.iterparse(source, events=("start", "end"), **PARSER_OPTIONS)
+    events = etree.iterparse(source, events=("start", "end"), remove_pis=True,
+                             **PARSER_OPTIONS)  # type: ignore[call-overload]
     try:
         for event, element in events:
             if event == "start":
                 if element.getparent() is None and element.getroottree().docinfo.doctype:
-                    raise DecodeError("DUIS XML: DOCTYPE declarations are refused "
-                                      "(no DTDs or entities are processed)")
+                    raise doctype_refused("DUIS XML")
                 continue
             tag = element.tag
             if tag in _HEADER_FIELDS:
@@ -70,7 +72,18 @@ def iter_payloads(source: bytes | str | BinaryIO) -> Iterator[DuisPayload]:
                 yield DuisPayload((element.text or "").strip(), element.sourceline or 0,
                                   context["request_id"], context["response_id"],
                                   context["response_code"], variant)
-            if not len(element) and tag != _VARIANT:
+            if tag == _RESPONSE or tag == _PAYLOAD:
+                # A response is done: drop it and the handled siblings before it, so the root
+                # does not keep a growing list of emptied elements (lxml FAQ, iterparse).
+                element.clear(keep_tail=False)
+                parent = element.getparent()
+                if parent is not None:
+                    while element.getprevious() is not None:
+                        del parent[0]
+                if tag == _RESPONSE:
+                    context = {"request_id": None, "response_id": None, "response_code": None}
+                    variant = None
+            elif not len(element) and tag != _VARIANT:
                 element.clear(keep_tail=False)
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if exc.position else None

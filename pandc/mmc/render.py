@@ -2,33 +2,26 @@
 
 The header follows the MMC HeaderType order. The body carries the first-pass ``ra:GBCSData``
 parts (the payload as received, base64, for a second pass by software holding the keys) and,
-when the use-case layer (``pandc.usecases``) decodes the payload, ``SMETSData`` and
-``DebugInfo``.
+when the use case was decoded, ``SMETSData`` (the message's value tree, each leaf written by
+:func:`pandc.values.text`) and ``DebugInfo`` (what the device reported as failed).
 """
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from . import registry
-from .errors import PandcError
+from .. import registry
+from ..codec import dlms, zcl
+from ..codec.dates import format_date_time
+from ..errors import PandcError
+from ..values import Node, text
 
 if TYPE_CHECKING:
-    from .message import Message
-    from .payload import PayloadPart
-
-try:
-    # The use-case decoders are optional: without them the body holds GBCSData only.
-    from . import usecases as _usecases
-except ModuleNotFoundError as _missing:
-    # Only the package's absence is tolerated; a broken import inside it must surface.
-    if _missing.name != f"{__package__}.usecases":
-        raise
-    _usecases = None
-_device_alert_content = getattr(_usecases, "device_alert_content", None)
+    from ..codec.parts import PayloadPart
+    from ..message import Message
+    from ..usecases.base import Failure
 
 MMC_NAMESPACE = "http://www.dccinterface.co.uk/ResponseAndAlert"
 MMC_SCHEMA_VERSION = "5.4"
@@ -66,8 +59,7 @@ def to_mmc(message: "Message") -> bytes:
     """Render a decoded response or alert as UTF-8 MMC XML.
 
     The output is deterministic: the same message always gives the same bytes. Raises
-    :class:`MMCRenderError` for commands or more than 100 payload parts, and the use-case
-    layer's ``DecodeError`` when clear content does not have the shape its use case defines.
+    :class:`MMCRenderError` for commands or more than 100 payload parts.
     """
     if message.cra not in ("response", "alert"):
         raise MMCRenderError(
@@ -81,8 +73,6 @@ def to_mmc(message: "Message") -> bytes:
         body.append(_response_message(message))
     else:
         body.append(_device_alert_message(message))
-    # Use-case elements may bring their own namespace declarations; keep only the root's.
-    etree.cleanup_namespaces(root, top_nsmap=_NSMAP)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -153,16 +143,6 @@ def service_reference_fields(variant: str | None) -> tuple[str | None, str | Non
     return reference, single
 
 
-def format_date_time(moment: datetime) -> str:
-    """xs:dateTime in UTC with a 'Z', hundredths of a second only when present."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
-    if moment.microsecond:
-        text += (".%06d" % moment.microsecond).rstrip("0")
-    return text + "Z"
-
-
 # The MMC GBCSData @type of each PayloadPart kind (gbz depends on whether it is encrypted).
 _PART_TYPES = {"dlms": "dlms", "asn1": "gbcs"}
 
@@ -215,22 +195,74 @@ def _gbcs_data_element(parent: etree._Element, data: bytes, data_format: str, se
 def _response_message(message: "Message") -> etree._Element:
     response = etree.Element(_RA + "ResponseMessage")
     _gbcs_data(response, message)
-    # One use-case decode serves both SMETSData and DebugInfo.
-    result = _usecases.decode(message) if _usecases is not None else None
-    if result is not None:
-        _sub(response, "SMETSData").append(result.element)
+    if message.values is not None:
+        _render_tree(_sub(response, "SMETSData"), message.values)
         # What the device reported as failed (ZCL status, DLMS result), after SMETSData.
-        debug = _usecases.debug_info_element(result.failures)
-        if debug is not None:
-            response.append(debug)
+        if message.failures:
+            response.append(debug_info_element(message.failures))
     return response
 
 
 def _device_alert_message(message: "Message") -> etree._Element:
     alert = etree.Element(_RA + "DeviceAlertMessage")
     _gbcs_data(alert, message)
-    if _device_alert_content is not None:
-        content = _device_alert_content(message)
-        if content is not None:
-            alert.append(content)
+    if message.values is not None:
+        _render_tree(alert, message.values)
     return alert
+
+
+def _render_tree(parent: etree._Element, root: Node) -> None:
+    """Append ``root`` and everything below it under ``parent`` (iteratively: depth is the
+    tree's business, never the C stack's)."""
+    stack = [(parent, root)]
+    while stack:
+        into, current = stack.pop()
+        element = etree.SubElement(into, _RA + current.name)
+        for name, value in current.attributes:
+            element.set(name, text(value))
+        if current.value is not None:
+            element.text = text(current.value)
+        stack.extend((element, child) for child in reversed(current.children))
+
+
+# MMC ra:StatusZIGBEE names; other ZCL statuses are RESPONSE_CODE_NOT_KNOWN there.
+_MMC_ZCL_STATUSES = frozenset(zcl.STATUS_NAMES[code] for code in (
+    0x00, 0x01, 0x7E, 0x7F, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A,
+    0x8B, 0x8C, 0x8D, 0x8E, 0x8F, 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99,
+    0xC0, 0xC1, 0xC2))
+
+
+def debug_info_element(failures: "tuple[Failure, ...]") -> etree._Element:
+    """MMC ra:DebugInfo naming each failure (ZIGBEEDebug or COSEMDebug)."""
+    info = etree.Element(_RA + "DebugInfo", nsmap=_NSMAP)
+    if failures[0].protocol == "zigbee":
+        debug = _sub(info, "ZIGBEEDebug")
+        by_cluster: dict[int | None, list["Failure"]] = {}
+        for failure in failures:
+            by_cluster.setdefault(failure.cluster_id, []).append(failure)
+        for cluster_id, cluster_failures in by_cluster.items():
+            cluster = _sub(debug, "ZIGBEEClusterResponse")
+            name = _sub(cluster, "ClusterName", zcl.CLUSTER_NAMES.get(cluster_id or 0, ""))
+            name.set("id", f"{cluster_id or 0:04X}")
+            for failure in cluster_failures:
+                if failure.attribute_id is not None:
+                    response = _sub(cluster, "ZIGBEEDataResponse")
+                    _sub(response, "AttributeID", f"{failure.attribute_id:04X}")
+                else:
+                    response = _sub(cluster, "ZIGBEECommandResponse")
+                    _sub(response, "CommandID", f"{failure.command_id or 0:02X}")
+                status = _sub(response, "Status")
+                status.set("ResponseCode", f"{failure.code:02X}")
+                _sub(status, "ZCLStatus", failure.name if failure.name in _MMC_ZCL_STATUSES
+                     else "RESPONSE_CODE_NOT_KNOWN")
+    else:
+        debug = _sub(info, "COSEMDebug")
+        for failure in failures:
+            response = _sub(debug, "COSEMResponse")
+            response.set("ResponseCode", str(failure.code))
+            response.set("Position", str(failure.position))
+            known = (dlms.ACTION_RESULTS if failure.kind == "action"
+                     else dlms.DATA_ACCESS_RESULTS)
+            _sub(response, "ActionResult" if failure.kind == "action" else "DataAccessResult",
+                 failure.name if failure.code in known else "response-code-not-known")
+    return info

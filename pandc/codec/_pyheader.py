@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .errors import DecodeError, header_error
+from ..errors import DecodeError, header_error
+from .ber import LengthError, read_length
 from .rawheader import (
     HAS_CERTIFICATE, HAS_DATE_TIME, HAS_MAC, HAS_SIGNATURE_FIELD, HAS_SO_COUNTER,
     HAS_SRP_COUNTER, HAS_SRP_ID, NO_DATE_TIME, NO_EUI, RawHeader,
@@ -24,17 +25,11 @@ class _Fail(Exception):
 
 
 def _read_length(buf: bytes, pos: int, end: int) -> tuple[int, int]:
-    if pos >= end:
-        raise _Fail(_TRUNCATED, pos)
-    first = buf[pos]
-    if first < 0x80:
-        return first, pos + 1
-    n = first & 0x7F
-    if n < 1 or n > 3:
-        raise _Fail(_LENGTH_FORM, pos)
-    if n + 1 > end - pos:
-        raise _Fail(_TRUNCATED, pos)
-    return _FROM_BYTES(buf[pos + 1:pos + 1 + n], "big"), pos + 1 + n
+    try:
+        length, after = read_length(buf, pos, 0, end)
+    except LengthError as error:
+        raise _Fail(_TRUNCATED if error.truncated else _LENGTH_FORM, pos) from None
+    return length, after
 
 
 def _read_sized(buf: bytes, pos: int, end: int) -> tuple[int, int, int]:

@@ -5,14 +5,16 @@ incrementally, so memory does not grow with the size of the input.
 """
 from __future__ import annotations
 
+import io
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 from . import duis
-from .errors import DecodeError
+from ..errors import DecodeError
 
 _BINARY_FRAME_TAGS = (0xDD, 0xDF, 0xE0)
 
@@ -79,3 +81,62 @@ def iter_sources(paths: list[str]) -> Iterator[SourceItem]:
             continue
         with stream:
             yield from iter_stream(stream, path)
+
+
+class _TextAsBinary(io.RawIOBase):
+    """A text file object read as ASCII bytes, so one reader serves both kinds."""
+
+    def __init__(self, text: TextIO) -> None:
+        self._text = text
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            chunk = self._text.read(65536)
+            if not chunk:
+                return 0
+            self._pending = chunk.encode("utf-8", "surrogateescape")
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+def iter_items(source: Any, name: str | None = None) -> Iterator[SourceItem]:
+    """Messages from any source pandc.iter_decode accepts, lazily and in order.
+
+    ``source`` is a path (``str`` or ``os.PathLike``), a binary or text file object, or an
+    iterable of messages (bytes) and lines (str: hex, base64; blank and ``#`` lines skipped).
+    """
+    if isinstance(source, (str, os.PathLike)):
+        yield from iter_sources([os.fspath(source)])
+        return
+    if hasattr(source, "read"):
+        label = name or str(getattr(source, "name", "<stream>"))
+        if isinstance(source, io.TextIOBase) or "b" not in getattr(source, "mode", "b"):
+            source = io.BufferedReader(_TextAsBinary(source))
+        elif not hasattr(source, "peek"):
+            source = io.BufferedReader(source)
+        yield from iter_stream(source, label)
+        return
+    try:
+        iterator = iter(source)
+    except TypeError:
+        raise TypeError(f"iter_decode takes a path, a file object or an iterable of messages, "
+                        f"not {type(source).__name__}") from None
+    label = name or "<items>"
+    for number, item in enumerate(iterator, start=1):
+        where = f"{label}:{number}"
+        if isinstance(item, str):
+            line = item.strip()
+            if not line or line.startswith("#"):
+                continue
+            yield SourceItem(where, line)
+        elif isinstance(item, (bytes, bytearray, memoryview)):
+            yield SourceItem(where, bytes(item))
+        else:
+            yield SourceItem(where, None, error=DecodeError(
+                f"item is a {type(item).__name__}; expected bytes or str"))

@@ -1,4 +1,5 @@
-"""The 12-octet GBCS date-time and its time status (FACTS section 3, SECMP0015)."""
+"""Date-times: the 12-octet GBCS/COSEM date-time, its time status (FACTS section 3,
+SECMP0015), and the one xs:dateTime formatter pandc writes instants with."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -78,9 +79,15 @@ def decode_date_time(octets: bytes) -> DateTime:
     return DateTime(value, status, clock_status_of(status), is_from_gsme_of(status), warning)
 
 
-def format_date_time(value: datetime) -> str:
-    """ISO 8601 / xs:dateTime, with 'Z' for UTC and fractions only when present."""
-    text = value.isoformat()
-    if text.endswith("+00:00"):
-        text = text[:-6] + "Z"
-    return text
+def format_date_time(moment: datetime) -> str:
+    """xs:dateTime in UTC with a 'Z', fractions of a second only when present.
+
+    The one formatter of instants: MMC text, JSON Lines and the value tree all use it, so the
+    same instant is never written two ways.
+    """
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if moment.microsecond:
+        text += (".%06d" % moment.microsecond).rstrip("0")
+    return text + "Z"

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import DecodeError
+from .ber import read_length as _read_length
+
 
 @dataclass(frozen=True, slots=True)
 class PayloadPart:
@@ -202,7 +205,7 @@ def _protected_attributes(data: bytes, at: int):
     """(element_start, cipher_start, cipher_end) when a protected-attributes structure
     starts at ``at``, else None."""
     try:
-        count, i = _axdr_length(data, at + 3)
+        count, i = _read_length(data, at + 3)
         if count < 1:
             return None
         for _ in range(count):
@@ -214,25 +217,15 @@ def _protected_attributes(data: bytes, at: int):
         if data[i] != 0x09:
             return None
         element_start = i
-        length, cipher_start = _axdr_length(data, i + 1)
+        length, cipher_start = _read_length(data, i + 1)
         cipher_end = cipher_start + length
         if cipher_end > len(data) or length < SECURITY_HEADER_LENGTH + TAG_LENGTH:
             return None
         if data[cipher_start] != PAYLOAD_SECURITY_CONTROL:
             return None
         return element_start, cipher_start, cipher_end
-    except IndexError:
+    except (IndexError, DecodeError):
         return None
-
-
-def _axdr_length(data: bytes, i: int) -> tuple[int, int]:
-    first = data[i]
-    if first < 0x80:
-        return first, i + 1
-    size = first & 0x7F
-    if size == 0 or size > 3 or i + 1 + size > len(data):
-        raise IndexError(i)
-    return int.from_bytes(data[i + 1:i + 1 + size], "big"), i + 1 + size
 
 
 # Fixed sizes of DLMS A-XDR simple types, by tag.
@@ -246,14 +239,14 @@ def _skip_data(data: bytes, i: int, depth: int = 0) -> int:
         raise IndexError(i)
     tag = data[i]
     if tag in (0x01, 0x02):                 # array, structure
-        count, j = _axdr_length(data, i + 1)
+        count, j = _read_length(data, i + 1)
         for _ in range(count):
             j = _skip_data(data, j, depth + 1)
         return j
     if tag in (0x09, 0x0A, 0x0C, 0x0D):     # octet, visible, utf8 string, bcd
-        length, j = _axdr_length(data, i + 1)
+        length, j = _read_length(data, i + 1)
     elif tag == 0x04:                       # bit-string: length in bits
-        bits, j = _axdr_length(data, i + 1)
+        bits, j = _read_length(data, i + 1)
         length = (bits + 7) // 8
     elif tag in _FIXED:
         length, j = _FIXED[tag], i + 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 import binascii
 import re
 
-from .errors import DecodeError
+from ..errors import DecodeError
 
 _HEX_FRAME_STARTS = ("DD", "DF", "E0")
 _HEX_DIGITS = re.compile(r"[0-9A-Fa-f]*")

@@ -19,6 +19,9 @@ from typing import IO, Iterable
 import xmlschema
 from lxml import etree
 
+from ..errors import PandcError
+from ..hardened_xml import has_doctype, hardened_parser
+
 SCHEMA_KINDS = ("mmc", "duis")
 
 # The bundled profiles, by kind (see the comment at the top of each file).
@@ -34,7 +37,7 @@ OFFICIAL_SCHEMA_PATTERNS = {
 MAX_ERRORS = 200
 
 
-class SchemaNotFoundError(FileNotFoundError):
+class SchemaNotFoundError(PandcError, FileNotFoundError):
     """The requested schema is not in the schema directory."""
 
 
@@ -78,7 +81,7 @@ def bundled_schema_dir() -> Path:
         return Path(str(files("pandc.schemas")))
     except ModuleNotFoundError:
         # Running from a source checkout: setup.py maps pandc.schemas to ./schemas.
-        return Path(__file__).resolve().parent.parent / "schemas"
+        return Path(__file__).resolve().parents[2] / "schemas"
 
 
 def _version_key(text: str) -> tuple[int, ...]:
@@ -142,13 +145,6 @@ def _schema_key(schema_dir: str | os.PathLike[str] | None) -> str | None:
     return None if schema_dir is None else str(Path(schema_dir).resolve())
 
 
-def _hardened_parser() -> etree.XMLParser:
-    # A fresh parser per document: lxml parsers keep state and are not for sharing across
-    # threads.
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           dtd_validation=False, huge_tree=False, remove_comments=False)
-
-
 class _Refused(Exception):
     def __init__(self, issue: ValidationIssue) -> None:
         super().__init__(issue.message)
@@ -164,20 +160,14 @@ def _read(xml: bytes | str | os.PathLike[str] | etree._Element | etree._ElementT
     if isinstance(xml, os.PathLike):
         data = Path(xml).read_bytes()
     elif isinstance(xml, str):
-        if not xml.lstrip("\ufeff \t\r\n").startswith("<"):
-            # Not XML text: the caller most likely meant a file name.
-            if not os.path.isfile(xml):
-                raise FileNotFoundError(f"{xml[:80]!r} is neither XML text nor an existing file")
-            data = Path(xml).read_bytes()
-        else:
-            data = xml.encode("utf-8")
+        data = xml.encode("utf-8")
     elif isinstance(xml, (bytes, bytearray, memoryview)):
         data = bytes(xml)
     else:
         raise TypeError(f"cannot validate a {type(xml).__name__}: give bytes, str, a path or "
                         "an lxml element")
     try:
-        tree = etree.fromstring(data, _hardened_parser()).getroottree()
+        tree = etree.fromstring(data, hardened_parser()).getroottree()
     except etree.XMLSyntaxError as error:
         line = error.lineno if error.lineno else None
         raise _Refused(ValidationIssue(line, None, f"not well-formed XML: {error.msg}")) from None
@@ -185,8 +175,7 @@ def _read(xml: bytes | str | os.PathLike[str] | etree._Element | etree._ElementT
 
 
 def _without_doctype(tree: etree._ElementTree) -> etree._ElementTree:
-    docinfo = tree.docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+    if has_doctype(tree):
         raise _Refused(ValidationIssue(
             1, None, "document has a DOCTYPE declaration: DTDs and entity declarations are "
                      "refused (MMC and DUIS use none)"))
@@ -221,22 +210,28 @@ _ASSERTION_MESSAGES = {
 }
 
 
-def validate(xml: bytes | str | os.PathLike[str] | etree._Element | etree._ElementTree,
+def validate(xml: bytes | str | os.PathLike[str] | etree._Element | etree._ElementTree | None = None,
              schema: str = "mmc",
-             schema_dir: str | os.PathLike[str] | None = None) -> ValidationReport:
+             schema_dir: str | os.PathLike[str] | None = None, *,
+             path: str | os.PathLike[str] | None = None) -> ValidationReport:
     """Validate an MMC (``schema="mmc"``) or DUIS (``"duis"``) document.
 
-    ``xml`` is the document as bytes or str, a path (``pathlib.Path``, or a str that is not
-    XML text), or a parsed lxml element or tree. Without ``schema_dir`` the bundled pandc profiles are used; with it, the
+    ``xml`` is the document as bytes or str (always XML text, never a file name), a
+    ``pathlib.Path``, or a parsed lxml element or tree; or name a file with ``path=``.
+    Without ``schema_dir`` the bundled pandc profiles are used; with it, the
     DCC schemas in that directory, named as DCC publishes them ("MMC Schema V5.4.xsd",
     "DUIS Schema V5.4.xsd" with "xmldsig-core-schema.xsd" beside it), highest version first.
 
     A document that is not well-formed or that declares a DOCTYPE is reported invalid without
     being validated. A missing schema raises SchemaNotFoundError.
     """
+    if (xml is None) == (path is None):
+        raise TypeError("validate() takes the document or path=, exactly one of them")
+    if path is not None:
+        xml = Path(path)
     compiled = _compiled(_check_kind(schema), _schema_key(schema_dir))
     try:
-        tree = _read(xml)
+        tree = _read(xml)  # type: ignore[arg-type]
     except _Refused as refused:
         return ValidationReport(False, compiled.location, (refused.issue,))
     issues = []

@@ -12,7 +12,7 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import DecodeError
+from ..errors import DecodeError
 
 # Frame control bits (ZCL 2.4.1.1)
 FRAME_TYPE_MASK = 0x03

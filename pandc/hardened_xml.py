@@ -1,0 +1,32 @@
+"""The one way pandc parses XML: no DTD loading, no entity expansion, no network, no huge
+trees; and a document that declares a DOCTYPE is refused, since neither DUIS nor MMC uses one
+(this closes the door on XXE and entity-expansion attacks)."""
+from __future__ import annotations
+
+from lxml import etree
+
+from .errors import DecodeError
+
+PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False,
+                      dtd_validation=False, huge_tree=False)
+
+
+class DoctypeRefused(DecodeError):
+    """An XML document that declares a DOCTYPE (DTD), refused before anything is expanded."""
+
+
+def hardened_parser() -> etree.XMLParser:
+    # A fresh parser per document: lxml parsers keep state and are not for sharing across
+    # threads.
+    return etree.XMLParser(**PARSER_OPTIONS)  # type: ignore[arg-type]
+
+
+def has_doctype(tree: etree._ElementTree) -> bool:
+    docinfo = tree.docinfo
+    return bool(docinfo.doctype or docinfo.internalDTD is not None
+                or docinfo.externalDTD is not None)
+
+
+def doctype_refused(what: str) -> DoctypeRefused:
+    return DoctypeRefused(f"{what}: DOCTYPE declarations are refused (no DTDs or entities are "
+                          "processed)")
