@@ -14,10 +14,18 @@ OFFICIAL_XSD = SHARED / "reference" / "xsd"
 FACTS_CSV = SHARED / "gbcs" / "message-codes.csv"
 
 
+REQUIRE_SHARED = os.environ.get("PANDC_REQUIRE_SHARED", "") not in ("", "0")
+
+
 def require(path: Path) -> Path:
-    """The path, or skip the test: the reference data is not on users' machines."""
+    """The path, or skip the test: the reference data is not on users' machines. With
+    PANDC_REQUIRE_SHARED=1 (CI) a missing path fails the test instead: a skip there would
+    hide a test that never ran."""
     if not path.exists():
-        pytest.skip(f"reference data {path} is absent (it lives in ../shared beside the repo)")
+        message = f"reference data {path} is absent (it lives in ../shared beside the repo)"
+        if REQUIRE_SHARED:
+            pytest.fail(message + "; PANDC_REQUIRE_SHARED=1 makes that a failure")
+        pytest.skip(message)
     return path
 
 
