@@ -1,4 +1,8 @@
-"""The C core (csrc/gbcs_header.c, built by cffi as pandc._gbcs_header) behind header.py."""
+"""The C core (csrc/gbcs_header.c, built by cffi as pandc._gbcs_header) behind header.py.
+
+This is the only module that imports the compiled ``pandc._gbcs_header``: it checks the
+module's layout and ABI number once, and ``_ccapture`` takes ``ffi``/``lib`` from here.
+"""
 from __future__ import annotations
 
 import threading
@@ -7,6 +11,14 @@ from collections.abc import Sequence
 from .._gbcs_header import ffi, lib
 from ..errors import DecodeError, header_error
 from .rawheader import RAW_HEADER_STRUCT, RawHeader
+
+# csrc/gbcs_capture.h PANDC_CAPTURE_ABI: the pandc_capture_columns layout and the capture
+# functions' signatures this Python code was written for.
+CAPTURE_ABI = 1
+_compiled_abi = lib.pandc_capture_abi() if hasattr(lib, "pandc_capture_abi") else None
+if _compiled_abi != CAPTURE_ABI:  # pragma: no cover - a stale build
+    raise ImportError(f"pandc._gbcs_header has capture ABI {_compiled_abi}, pandc expects "
+                      f"{CAPTURE_ABI}: rebuild the C core (pip install -e .)")
 
 HEADER_SIZE = ffi.sizeof("pandc_header")
 if RAW_HEADER_STRUCT.size != HEADER_SIZE:  # pragma: no cover - an ABI we have not met

@@ -1,0 +1,55 @@
+"""The C capture reader (csrc/gbcs_capture.c) behind pandc.codec.capture.
+
+A separate module from ``_cheader`` because it binds a different C entry point with its own
+concern (text to column buffers); it takes ``ffi`` and ``lib`` from ``_cheader``, which stays
+the only importer of the compiled module and checks its ABI.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ._cheader import ffi, lib
+from .columns import FIELDS, Columns
+
+_C_TYPES = {"Q": "uint64_t[]", "q": "int64_t[]", "I": "uint32_t[]", "H": "uint16_t[]", "B": "uint8_t[]"}
+
+
+def _struct(columns: Columns) -> Any:
+    if columns._c is None:
+        struct = ffi.new("pandc_capture_columns *")
+        keepalive = [struct]
+        for name, _, item in FIELDS:
+            pointer = ffi.from_buffer(_C_TYPES[item], columns.buffers[name])
+            setattr(struct, name, pointer)
+            keepalive.append(pointer)
+        struct.capacity = columns.capacity
+        columns._c = keepalive
+    struct = columns._c[0]
+    struct.rows = columns.rows
+    return struct
+
+
+def fill_lines(text: bytes | bytearray | memoryview, start: int, first_line: int, final: bool,
+               columns: Columns, scratch: bytearray) -> tuple[int, int]:
+    """Rows from the lines of text[start:]; returns (bytes consumed, lines read)."""
+    length = len(text) - start
+    if len(scratch) < 2 * length:
+        raise ValueError("scratch must hold twice the text")
+    struct = _struct(columns)
+    consumed, counted = ffi.new("size_t *"), ffi.new("uint64_t *")
+    lib.pandc_capture_lines(ffi.from_buffer("uint8_t[]", text) + start, length, first_line,
+                            1 if final else 0, struct, ffi.from_buffer("uint8_t[]", scratch),
+                            consumed, counted)
+    columns.rows = struct.rows
+    return consumed[0], counted[0]
+
+
+def fill_records(data: bytes | bytearray | memoryview, start: int, first_record: int,
+                 final: bool, columns: Columns) -> tuple[int, int]:
+    """Rows from length-prefixed records of data[start:]; returns (bytes consumed, records)."""
+    struct = _struct(columns)
+    consumed, counted = ffi.new("size_t *"), ffi.new("uint64_t *")
+    lib.pandc_capture_records(ffi.from_buffer("uint8_t[]", data) + start, len(data) - start,
+                              first_record, 1 if final else 0, struct, consumed, counted)
+    columns.rows = struct.rows
+    return consumed[0], counted[0]

@@ -1,0 +1,165 @@
+"""Pure-Python twin of csrc/gbcs_capture.c: fills the same column buffers byte for byte.
+
+It reads lines as ``pandc.io.sources`` does, turns text into bytes with
+``pandc.codec.text.text_to_bytes``, decodes headers with the header twin and instants with
+``pandc.codec.dates``, so the C reader, checked against this twin, is checked against the
+rules the rest of pandc (and its JSON Lines) follows.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from ..errors import DecodeError
+from ._pyheader import _decode, _Fail
+from .columns import (
+    RECORD_TRUNCATED, TEXT_BASE64, TEXT_BASE64_CHAR, TEXT_HEX_DIGIT, TEXT_HEX_ODD,
+    TEXT_NOT_ASCII, Columns,
+)
+from .dates import clock_status_of, decode_date_time
+from .rawheader import HAS_DATE_TIME, HAS_SIGNATURE_FIELD, HAS_SO_COUNTER, HAS_SRP_COUNTER, HAS_SRP_ID
+from .text import text_to_bytes
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
+_CLOCK_CODES = {"reliable": 0, "unreliable": 1, "invalid": 2}
+# pandc.codec.text's reasons, by how they begin, to the capture reader's codes.
+_TEXT_ERRORS = (
+    ("invalid hex digit", TEXT_HEX_DIGIT),
+    ("odd number of hex digits", TEXT_HEX_ODD),
+    ("neither hex nor base64", TEXT_BASE64_CHAR),
+    ("malformed base64", TEXT_BASE64),
+)
+
+
+def text_error_code(error: DecodeError) -> int:
+    for start, code in _TEXT_ERRORS:
+        if error.reason.startswith(start):
+            return code
+    raise ValueError(f"no capture error code for {error.reason!r}")
+
+
+class _Writer:
+    """Typed views of one Columns' buffers."""
+
+    def __init__(self, columns: Columns) -> None:
+        self.columns = columns
+        for name in columns.buffers:
+            setattr(self, name, columns.view(name))
+
+    def new_row(self, number: int, text_start: int, text_length: int) -> int:
+        row = self.columns.rows
+        self.columns.rows = row + 1
+        self.line[row] = number
+        self.text_start[row] = text_start
+        self.text_length[row] = min(text_length, 0xFFFFFFFF)
+        return row
+
+    @staticmethod
+    def set(bitmap: memoryview, row: int) -> None:
+        bitmap[row >> 3] |= 1 << (row & 7)
+
+    def fail(self, row: int, code: int, offset: int | None) -> None:
+        self.error[row] = code
+        self.set(self.error_valid, row)
+        if offset is not None:
+            self.offset[row] = offset
+            self.set(self.offset_valid, row)
+
+    def message(self, row: int, data: bytes) -> None:
+        try:
+            raw = _decode(data)
+        except _Fail as failure:
+            self.fail(row, failure.code, failure.offset)
+            return
+        self.set(self.header_valid, row)
+        self.frame[row] = raw.frame
+        self.cra[row] = raw.cra
+        self.originator_counter[row] = raw.originator_counter
+        self.originator[row * 8:row * 8 + 8] = raw.originator
+        self.recipient[row * 8:row * 8 + 8] = raw.recipient
+        self.message_code[row] = raw.message_code
+        self.payload_length[row] = raw.content_length
+        flags = raw.flags
+        if flags & HAS_SIGNATURE_FIELD and raw.signature_length:
+            self.set(self.is_signed, row)
+        if flags & HAS_SRP_ID:
+            self.supplementary_remote_party_id[row * 8:row * 8 + 8] = raw.supplementary_remote_party_id
+            self.set(self.supplementary_remote_party_id_valid, row)
+        if flags & HAS_SRP_COUNTER:
+            self.supplementary_remote_party_counter[row] = raw.supplementary_remote_party_counter
+            self.set(self.supplementary_remote_party_counter_valid, row)
+        if flags & HAS_SO_COUNTER:
+            self.supplementary_originator_counter[row] = raw.supplementary_originator_counter
+            self.set(self.supplementary_originator_counter_valid, row)
+        if flags & HAS_DATE_TIME:
+            decoded = decode_date_time(raw.date_time)
+            self.time_status[row] = decoded.time_status
+            self.set(self.time_status_valid, row)
+            if decoded.value is not None:
+                self.date_time[row] = (decoded.value - _EPOCH) // _MICROSECOND
+                self.set(self.date_time_valid, row)
+            clock = clock_status_of(decoded.time_status)
+            if clock is not None:
+                self.clock_status[row] = _CLOCK_CODES[clock]
+                self.set(self.clock_status_valid, row)
+                if decoded.is_from_gsme:
+                    self.set(self.is_from_gsme, row)
+
+
+def fill_lines(text: bytes | bytearray, start: int, first_line: int, final: bool,
+               columns: Columns, scratch: bytearray | None = None) -> tuple[int, int]:
+    """Rows from the lines of text[start:]; returns (bytes consumed, lines read)."""
+    writer = _Writer(columns)
+    pos, end, number = start, len(text), first_line
+    while pos < end and columns.rows < columns.capacity:
+        newline = text.find(b"\n", pos)
+        if newline >= 0:
+            raw, after = text[pos:newline], newline + 1
+        elif final:
+            raw, after = text[pos:end], end
+        else:
+            break
+        line_number, number = number, number + 1
+        try:
+            line = bytes(raw).decode("ascii").strip()
+        except UnicodeDecodeError:
+            row = writer.new_row(line_number, pos - start, len(raw))
+            writer.fail(row, TEXT_NOT_ASCII, None)
+            pos = after
+            continue
+        if not line or line.startswith("#"):
+            pos = after
+            continue
+        row = writer.new_row(line_number, pos - start, len(raw))
+        pos = after
+        try:
+            data = text_to_bytes(line)
+        except DecodeError as error:
+            writer.fail(row, text_error_code(error), error.offset)
+            continue
+        writer.message(row, data)
+    return pos - start, number - first_line
+
+
+def fill_records(data: bytes | bytearray, start: int, first_record: int, final: bool,
+                 columns: Columns) -> tuple[int, int]:
+    """Rows from length-prefixed records of data[start:]; returns (bytes consumed, records)."""
+    writer = _Writer(columns)
+    pos, end, number = start, len(data), first_record
+    while pos < end and columns.rows < columns.capacity:
+        left = end - pos
+        if left >= 4:
+            length = int.from_bytes(data[pos:pos + 4], "big")
+            if length <= left - 4:
+                row = writer.new_row(number, pos - start, length + 4)
+                number += 1
+                writer.message(row, bytes(data[pos + 4:pos + 4 + length]))
+                pos += 4 + length
+                continue
+        if not final:
+            break
+        row = writer.new_row(number, pos - start, left)
+        number += 1
+        writer.fail(row, RECORD_TRUNCATED, None)
+        pos = end
+    return pos - start, number - first_record

@@ -1,0 +1,105 @@
+"""Capture files to column batches: the C reader when it loads, its pure-Python twin otherwise.
+
+A capture is text with one message a line (hex or base64; blank lines and ``#`` comments
+skipped), or binary records (a 4-byte big-endian length, then the message). The stream is
+read in chunks cut at line (record) boundaries, so memory stays flat whatever its size;
+each batch is a :class:`~pandc.codec.columns.Columns` of at most ``batch_size`` rows.
+``PANDC_PURE_PYTHON=1`` forces the twin, as for the header decoder.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
+
+from .columns import Columns
+
+CHUNK_SIZE = 1 << 22       # bytes read at a time
+LINES = "lines"
+RECORDS = "records"
+
+
+def _load_backend():
+    if os.environ.get("PANDC_PURE_PYTHON", "") not in ("", "0"):
+        from . import _pycapture as backend
+        return backend, "python"
+    try:
+        from . import _ccapture as backend
+    except ImportError:
+        from . import _pycapture as backend
+        return backend, "python"
+    return backend, "c"
+
+
+_backend, BACKEND = _load_backend()
+
+
+def iter_columns(stream: BinaryIO, *, batch_size: int = 65536, kind: str = LINES,
+                 keep_text: bool = False, text_for_all: bool = False, backend=None,
+                 chunk_size: int = CHUNK_SIZE) -> Iterator[Columns]:
+    """Column batches of every message in ``stream`` (a binary file object), in order.
+
+    With ``keep_text``, each batch's ``texts`` maps the rows whose error lies in the text
+    (codes 32 and up) to their raw line, so a caller can name the bad character; with
+    ``text_for_all`` too, every row's raw line (record), for callers that decode the rows
+    again in Python.
+    """
+    if kind not in (LINES, RECORDS):
+        raise ValueError(f"kind must be {LINES!r} or {RECORDS!r}, not {kind!r}")
+    backend = backend or _backend
+    buffer = b""
+    start = 0
+    number = 1
+    final = False
+    need_data = True
+    scratch = bytearray()
+    columns = Columns(batch_size)
+    while True:
+        if need_data and not final:
+            chunk = stream.read(chunk_size)
+            if not chunk:
+                final = True
+            buffer = buffer[start:] + chunk
+            start = 0
+        if final and start >= len(buffer):
+            break
+        before = columns.rows
+        if kind == LINES:
+            if len(scratch) < 2 * (len(buffer) - start):
+                scratch = bytearray(2 * (len(buffer) - start))
+            consumed, counted = backend.fill_lines(buffer, start, number, final, columns, scratch)
+        else:
+            consumed, counted = backend.fill_records(buffer, start, number, final, columns)
+        if keep_text:
+            _collect_texts(columns, before, buffer, start, text_for_all)
+        start += consumed
+        number += counted
+        if columns.rows == columns.capacity:
+            yield columns
+            columns = Columns(batch_size)
+            need_data = False
+        else:
+            # The reader stopped short of a full batch: what is left is an unfinished line.
+            need_data = True
+    if columns.rows:
+        yield columns
+
+
+_TEXT_ERROR = re.compile(rb"[\x20-\xff]")   # error codes of the capture reader (32 and up)
+
+
+def _collect_texts(columns: Columns, before: int, buffer: bytes, start: int,
+                   every_row: bool) -> None:
+    if columns.texts is None:
+        columns.texts = {}
+    if every_row:
+        rows: Iterable[int] = range(before, columns.rows)
+    else:
+        errors = bytes(columns.buffers["error"][before:columns.rows])
+        rows = [before + match.start() for match in _TEXT_ERROR.finditer(errors)]
+    offsets = columns.view("text_start")
+    lengths = columns.view("text_length")
+    for row in rows:
+        begin = start + offsets[row]
+        columns.texts[row] = bytes(buffer[begin:begin + lengths[row]])
