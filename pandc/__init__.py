@@ -24,6 +24,7 @@ from .security import KeySource, KeyStore, KeyStoreError, Verification
 from .values import Node
 
 if TYPE_CHECKING:
+    from .io.arrow import decode_table, iter_tables
     from .mmc.validation import SchemaNotFoundError, ValidationIssue, ValidationReport, validate
 
 try:
@@ -32,6 +33,7 @@ except PackageNotFoundError:  # pragma: no cover - running from an uninstalled c
     __version__ = "0+unknown"
 
 _LAZY = {"SchemaNotFoundError", "ValidationIssue", "ValidationReport", "validate"}
+_LAZY_ARROW = {"decode_table", "iter_tables"}
 
 
 def __getattr__(name: str) -> Any:
@@ -39,6 +41,10 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         from .mmc import validation
         return getattr(validation, name)
+    if name in _LAZY_ARROW:
+        # Arrow output needs pyarrow (the [arrow] extra), imported on first use only.
+        from .io import arrow
+        return getattr(arrow, name)
     raise AttributeError(f"module 'pandc' has no attribute {name!r}")
 
 
@@ -47,5 +53,5 @@ __all__ = [
     "LimitError", "MESSAGE_CODES", "MMCRenderError", "Message", "MessageCodeInfo", "Node",
     "PandcError", "PayloadPart", "RESTRICTED_RESPONSE_CODE", "SchemaNotFoundError",
     "ValidationIssue", "ValidationReport", "Verification", "__version__", "decode",
-    "decode_duis", "decode_many", "iter_decode", "to_mmc", "validate", "verify",
+    "decode_duis", "decode_table", "decode_many", "iter_decode", "iter_tables", "to_mmc", "validate", "verify",
 ]

@@ -1,0 +1,163 @@
+"""decode_table / iter_tables: the same values as the JSON Lines for the same input."""
+from __future__ import annotations
+
+import base64
+import io
+import json
+import struct
+from datetime import datetime, timezone
+
+import pytest
+
+pa = pytest.importorskip("pyarrow", reason="pyarrow is the [arrow] extra")
+
+import pandc
+from pandc.api import iter_decode_items
+from pandc.codec import _pycapture, capture
+from pandc.codec.dates import format_date_time
+from pandc.errors import DecodeError
+from pandc.io import arrow
+from pandc.io.jsonl import error_record, message_record
+from pandc.io.sources import iter_sources
+from conftest import KEYSTORE, require, rtds_files
+
+GARBAGE = ["DDXX", "dd0", "ABC", "AB$C", "DF00", "E0" + "00" * 20, "DD" + "00" * 6, "# comment", "",
+           "  ", "3q2+7w==", "\u00e9DD"]
+
+
+def capture_file(tmp_path, extra=GARBAGE, count=None):
+    lines = [path.read_text().strip() for path in rtds_files()][:count]
+    path = tmp_path / "capture.txt"
+    path.write_text("\n".join(lines[:5] + extra + lines[5:]) + "\n", encoding="utf-8")
+    return path
+
+
+def json_lines(path, keys=None):
+    records = []
+    for item, result in iter_decode_items(iter_sources([str(path)]), keys=keys):
+        if isinstance(result, DecodeError):
+            records.append(error_record(item.source, result))
+        else:
+            records.append(message_record(item.source, result))
+    return records
+
+
+def eui(value):
+    return None if value is None else value.hex("-").upper()
+
+
+def as_json_values(row):
+    """A table row in the JSON Lines' text forms (see the table in pandc.io.arrow)."""
+    converted = dict(row)
+    for key in ("originator", "recipient", "supplementary_remote_party_id"):
+        if key in converted:
+            converted[key] = eui(converted[key])
+    if converted.get("message_code") is not None:
+        converted["message_code"] = f"0x{converted['message_code']:04X}"
+    if converted.get("date_time") is not None:
+        converted["date_time"] = format_date_time(converted["date_time"])
+    if converted.get("smets_data") is not None:
+        converted["smets_data"] = json.loads(converted["smets_data"])
+    return converted
+
+
+def assert_matches_json_lines(table, records):
+    rows = table.to_pylist()
+    assert len(rows) == len(records)
+    for row, record in zip(rows, records):
+        row = as_json_values(row)
+        if "error" in record:
+            assert (row["source"], row["error"], row["offset"]) == (
+                record["source"], record["error"], record["offset"]), record
+            continue
+        assert row["error"] is None and row["offset"] is None, row
+        for key, value in record.items():
+            if key in row:
+                assert row[key] == value, (record["source"], key)
+        if "smets_data" in row:
+            assert row["smets_data"] == record.get("smets_data")
+
+
+def test_header_table_equals_json_lines(tmp_path):
+    path = capture_file(tmp_path)
+    table = pandc.decode_table(path)
+    assert table.schema.names == list(arrow.HEADER_COLUMNS)
+    assert_matches_json_lines(table, json_lines(path))
+    errors = table.filter(pa.compute.is_valid(table["error"]))
+    assert errors.num_rows == 9      # every garbage line but the comment and blank ones
+
+
+def test_twin_table_equals_c_table(tmp_path, monkeypatch):
+    path = capture_file(tmp_path)
+    c_table = pandc.decode_table(path)
+    monkeypatch.setattr(capture, "_backend", _pycapture)
+    assert pandc.decode_table(path).equals(c_table)
+
+
+def test_pipeline_columns_equal_json_lines(tmp_path):
+    path = capture_file(tmp_path)
+    table = pandc.decode_table(path, columns=list(arrow.ALL_COLUMNS))
+    assert_matches_json_lines(table, json_lines(path))
+    assert table.filter(pa.compute.is_valid(table["smets_data"])).num_rows > 0
+
+
+def test_keys_give_authenticated(tmp_path):
+    from pandc.security import KeyStore
+    keys = KeyStore.from_directory(require(KEYSTORE))
+    path = capture_file(tmp_path, extra=["DDXX"], count=120)
+    table = pandc.decode_table(path, keys=keys)
+    assert "authenticated" in table.schema.names
+    assert_matches_json_lines(table, json_lines(path, keys=keys))
+    assert pa.compute.sum(table["authenticated"]).as_py() > 0
+
+
+def test_iter_tables_batches_and_columns(tmp_path):
+    path = capture_file(tmp_path)
+    whole = pandc.decode_table(path, columns=["source", "message_code", "error"])
+    batches = list(pandc.iter_tables(path, batch_size=100, columns=["source", "message_code", "error"]))
+    assert all(isinstance(batch, pa.RecordBatch) for batch in batches)
+    assert [batch.num_rows for batch in batches[:-1]] == [100] * (len(batches) - 1)
+    assert pa.Table.from_batches(batches).to_pylist() == whole.to_pylist()
+
+
+def test_records_and_base64_and_bytes_sources(tmp_path):
+    messages = [bytes.fromhex(path.read_text().strip()) for path in rtds_files()][:50]
+    hex_table = pandc.decode_table("\n".join(m.hex() for m in messages).encode(),
+                                   columns=["line", "originator_counter", "date_time", "use_case"])
+    b64 = pandc.decode_table(io.BytesIO(b"\n".join(base64.b64encode(m) for m in messages)),
+                             columns=["line", "originator_counter", "date_time", "use_case"])
+    records = b"".join(struct.pack(">I", len(m)) + m for m in messages)
+    rec = pandc.decode_table(records, columns=["line", "originator_counter", "date_time", "use_case"])
+    assert hex_table.equals(b64) and hex_table.equals(rec)
+    cut = pandc.decode_table(records[:-3], columns=["line", "error", "error_code"])
+    assert cut.num_rows == 50 and cut["error"][49].as_py().startswith("length-prefixed record")
+
+
+def test_duis_xml_goes_through_the_pipeline(tmp_path):
+    message = bytes.fromhex(rtds_files()[0].read_text().strip())
+    document = (
+        '<?xml version="1.0"?><sr:DCCAlertMessage xmlns:sr="http://www.dccinterface.co.uk/'
+        'ServiceUserGateway"><sr:DCCAlert><sr:GBCSPayload>'
+        + base64.b64encode(message).decode() + "</sr:GBCSPayload></sr:DCCAlert></sr:DCCAlertMessage>")
+    path = tmp_path / "alert.xml"
+    path.write_text(document)
+    table = pandc.decode_table(path)
+    assert table.num_rows == 1 and table["source"][0].as_py().startswith(str(path))
+    assert_matches_json_lines(table, json_lines(path))
+
+
+def test_time_status_columns_by_hand():
+    # GCS13a-style response stamped by the GSME: 2015-01-01T00:00:00Z, status 0x04.
+    from pandc.testing import build_message
+    message = build_message(date_time=bytes.fromhex("07DF0101FF00000000800004"))
+    table = pandc.decode_table(message.hex().encode())
+    row = table.to_pylist()[0]
+    assert row["date_time"] == datetime(2015, 1, 1, tzinfo=timezone.utc)
+    assert (row["time_status"], row["clock_status"], row["is_from_gsme"]) == (4, "reliable", True)
+    assert table.schema.field("date_time").type == pa.timestamp("us", tz="UTC")
+    assert table.schema.field("originator").type == pa.binary(8)
+
+
+def test_unknown_column_is_refused():
+    with pytest.raises(ValueError, match="unknown column"):
+        pandc.decode_table(b"", columns=["nope"])
