@@ -17,6 +17,10 @@ int pandc_capture_abi(void)
 #define NOT_BASE64 0x40
 
 static uint8_t hex_value[256];
+/* Two hex digits (first << 8 | second) to their byte; PAIR_INVALID when either is no digit.
+ * One lookup per byte of the fast path below. */
+#define PAIR_INVALID 0x100
+static uint16_t hex_pair[65536];
 static uint8_t base64_value[256];
 static uint8_t is_space[256];
 static int tables_ready;
@@ -47,6 +51,10 @@ static void build_tables(void)
     const uint8_t spaces[] = {9, 10, 11, 12, 13, 28, 29, 30, 31, 32};
     for (size_t i = 0; i < sizeof spaces; i++)
         is_space[spaces[i]] = 1;
+    for (int i = 0; i < 65536; i++) {
+        uint8_t hi = hex_value[i >> 8], lo = hex_value[i & 0xFF];
+        hex_pair[i] = ((hi | lo) & NOT_HEX) ? PAIR_INVALID : (uint16_t)((hi << 4) | lo);
+    }
     tables_ready = 1;
 }
 
@@ -274,12 +282,39 @@ static int64_t text_to_bytes(pandc_capture_columns *c, uint64_t row, const uint8
     return length;
 }
 
-/* One stripped, non-empty, ASCII line (not a comment) into row `row`. */
+static int is_ascii(const uint8_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] & 0x80)
+            return 0;
+    return 1;
+}
+
+/* One stripped, non-empty line (not a comment) into row `row`. */
 static void decode_text_row(pandc_capture_columns *c, uint64_t row, const uint8_t *s, size_t n,
                             uint8_t *scratch)
 {
     const uint8_t *text = s;
     size_t i;
+
+    /* The common case first: an even number of hex digits that starts a known frame, no
+     * whitespace inside. Any other byte (space, non-hex, non-ASCII) takes the general path. */
+    if (n % 2 == 0 && is_frame_start(s[0], s[1])) {
+        unsigned bad = 0;
+        for (i = 0; i < n; i += 2) {
+            uint16_t v = hex_pair[((unsigned)s[i] << 8) | s[i + 1]];
+            bad |= v;
+            scratch[i / 2] = (uint8_t)v;
+        }
+        if (!(bad & PAIR_INVALID)) {
+            decode_row(c, row, scratch, n / 2);
+            return;
+        }
+    }
+    if (!is_ascii(s, n)) {
+        fail_row(c, row, PANDC_TEXT_NOT_ASCII, -1);
+        return;
+    }
     for (i = 0; i < n; i++)
         if (is_space[s[i]])
             break;
@@ -323,18 +358,20 @@ uint64_t pandc_capture_lines(const uint8_t *text, size_t len, uint64_t first_lin
         }
         uint64_t number = line++;
         size_t a = 0, b = raw_length;
+        /* Stripped ends are ASCII whitespace: only [a, b) can hold a byte >= 0x80. */
+        while (a < b && is_space[start[a]])
+            a++;
+        while (b > a && is_space[start[b - 1]])
+            b--;
+        if (a == b) {
+            pos = next;
+            continue;
+        }
         int ascii = 1;
-        for (size_t i = 0; i < raw_length; i++)
-            if (start[i] & 0x80) {
-                ascii = 0;
-                break;
-            }
-        if (ascii) {
-            while (a < b && is_space[start[a]])
-                a++;
-            while (b > a && is_space[start[b - 1]])
-                b--;
-            if (a == b || start[a] == '#') {
+        if (start[a] == '#') {
+            /* A comment, unless a byte is not ASCII: the line is decoded as ASCII first. */
+            ascii = is_ascii(start + a, b - a);
+            if (ascii) {
                 pos = next;
                 continue;
             }

@@ -1,0 +1,147 @@
+"""Capture-to-table throughput, side by side: C reader vs pure twin vs a plain fromhex loop;
+fast validation vs today's validator; peak memory of iter_tables over a large capture.
+
+Run: python -m pytest benchmarks/bench_throughput.py --benchmark-only -s
+The capture is generated in a temporary directory from RTDS lines (never committed):
+PANDC_BENCH_LINES lines (default 1,000,000; 20,000 under --benchmark-disable, CI's smoke run).
+messages_per_second is in each benchmark's extra_info; ratios are printed at the end (-s).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pa = pytest.importorskip("pyarrow")
+
+import pandc
+from pandc.codec import _pycapture, capture
+from pandc.io import arrow
+
+RTDS = Path(os.environ.get("PANDC_SHARED", Path(__file__).resolve().parents[1].parent / "shared")) / "corpus" / "rtds"
+RATES: dict[str, float] = {}
+
+
+def _lines_wanted(config) -> int:
+    default = 20_000 if config.getoption("benchmark_disable", False) else 1_000_000
+    return int(os.environ.get("PANDC_BENCH_LINES", default))
+
+
+@pytest.fixture(scope="module")
+def rtds_lines() -> list[bytes]:
+    if not RTDS.is_dir():
+        pytest.skip(f"{RTDS} is absent (shared reference data not available)")
+    return [p.read_bytes().strip() for p in sorted(RTDS.glob("*/*.HEX"))]
+
+
+def _write_capture(path: Path, lines: list[bytes], count: int) -> Path:
+    with open(path, "wb") as out:
+        block = b"\n".join(lines) + b"\n"
+        full, rest = divmod(count, len(lines))
+        for _ in range(full):
+            out.write(block)
+        out.write(b"".join(line + b"\n" for line in lines[:rest]))
+    return path
+
+
+@pytest.fixture(scope="module")
+def capture_file(tmp_path_factory, rtds_lines, request) -> tuple[Path, int]:
+    count = _lines_wanted(request.config)
+    path = tmp_path_factory.mktemp("capture") / "capture.hex"
+    return _write_capture(path, rtds_lines, count), count
+
+
+def _rate(benchmark, name: str, count: int) -> None:
+    benchmark.extra_info["messages"] = count
+    if benchmark.stats is not None:
+        rate = count / benchmark.stats.stats.mean
+        benchmark.extra_info["messages_per_second"] = round(rate)
+        RATES[name] = rate
+
+
+def test_header_table_c(benchmark, capture_file):
+    path, count = capture_file
+    if capture.BACKEND != "c":
+        pytest.skip("the C core is not built")
+    table = benchmark.pedantic(pandc.decode_table, args=(path,), rounds=3, iterations=1)
+    assert table.num_rows == count
+    _rate(benchmark, "table_c", count)
+
+
+def test_header_table_c_without_source(benchmark, capture_file):
+    """The same without the 'source' string column (built per row by Arrow's C++)."""
+    path, count = capture_file
+    columns = [name for name in arrow.HEADER_COLUMNS if name != "source"]
+    table = benchmark.pedantic(pandc.decode_table, args=(path, columns), rounds=3, iterations=1)
+    assert table.num_rows == count
+    _rate(benchmark, "table_c_no_source", count)
+
+
+def test_header_table_pure_twin(benchmark, capture_file, monkeypatch):
+    path, count = capture_file
+    monkeypatch.setattr(capture, "_backend", _pycapture)
+    table = benchmark.pedantic(pandc.decode_table, args=(path,), rounds=1, iterations=1)
+    assert table.num_rows == count
+    _rate(benchmark, "table_twin", count)
+
+
+def test_plain_fromhex_loop(benchmark, capture_file):
+    """The floor a Python reader cannot go under: read each line and bytes.fromhex it."""
+    path, count = capture_file
+
+    def run() -> int:
+        n = 0
+        with open(path, "rb") as lines:
+            for line in lines:
+                bytes.fromhex(line.decode("ascii"))
+                n += 1
+        return n
+
+    assert benchmark.pedantic(run, rounds=3, iterations=1) == count
+    _rate(benchmark, "fromhex_loop", count)
+
+
+_PEAK_SCRIPT = textwrap.dedent("""
+    import resource, sys
+    import pyarrow, pandc
+    from pandc.io import arrow
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rows = 0
+    for batch in pandc.iter_tables(sys.argv[1], batch_size=65536):
+        rows += batch.num_rows
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(rows, before, after)
+""")
+
+
+def test_iter_tables_peak_memory(tmp_path, rtds_lines, request):
+    """Peak RSS of a process that streams a large capture through iter_tables (-s prints it)."""
+    size = int(os.environ.get("PANDC_BENCH_PEAK_BYTES",
+                              20_000_000 if request.config.getoption("benchmark_disable", False)
+                              else 1_000_000_000))
+    average = sum(len(line) + 1 for line in rtds_lines) / len(rtds_lines)
+    count = int(size / average)
+    path = _write_capture(tmp_path / "large.hex", rtds_lines, count)
+    result = subprocess.run([sys.executable, "-c", _PEAK_SCRIPT, str(path)], capture_output=True,
+                            text=True, check=True)
+    rows, before, after = map(int, result.stdout.split())
+    assert rows == count
+    print(f"\niter_tables over {path.stat().st_size / 1e6:.0f} MB ({rows} lines): peak RSS "
+          f"{after / 1024:.0f} MB (after imports {before / 1024:.0f} MB)")
+    path.unlink()
+
+
+def test_zz_report_ratios():
+    """Prints the ratios of the rates measured above in this run (with -s)."""
+    if not RATES:
+        pytest.skip("no timed benchmarks ran")
+    lines = [f"{name}: {rate:,.0f} messages/s" for name, rate in RATES.items()]
+    for faster, slower in (("table_c", "table_twin"), ("table_c", "fromhex_loop"),
+                           ("table_c_no_source", "fromhex_loop"), ("validate_many", "validate")):
+        if faster in RATES and slower in RATES:
+            lines.append(f"{faster} / {slower} = {RATES[faster] / RATES[slower]:.1f}x")
+    print("\n" + "\n".join(lines))
