@@ -23,7 +23,7 @@ date_time                                 timestamp[us, tz=UTC]            xs:da
 time_status                               uint8                            same number
 is_from_gsme, signed                      bool                             same
 payload_length                            uint32                           same
-error                                     dictionary<int32, string>        same reason
+error                                     string                           same reason
 error_code                                uint8                            (the decoder's code)
 offset                                    uint32                           same
 authenticated                             bool                             same
@@ -104,7 +104,7 @@ SCHEMA = pa.schema([
     ("supplementary_originator_counter", pa.uint64()),
     ("payload_length", pa.uint32()),
     ("signed", pa.bool_()),
-    ("error", _DICT),
+    ("error", pa.string()),
     ("error_code", pa.uint8()),
     ("offset", pa.uint32()),
     ("authenticated", pa.bool_()),
@@ -122,24 +122,15 @@ _CRA_CODES = {"command": 1, "response": 2, "alert": 3}
 
 def _code_tables() -> tuple[pa.Array, pa.Array, pa.Array, pa.Array, pa.Array]:
     """(codes, use-case index of each code, use cases, variant index of each code, variants):
-    the registry as arrays, so a column of message codes maps to dictionary indices in C++."""
+    the registry as arrays, so a column of message codes maps to dictionary indices in C++.
+    The variants are every SRV the registry names (a DUIS document may name any of them)."""
     codes = sorted(registry.MESSAGE_CODES)
-    use_cases: list[str] = []
-    variants: list[str] = []
-    use_case_index: list[int] = []
-    variant_index: list[int | None] = []
-    for code in codes:
-        info = registry.MESSAGE_CODES[code]
-        if info.use_case not in use_cases:
-            use_cases.append(info.use_case)
-        use_case_index.append(use_cases.index(info.use_case))
-        variant = info.service_reference_variant
-        if variant is None:
-            variant_index.append(None)
-        else:
-            if variant not in variants:
-                variants.append(variant)
-            variant_index.append(variants.index(variant))
+    infos = [registry.MESSAGE_CODES[code] for code in codes]
+    use_cases = sorted({info.use_case for info in infos})
+    variants = sorted({v for info in infos for v in info.service_reference_variants})
+    use_case_index = [use_cases.index(info.use_case) for info in infos]
+    variant_index = [None if info.service_reference_variant is None
+                     else variants.index(info.service_reference_variant) for info in infos]
     return (pa.array(codes, pa.uint16()), pa.array(use_case_index, pa.int32()), pa.array(use_cases),
             pa.array(variant_index, pa.int32()), pa.array(variants, pa.string()))
 
@@ -250,13 +241,15 @@ class _Batch:
         codes = _array(c, pa.uint8(), "error", "error_valid")
         special = self._special_rows()
         if not special and not self.overrides:
-            return pa.DictionaryArray.from_arrays(pc.cast(codes, pa.int32()), _HEADER_REASONS)
+            return pc.cast(pa.DictionaryArray.from_arrays(pc.cast(codes, pa.int32()), _HEADER_REASONS),
+                           pa.string())
         dictionary = list(HEADER_ERROR_REASONS)
         indices = pc.cast(codes, pa.int32()).to_pylist()
         for row, (reason, *_) in {**special, **self.overrides}.items():
             dictionary.append(reason)
             indices[row] = len(dictionary) - 1
-        return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), pa.array(dictionary))
+        return pc.cast(pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), pa.array(dictionary)),
+                       pa.string())
 
     def _offset(self) -> pa.Array:
         offsets = _array(self.columns, pa.uint32(), "offset", "offset_valid")
@@ -388,12 +381,27 @@ def _pipeline_row(source: str, result: "Message | DecodeError") -> dict[str, Any
     return row
 
 
+def _dictionaries() -> dict[str, pa.Array]:
+    return {"frame": _FRAMES, "cra": _CRAS, "clock_status": _CLOCKS, "use_case": _USE_CASES,
+            "service_reference_variant": _VARIANTS}
+
+
 def _batch_of_rows(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.RecordBatch:
     arrays = []
+    dictionaries = _dictionaries()
     for field in schema:
         values = [row.get(field.name) for row in rows]
         if pa.types.is_dictionary(field.type):
-            arrays.append(pa.array(values, pa.string()).dictionary_encode().cast(field.type))
+            # The same dictionary as the C path's batches, so writers (Arrow IPC files) see
+            # one dictionary per column; a value outside it gets a dictionary of its own.
+            text = pa.array(values, pa.string())
+            dictionary = dictionaries[field.name]
+            indices = pc.index_in(text, value_set=dictionary)
+            if indices.null_count != text.null_count:
+                arrays.append(text.dictionary_encode().cast(field.type))
+                continue
+            arrays.append(pa.DictionaryArray.from_arrays(pc.cast(indices, field.type.index_type),
+                                                         dictionary))
         else:
             arrays.append(pa.array(values, field.type))
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
@@ -469,3 +477,60 @@ def decode_table(source: Any, columns: Sequence[str] | None = None,
     schema = pa.schema([SCHEMA.field(c) for c in wanted])
     return pa.Table.from_batches(
         list(iter_tables(source, batch_size, columns=wanted, keys=keys, kind=kind)), schema=schema)
+
+
+# Writers for the command line: one file, batch by batch (memory stays flat).
+
+TABLE_FORMATS = ("parquet", "arrow", "csv")
+
+
+def _csv_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The batch in the JSON Lines' text forms where CSV has no type for a column."""
+    arrays, fields = [], []
+    for field, column in zip(batch.schema, batch.columns):
+        if field.type == _EUI:
+            column = pa.array([None if v is None else v.hex("-").upper() for v in column.to_pylist()],
+                              pa.string())
+        elif field.name == "message_code":
+            column = pa.array([None if v is None else f"0x{v:04X}" for v in column.to_pylist()],
+                              pa.string())
+        elif pa.types.is_dictionary(field.type):
+            column = pc.cast(column, pa.string())
+        elif pa.types.is_list(field.type):
+            column = pa.array([None if v is None else json.dumps(v, ensure_ascii=False)
+                               for v in column.to_pylist()], pa.string())
+        arrays.append(column)
+        fields.append(pa.field(field.name, column.type))
+    return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields))
+
+
+class TableWriter:
+    """Writes record batches to ``path`` as Parquet, an Arrow IPC file or CSV."""
+
+    def __init__(self, path: str | os.PathLike[str], format: str, schema: pa.Schema) -> None:
+        if format not in TABLE_FORMATS:
+            raise ValueError(f"format must be one of {TABLE_FORMATS}, not {format!r}")
+        self.format = format
+        if format == "parquet":
+            import pyarrow.parquet as pq
+            self._writer: Any = pq.ParquetWriter(os.fspath(path), schema)
+        elif format == "arrow":
+            self._writer = pa.ipc.new_file(os.fspath(path), schema)
+        else:
+            import pyarrow.csv as pcsv
+            self._writer = pcsv.CSVWriter(os.fspath(path), _csv_batch(_empty(schema)).schema)
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        self._writer.write_batch(_csv_batch(batch) if self.format == "csv" else batch)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+def _empty(schema: pa.Schema) -> pa.RecordBatch:
+    return pa.RecordBatch.from_arrays([pa.array([], field.type) for field in schema], schema=schema)
+
+
+def table_schema(columns: Sequence[str] | None = None, keys: "KeySource | None" = None) -> pa.Schema:
+    """The schema of the batches iter_tables yields for these columns."""
+    return pa.schema([SCHEMA.field(c) for c in _wanted(columns, keys)])
