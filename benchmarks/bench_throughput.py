@@ -105,6 +105,38 @@ def test_plain_fromhex_loop(benchmark, capture_file):
     _rate(benchmark, "fromhex_loop", count)
 
 
+@pytest.fixture(scope="module")
+def mmc_documents(rtds_lines) -> list[bytes]:
+    from pandc.errors import PandcError
+    documents = []
+    for line in rtds_lines:
+        try:
+            documents.append(pandc.to_mmc(pandc.decode(line.decode())))
+        except PandcError:
+            continue
+    return documents
+
+
+def test_validate_today(benchmark, mmc_documents):
+    from pandc.mmc.validation import validate
+
+    def run() -> int:
+        return sum(validate(document).valid for document in mmc_documents)
+
+    benchmark.pedantic(run, rounds=3, iterations=1)
+    _rate(benchmark, "validate", len(mmc_documents))
+
+
+def test_validate_many_fast(benchmark, mmc_documents):
+    from pandc.mmc.fastvalidate import validate_many
+
+    def run() -> int:
+        return sum(report.valid for report in validate_many(mmc_documents))
+
+    benchmark.pedantic(run, rounds=5, iterations=1)
+    _rate(benchmark, "validate_many", len(mmc_documents))
+
+
 _PEAK_SCRIPT = textwrap.dedent("""
     import resource, sys
     import pyarrow, pandc
