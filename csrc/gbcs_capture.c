@@ -282,6 +282,47 @@ static int64_t text_to_bytes(pandc_capture_columns *c, uint64_t row, const uint8
     return length;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+/* High bit set in each byte of x strictly between m and n (bytes below 0x80; 0 <= m <= 127,
+ * n <= 128): the "hasbetween" bit trick, exact per byte because no carry crosses bytes. */
+#define BETWEEN(x, m, n) \
+    ((ONES * (127 + (n)) - ((x) & ONES * 127)) & ~(x) & (((x) & ONES * 127) + ONES * (127 - (m))) & HIGH)
+
+/* Eight hex digits to four bytes, eight at a time; 0 when any is no hex digit. */
+static int hex8(const uint8_t *s, uint8_t *out)
+{
+    uint64_t x;
+    memcpy(&x, s, 8);
+    if (x & HIGH)
+        return 0;
+    uint64_t lower = x | ONES * 0x20;
+    if ((BETWEEN(x, 0x2F, 0x3A) | BETWEEN(lower, 0x60, 0x67)) != HIGH)
+        return 0;
+    /* digits: low nibble; letters (bit 6 set): low nibble + 9 */
+    uint64_t v = (x & ONES * 0x0F) + ((x >> 6) & ONES) * 9;
+    /* byte pairs (high, low digit) to one byte in the low half of each 16-bit lane */
+    v = ((v & 0x00FF00FF00FF00FFULL) << 4) | ((v >> 8) & 0x00FF00FF00FF00FFULL);
+    v = (v | (v >> 8)) & 0x0000FFFF0000FFFFULL;
+    v = (v | (v >> 16)) & 0x00000000FFFFFFFFULL;
+    uint32_t bytes = (uint32_t)v;
+    memcpy(out, &bytes, 4);
+    return 1;
+}
+#else
+static int hex8(const uint8_t *s, uint8_t *out)
+{
+    unsigned bad = 0;
+    for (int i = 0; i < 8; i += 2) {
+        uint16_t v = hex_pair[((unsigned)s[i] << 8) | s[i + 1]];
+        bad |= v;
+        out[i / 2] = (uint8_t)v;
+    }
+    return !(bad & PAIR_INVALID);
+}
+#endif
+
 static int is_ascii(const uint8_t *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -301,7 +342,12 @@ static void decode_text_row(pandc_capture_columns *c, uint64_t row, const uint8_
      * whitespace inside. Any other byte (space, non-hex, non-ASCII) takes the general path. */
     if (n % 2 == 0 && is_frame_start(s[0], s[1])) {
         unsigned bad = 0;
-        for (i = 0; i < n; i += 2) {
+        for (i = 0; i + 8 <= n; i += 8)
+            if (!hex8(s + i, scratch + i / 2)) {
+                bad = PAIR_INVALID;
+                break;
+            }
+        for (; !(bad & PAIR_INVALID) && i < n; i += 2) {
             uint16_t v = hex_pair[((unsigned)s[i] << 8) | s[i + 1]];
             bad |= v;
             scratch[i / 2] = (uint8_t)v;

@@ -180,6 +180,11 @@ _LINE_TEXT = st.one_of(
     st.text(alphabet="0123456789ABCDEFabcdefDXYZ+/= \t#\x0b\x1c", max_size=60),
     st.binary(max_size=60).map(lambda b: b.replace(b"\n", b"").decode("latin-1")),
     st.binary(max_size=40).map(lambda b: base64.b64encode(b).decode() + "=" * (len(b) % 3)),
+    # the eight-digits-at-a-time hex reader: digits beside the edges of the hex ranges
+    st.text(alphabet="/0189:@AFG`afg\x7f\x80\xff", max_size=40).map(lambda t: "DD" + t),
+    _MESSAGES.map(lambda m: m.hex()).flatmap(lambda h: st.tuples(st.just(h), st.integers(0, len(h)),
+                                                                 st.sampled_from("/:@G`g\x7f\xe9"))
+                                             ).map(lambda t: t[0][:t[1]] + t[2] + t[0][t[1] + 1:]),
 )
 
 

@@ -1,0 +1,107 @@
+/* Runs the capture reader over RTDS lines and a bounded, seeded mutation loop of text and
+ * records, every input in a heap block of exactly its length and every column buffer sized
+ * for exactly `capacity` rows, so ASan catches a read or write one byte out of bounds.
+ *
+ * usage: capture_sanitize_driver ROUNDS FILE...   (exit 0 when no sanitizer fired)
+ */
+#include "gbcs_capture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t rng_state = 0x2545F4914F6CDD1Dull;
+
+static uint64_t next_random(void)
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 0x2545F4914F6CDD1Dull;
+}
+
+static void *exact(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        exit(2);
+    return p;
+}
+
+#define CAPACITY 3
+#define FIELD(name, size) c.name = calloc(CAPACITY, size)
+#define BITS(name) c.name = calloc(1, 1)
+
+static void run(const uint8_t *data, size_t len, int records)
+{
+    uint8_t *input = exact(len);
+    memcpy(input, data, len);
+    uint8_t *scratch = exact(2 * len);
+    size_t pos = 0;
+    uint64_t number = 1;
+    while (pos < len) {
+        pandc_capture_columns c;
+        memset(&c, 0, sizeof c);
+        c.capacity = CAPACITY;
+        FIELD(line, 8); FIELD(text_start, 8); FIELD(text_length, 4); FIELD(error, 1);
+        BITS(error_valid); FIELD(offset, 4); BITS(offset_valid); BITS(header_valid);
+        FIELD(frame, 1); FIELD(cra, 1); FIELD(originator_counter, 8); FIELD(originator, 8);
+        FIELD(recipient, 8); FIELD(message_code, 2); FIELD(payload_length, 4); BITS(is_signed);
+        FIELD(supplementary_remote_party_id, 8); BITS(supplementary_remote_party_id_valid);
+        FIELD(supplementary_remote_party_counter, 8);
+        BITS(supplementary_remote_party_counter_valid);
+        FIELD(supplementary_originator_counter, 8);
+        BITS(supplementary_originator_counter_valid);
+        FIELD(date_time, 8); BITS(date_time_valid); FIELD(time_status, 1);
+        BITS(time_status_valid); FIELD(clock_status, 1); BITS(clock_status_valid);
+        BITS(is_from_gsme);
+        size_t consumed;
+        uint64_t counted;
+        if (records)
+            pandc_capture_records(input + pos, len - pos, number, 1, &c, &consumed, &counted);
+        else
+            pandc_capture_lines(input + pos, len - pos, number, 1, &c, scratch, &consumed, &counted);
+        pos += consumed;
+        number += counted;
+        void **fields = (void **)&c.line;
+        for (size_t i = 0; i < (sizeof c - 2 * sizeof(uint64_t)) / sizeof(void *); i++)
+            free(fields[i]);
+        if (!consumed)
+            break;
+    }
+    free(scratch);
+    free(input);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3)
+        return 2;
+    long rounds = atol(argv[1]);
+    static const char noise[] = "0123456789ABCDEFabcdef \t\r\n#=+/GXZ\x80\xff\x1c";
+    for (int f = 2; f < argc; f++) {
+        FILE *in = fopen(argv[f], "rb");
+        if (!in)
+            return 1;
+        uint8_t text[20000];
+        size_t n = fread(text, 1, sizeof text, in);
+        fclose(in);
+        run(text, n, 0);
+        uint8_t record[10010];
+        size_t m = n / 2 < 10000 ? n / 2 : 10000;
+        record[0] = 0; record[1] = 0; record[2] = (uint8_t)(m >> 8); record[3] = (uint8_t)m;
+        for (size_t i = 0; i < m; i++)
+            record[4 + i] = text[i];
+        run(record, m + 4, 1);
+        for (long r = 0; r < rounds / (argc - 2) + 1; r++) {
+            uint8_t copy[20000];
+            memcpy(copy, text, n);
+            size_t cut = n ? (size_t)(next_random() % (n + 1)) : 0;
+            for (int k = 0; k < 3 && cut; k++)
+                copy[next_random() % cut] = (uint8_t)noise[next_random() % (sizeof noise - 1)];
+            run(copy, cut, 0);
+            run(copy, cut, 1);
+        }
+    }
+    return 0;
+}
