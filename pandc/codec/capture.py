@@ -37,7 +37,7 @@ _backend, BACKEND = _load_backend()
 
 def iter_columns(stream: BinaryIO, *, batch_size: int = 65536, kind: str = LINES,
                  keep_text: bool = False, text_for_all: bool = False, backend=None,
-                 chunk_size: int = CHUNK_SIZE) -> Iterator[Columns]:
+                 chunk_size: int = CHUNK_SIZE, first_line: int = 1) -> Iterator[Columns]:
     """Column batches of every message in ``stream`` (a binary file object), in order.
 
     With ``keep_text``, each batch's ``texts`` maps the rows whose error lies in the text
@@ -50,7 +50,7 @@ def iter_columns(stream: BinaryIO, *, batch_size: int = 65536, kind: str = LINES
     backend = backend or _backend
     buffer = b""
     start = 0
-    number = 1
+    number = first_line
     final = False
     need_data = True
     scratch = bytearray()

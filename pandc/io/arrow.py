@@ -443,17 +443,21 @@ def _kind(stream: BinaryIO) -> str:
 
 def iter_tables(source: Any, batch_size: int = DEFAULT_BATCH_SIZE, *,
                 columns: Sequence[str] | None = None, keys: "KeySource | None" = None,
-                kind: str = "auto") -> Iterator[pa.RecordBatch]:
+                kind: str = "auto", name: str | None = None, first_line: int = 1
+                ) -> Iterator[pa.RecordBatch]:
     """Record batches of at most ``batch_size`` rows, one row per message of ``source``.
 
     ``source`` is a path, bytes, or a file object holding one message a line (hex or base64),
     length-prefixed binary records (``kind="records"``; detected by a leading NUL), a DUIS
     Response document or one binary message. ``columns`` picks columns (default: the header
     columns, and with ``keys`` the pipeline columns too). Memory stays flat: only one chunk of
-    the input and one batch of columns are held at a time.
+    the input and one batch of columns are held at a time. ``name`` replaces the source's
+    name in ``source``, and ``first_line`` numbers its first line (for a byte range of a
+    larger file, as pandc.dask reads it).
     """
     wanted = _wanted(columns, keys)
-    stream, name, opened = _open(source)
+    stream, opened_name, opened = _open(source)
+    name = opened_name if name is None else name
     try:
         detected = _kind(stream) if kind == "auto" else kind
         if detected in ("xml", "binary"):
@@ -462,7 +466,8 @@ def iter_tables(source: Any, batch_size: int = DEFAULT_BATCH_SIZE, *,
             return
         need_text = any(column in PIPELINE_COLUMNS for column in wanted)
         for batch in capture.iter_columns(stream, batch_size=batch_size, kind=detected,
-                                          keep_text=True, text_for_all=need_text):
+                                          keep_text=True, text_for_all=need_text,
+                                          first_line=first_line):
             yield _record_batch(batch, name, wanted, detected, keys)
     finally:
         if opened:
