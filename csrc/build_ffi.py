@@ -74,6 +74,8 @@ uint64_t pandc_capture_lines(const uint8_t *text, size_t len, uint64_t first_lin
 uint64_t pandc_capture_records(const uint8_t *data, size_t len, uint64_t first_record,
                                int final, pandc_capture_columns *columns,
                                size_t *consumed, uint64_t *records);
+int64_t pandc_format_sources(const uint8_t *prefix, size_t prefix_len, const uint64_t *lines,
+                             uint64_t rows, int32_t *offsets, uint8_t *data, size_t data_cap);
 """
 
 ffibuilder = FFI()

@@ -481,3 +481,27 @@ uint64_t pandc_capture_records(const uint8_t *data, size_t len, uint64_t first_r
     *records = number - first_record;
     return written;
 }
+
+int64_t pandc_format_sources(const uint8_t *prefix, size_t prefix_len, const uint64_t *lines,
+                             uint64_t rows, int32_t *offsets, uint8_t *data, size_t data_cap)
+{
+    size_t written = 0;
+    offsets[0] = 0;
+    for (uint64_t i = 0; i < rows; i++) {
+        char digits[20];
+        size_t n = 0;
+        uint64_t v = lines[i];
+        do {
+            digits[n++] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        if (prefix_len + n > data_cap - written || written + prefix_len + n > INT32_MAX)
+            return -1;
+        memcpy(data + written, prefix, prefix_len);
+        written += prefix_len;
+        while (n)
+            data[written++] = (uint8_t)digits[--n];
+        offsets[i + 1] = (int32_t)written;
+    }
+    return (int64_t)written;
+}

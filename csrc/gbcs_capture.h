@@ -15,7 +15,7 @@
 
 /* Bumped whenever pandc_capture_columns or a function signature changes; the Python binding
  * refuses to load a compiled module whose number differs from its own. */
-#define PANDC_CAPTURE_ABI 1
+#define PANDC_CAPTURE_ABI 2
 
 /* Error codes of the capture reader, above the header decoder's codes (gbcs_header.h). */
 enum {
@@ -84,5 +84,10 @@ uint64_t pandc_capture_lines(const uint8_t *text, size_t len, uint64_t first_lin
 uint64_t pandc_capture_records(const uint8_t *data, size_t len, uint64_t first_record,
                                int final, pandc_capture_columns *columns,
                                size_t *consumed, uint64_t *records);
+
+/* The Arrow string column "prefix" + decimal line number for rows [0, rows): offsets[0..rows]
+ * and data. Returns the bytes written, or -1 when they would pass data_cap or INT32_MAX. */
+int64_t pandc_format_sources(const uint8_t *prefix, size_t prefix_len, const uint64_t *lines,
+                             uint64_t rows, int32_t *offsets, uint8_t *data, size_t data_cap);
 
 #endif

@@ -225,3 +225,18 @@ def test_base64_strictness_is_binascii(text):
         if is_hex:
             continue
         assert (error == TEXT_BASE64) == (expected is None), (backend, text)
+
+
+@needs_c
+@given(st.lists(st.integers(1, 2**64 - 1), max_size=20), st.text(max_size=30))
+def test_source_strings_agree(lines, name):
+    columns = Columns(max(len(lines), 1))
+    for row, number in enumerate(lines):
+        columns.view("line")[row] = number
+    columns.rows = len(lines)
+    prefix = f"{name}:".encode("utf-8", "surrogatepass")
+    c = _ccapture.format_sources(prefix, columns)
+    python = _pycapture.format_sources(prefix, columns)
+    assert c == python
+    offsets, data = python
+    assert bytes(data) == b"".join(prefix + str(n).encode() for n in lines)

@@ -53,3 +53,19 @@ def fill_records(data: bytes | bytearray | memoryview, start: int, first_record:
                               first_record, 1 if final else 0, struct, consumed, counted)
     columns.rows = struct.rows
     return consumed[0], counted[0]
+
+
+def format_sources(prefix: bytes, columns: Columns) -> tuple[bytearray, bytearray] | None:
+    """(int32 offsets, data) of the strings prefix + line number of every row, or None when
+    they do not fit an Arrow string column."""
+    rows = columns.rows
+    capacity = rows * (len(prefix) + 20)
+    offsets = bytearray(4 * (rows + 1))
+    data = bytearray(max(capacity, 1))
+    written = lib.pandc_format_sources(prefix, len(prefix), ffi.from_buffer("uint64_t[]", columns.buffers["line"]),
+                                       rows, ffi.from_buffer("int32_t[]", offsets),
+                                       ffi.from_buffer("uint8_t[]", data), capacity)
+    if written < 0:
+        return None
+    del data[written:]
+    return offsets, data

@@ -14,7 +14,7 @@ from .rawheader import RAW_HEADER_STRUCT, RawHeader
 
 # csrc/gbcs_capture.h PANDC_CAPTURE_ABI: the pandc_capture_columns layout and the capture
 # functions' signatures this Python code was written for.
-CAPTURE_ABI = 1
+CAPTURE_ABI = 2
 _compiled_abi = lib.pandc_capture_abi() if hasattr(lib, "pandc_capture_abi") else None
 if _compiled_abi != CAPTURE_ABI:  # pragma: no cover - a stale build
     raise ImportError(f"pandc._gbcs_header has capture ABI {_compiled_abi}, pandc expects "

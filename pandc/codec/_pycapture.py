@@ -163,3 +163,18 @@ def fill_records(data: bytes | bytearray, start: int, first_record: int, final: 
         writer.fail(row, RECORD_TRUNCATED, None)
         pos = end
     return pos - start, number - first_record
+
+
+def format_sources(prefix: bytes, columns: Columns) -> tuple[bytearray, bytearray] | None:
+    """(int32 offsets, data) of the strings prefix + line number of every row, or None when
+    they do not fit an Arrow string column."""
+    lines = columns.view("line")[:columns.rows]
+    data = bytearray()
+    offsets = [0]
+    for number in lines:
+        data += prefix + str(number).encode("ascii")
+        offsets.append(len(data))
+    if len(data) > 0x7FFFFFFF:
+        return None
+    import struct
+    return bytearray(struct.pack(f"<{len(offsets)}i", *offsets)), data

@@ -35,6 +35,11 @@ def _load_backend():
 _backend, BACKEND = _load_backend()
 
 
+def format_sources(prefix: bytes, columns: Columns, backend=None) -> tuple[bytearray, bytearray] | None:
+    """The Arrow string buffers (int32 offsets, data) of prefix + line for every row."""
+    return (backend or _backend).format_sources(prefix, columns)
+
+
 def iter_columns(stream: BinaryIO, *, batch_size: int = 65536, kind: str = LINES,
                  keep_text: bool = False, text_for_all: bool = False, backend=None,
                  chunk_size: int = CHUNK_SIZE, first_line: int = 1) -> Iterator[Columns]:

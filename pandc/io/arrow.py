@@ -180,6 +180,11 @@ class _Batch:
     def header_array(self, column: str) -> pa.Array:
         c = self.columns
         if column == "source":
+            buffers = capture.format_sources(f"{self.name}:".encode("utf-8", "surrogateescape"), c)
+            if buffers is not None:
+                offsets, data = buffers
+                return pa.Array.from_buffers(pa.string(), c.rows,
+                                             [None, pa.py_buffer(offsets), pa.py_buffer(data)])
             line = _array(c, pa.uint64(), "line", None)
             return pc.binary_join_element_wise(self.name, pc.cast(line, pa.string()), ":")
         if column == "line":
