@@ -84,8 +84,8 @@ static unsigned days_in_month(unsigned year, unsigned month)
 
 /* The instant of 12 date-time octets in UTC microseconds, under the rules of
  * pandc.codec.dates._instant (every field specified, hundredths 0xFF read as 0, deviation
- * 0x8000 = UTC or within +-720 minutes, a date Python's datetime accepts). Returns 0 when
- * the octets are no instant. */
+ * 0x8000 = UTC or within +-720 minutes, a date Python's datetime accepts, in UTC too).
+ * Returns 0 when the octets are no instant. */
 static int date_time_micros(const uint8_t *o, int64_t *out)
 {
     unsigned year = ((unsigned)o[0] << 8) | o[1];
@@ -110,6 +110,10 @@ static int date_time_micros(const uint8_t *o, int64_t *out)
     /* DLMS deviation is minutes from local time to UTC: UTC = local + deviation. */
     int64_t seconds = days_from_civil(year, month, day) * 86400 + (int64_t)hour * 3600 +
                       (int64_t)minute * 60 + second + (int64_t)deviation * 60;
+    /* The UTC instant must itself be a date Python (and xs:dateTime as pandc writes it)
+     * can hold: 0001-01-01 to 9999-12-31. */
+    if (seconds < days_from_civil(1, 1, 1) * 86400 || seconds >= days_from_civil(10000, 1, 1) * 86400)
+        return 0;
     *out = seconds * 1000000 + (int64_t)hundredths * 10000;
     return 1;
 }

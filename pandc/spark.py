@@ -15,13 +15,12 @@ conversion, so ``decode_table``'s rows can be compared with Spark's. Needs the [
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from .codec import capture
-from .codec.columns import Columns
 from .io import arrow
 
 if TYPE_CHECKING:

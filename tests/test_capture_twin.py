@@ -142,6 +142,8 @@ def test_deviation_moves_the_instant(hour, deviation):
     "07E40101FF18000000800000",   # hour 24
     "07E40101FF00000064800000",   # hundredths 100
     "07E40101FF000000000300 00".replace(" ", ""),   # deviation 768 minutes
+    "270F0C1FFF173B000002D000",   # 9999-12-31 23:59 local, +720 minutes: UTC in year 10000
+    "00010101FF00000000FFC400",   # 0001-01-01 00:00 local, -60 minutes: UTC in year 0
 ])
 def test_not_an_instant_is_null_with_status(octets):
     for backend in (_pycapture, _ccapture) if _ccapture else (_pycapture,):

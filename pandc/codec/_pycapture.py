@@ -38,6 +38,16 @@ def text_error_code(error: DecodeError) -> int:
     raise ValueError(f"no capture error code for {error.reason!r}")
 
 
+def _utc_representable(moment: datetime) -> bool:
+    """Whether the instant in UTC is still a date (years 1-9999): near those ends a local
+    time with a deviation can fall outside, where it cannot be written as UTC."""
+    try:
+        moment.astimezone(timezone.utc)
+    except OverflowError:
+        return False
+    return True
+
+
 class _Writer:
     """Typed views of one Columns' buffers."""
 
@@ -95,7 +105,7 @@ class _Writer:
             decoded = decode_date_time(raw.date_time)
             self.time_status[row] = decoded.time_status
             self.set(self.time_status_valid, row)
-            if decoded.value is not None:
+            if decoded.value is not None and _utc_representable(decoded.value):
                 self.date_time[row] = (decoded.value - _EPOCH) // _MICROSECOND
                 self.set(self.date_time_valid, row)
             clock = clock_status_of(decoded.time_status)

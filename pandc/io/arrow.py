@@ -49,7 +49,6 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import pyarrow as pa
@@ -343,7 +342,6 @@ def _rows_from_pipeline(items: Iterable[Any], wanted: list[str], keys: "KeySourc
     """Record batches built from pipeline results, one Python record a row (the slow path,
     for inputs the C reader does not read)."""
     from ..api import iter_decode_items
-    from ..codec.frame import format_eui  # noqa: F401  (documents the EUI text form)
     schema = pa.schema([SCHEMA.field(c) for c in wanted])
     rows: list[dict[str, Any]] = []
     for item, result in iter_decode_items(items, keys=keys):
@@ -360,7 +358,7 @@ def _eui(text: str | None) -> bytes | None:
 
 
 def _pipeline_row(source: str, result: "Message | DecodeError") -> dict[str, Any]:
-    path, _, line = source.rpartition(":")
+    _, _, line = source.rpartition(":")
     row: dict[str, Any] = {"source": source, "line": int(line) if line.isdigit() else None}
     if isinstance(result, DecodeError):
         row.update(error=result.reason, error_code=result.code, offset=result.offset)
