@@ -4,10 +4,6 @@
 
 #include <string.h>
 
-int pandc_capture_abi(void)
-{
-    return PANDC_CAPTURE_ABI;
-}
 
 /* Digit values: 0..15 hex, 0x40 other. */
 #define NOT_HEX 0x40
@@ -56,6 +52,15 @@ static void build_tables(void)
         hex_pair[i] = ((hi | lo) & NOT_HEX) ? PAIR_INVALID : (uint16_t)((hi << 4) | lo);
     }
     tables_ready = 1;
+}
+
+int pandc_capture_abi(void)
+{
+    /* Also builds the lookup tables, so a caller that checks the ABI once (pandc's binding
+     * does, at import) has them ready before threads share them. */
+    if (!tables_ready)
+        build_tables();
+    return PANDC_CAPTURE_ABI;
 }
 
 static void set_bit(uint8_t *bitmap, uint64_t i)

@@ -68,6 +68,8 @@ typedef struct pandc_capture_columns {
     uint8_t *is_from_gsme;          /* bitmap of values; validity is clock_status_valid */
 } pandc_capture_columns;
 
+/* The ABI number; the first call also builds the reader's lookup tables, so call it once
+ * before using the reader from several threads. */
 int pandc_capture_abi(void);
 
 /* Reads lines from text[0:len] into rows until the columns are full or the text ends.

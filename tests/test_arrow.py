@@ -161,3 +161,13 @@ def test_time_status_columns_by_hand():
 def test_unknown_column_is_refused():
     with pytest.raises(ValueError, match="unknown column"):
         pandc.decode_table(b"", columns=["nope"])
+
+
+def test_threads_decode_side_by_side(tmp_path):
+    """The C reader releases the GIL and shares nothing but its read-only tables."""
+    from concurrent.futures import ThreadPoolExecutor
+    path = capture_file(tmp_path)
+    expected = pandc.decode_table(path, batch_size=97).to_pylist()
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: pandc.decode_table(path, batch_size=97).to_pylist(), range(8)))
+    assert all(result == expected for result in results)
