@@ -33,6 +33,7 @@ except PackageNotFoundError:  # pragma: no cover - running from an uninstalled c
     __version__ = "0+unknown"
 
 _LAZY = {"SchemaNotFoundError", "ValidationIssue", "ValidationReport", "validate"}
+# Not in __all__: they need the optional pyarrow, and `from pandc import *` must work without.
 _LAZY_ARROW = {"decode_table", "iter_tables"}
 
 
@@ -53,5 +54,5 @@ __all__ = [
     "LimitError", "MESSAGE_CODES", "MMCRenderError", "Message", "MessageCodeInfo", "Node",
     "PandcError", "PayloadPart", "RESTRICTED_RESPONSE_CODE", "SchemaNotFoundError",
     "ValidationIssue", "ValidationReport", "Verification", "__version__", "decode",
-    "decode_duis", "decode_table", "decode_many", "iter_decode", "iter_tables", "to_mmc", "validate", "verify",
+    "decode_duis", "decode_many", "iter_decode", "to_mmc", "validate", "verify",
 ]
