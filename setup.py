@@ -2,10 +2,10 @@
 from setuptools import setup
 
 setup(
-    packages=["pandc", "pandc.codec", "pandc.data", "pandc.io", "pandc.mmc", "pandc.security",
+    packages=["pandc", "pandc.codec", "pandc.data", "pandc.duis", "pandc.io", "pandc.mmc", "pandc.security",
               "pandc.usecases", "pandc.schemas"],
     package_dir={"pandc.schemas": "schemas"},
-    package_data={"pandc": ["py.typed"], "pandc.data": ["*.csv"], "pandc.schemas": ["*.xsd"]},
+    package_data={"pandc": ["py.typed"], "pandc.data": ["*.csv", "*.toml"], "pandc.schemas": ["*.xsd"]},
     cffi_modules=["csrc/build_ffi.py:ffibuilder"],
     zip_safe=False,
 )
