@@ -335,7 +335,8 @@ def _iter_stream(stream: BinaryIO, name: str) -> Iterator[DuisResponse | DuisErr
                 if root is None:
                     root = element
                     if element.getroottree().docinfo.doctype:
-                        raise doctype_refused("DUIS XML")
+                        refused = doctype_refused("DUIS XML")
+                        raise DuisError(refused.reason, "<!DOCTYPE>", 1, name)
                 if element.tag == response_tag:
                     in_response, inside = True, 0
                 elif in_response:
