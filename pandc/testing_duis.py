@@ -137,8 +137,8 @@ def device_element(device: Mapping[str, Any] | Any) -> etree._Element:
             values.pop("restricted", None)
     else:
         values = dict(device)
-    values.setdefault("manufacturer", "ACME")
-    values.setdefault("model", "M1")
+    values["manufacturer"] = values.get("manufacturer") or "ACME"
+    values["model"] = values.get("model") or "M1"
     element = etree.Element(_sr("Device"), nsmap=_NSMAP)
     for name, key in DEVICE_ELEMENTS:
         value = values.get(key)
