@@ -54,7 +54,7 @@ def error_at(element: etree._Element, reason: str) -> DuisError:
 
 def children(element: etree._Element) -> list[etree._Element]:
     """Element children only (comments and processing instructions skipped)."""
-    return [child for child in element if isinstance(child.tag, str)]
+    return list(element.iterchildren(etree.Element))
 
 
 def child(element: etree._Element, name: str) -> etree._Element | None:

@@ -20,7 +20,7 @@ from lxml import etree
 
 from . import _xml as x
 from .codes import ResponseCode, response_code
-from ..values import Node
+from ..values import Node, leaf, node
 
 #: The earliest date DP146 says may appear; older dates are read but flagged.
 DP146_EARLIEST = date(2021, 1, 1)
@@ -117,3 +117,24 @@ def read_wan_matrix(element: etree._Element, today: date | None = None) -> WanMa
         raise x.error_at(element, "holds no sr:DSPWANMatrixResponse")
     regions = tuple(records)
     return WanMatrix(to_node(request_element), regions, tuple(coverage_warnings(regions, today)))
+
+
+def wan_matrix_node(matrix: WanMatrix) -> Node:
+    """The matrix as a value tree with the DUIS element names, in schema order."""
+    regions = []
+    for record in matrix.regions:
+        regions.append(node(
+            "DSPWANMatrixResponse", leaf("CSPRegion", record.region),
+            leaf("CSPRegionResponseCode", record.response_code.code),
+            None if record.coverage_available is None
+            else leaf("CoverageAvailability", record.coverage_available),
+            None if record.anticipated_coverage_date is None
+            else leaf("AnticipatedCoverageDate", record.anticipated_coverage_date),
+            None if record.technology is None else leaf("WANTechnology", record.technology),
+            None if record.connectivity_likelihood is None
+            else leaf("ConnectivityLikelihood", record.connectivity_likelihood),
+            None if record.auxiliary_equipment is None
+            else leaf("AuxiliaryEquipmentRequired", record.auxiliary_equipment),
+            None if record.additional_information is None
+            else leaf("AdditionalInformation", record.additional_information)))
+    return node("DSPWANMatrix", Node("Request", None, matrix.request.children), *regions)

@@ -15,6 +15,7 @@ from typing import Any
 from lxml import etree
 
 from . import _xml as x
+from ..values import Node, leaf, node
 
 #: DUIS V5.4 sr:DeviceStatus, in schema order.
 DEVICE_STATUSES: tuple[str, ...] = (
@@ -105,14 +106,36 @@ _DEVICE_FIELDS: dict[str, tuple[str, Any]] = {
 }
 
 
+_BY_TAG = {x.SR + name: (name, field, convert) for name, (field, convert) in _DEVICE_FIELDS.items()}
+
+
+def inventory_node(inventory: Inventory) -> Node:
+    """The inventory as a value tree with the DUIS element names, in schema order."""
+    devices = []
+    for device in inventory.devices:
+        items = []
+        for name, (field, _) in _DEVICE_FIELDS.items():
+            if name == "PropertyFilter":
+                if device.postcode is not None:
+                    items.append(node(name, leaf("PostCode", device.postcode),
+                                      leaf("AddressIdentifier", device.address_identifier)))
+                continue
+            value = getattr(device, field)
+            if value is None or (name == "Restricted" and value is False):
+                continue
+            items.append(leaf(name, value))
+        devices.append(node("Device", *items))
+    return node("DSPInventory", *devices)
+
+
 def read_device(element: etree._Element, warnings: list[str] | None = None) -> InventoryDevice:
     """An ``sr:Device`` element as a record; unknown children are an error naming them."""
     values: dict[str, Any] = {}
     for item in x.children(element):
-        name = x.local(item.tag)
-        if item.tag != x.SR + name or name not in _DEVICE_FIELDS:
+        entry = _BY_TAG.get(item.tag)
+        if entry is None:
             raise x.error_at(item, "not an element of sr:Device")
-        field, convert = _DEVICE_FIELDS[name]
+        name, field, convert = entry
         if name == "PropertyFilter":
             values["postcode"] = x.req_text(item, "PostCode")
             values["address_identifier"] = x.req_text(item, "AddressIdentifier")

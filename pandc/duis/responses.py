@@ -45,9 +45,9 @@ from lxml import etree
 from . import _xml as x
 from ._xml import DuisError
 from .codes import ResponseCode, response_code
-from .coverage import WanMatrix, read_wan_matrix
+from .coverage import WanMatrix, read_wan_matrix, wan_matrix_node
 from .generic import to_node
-from .inventory import Inventory, read_inventory
+from .inventory import Inventory, inventory_node, read_inventory
 from ..hardened_xml import PARSER_OPTIONS, doctype_refused
 from ..values import Node, to_json
 from ..codec.dates import format_date_time
@@ -132,10 +132,22 @@ class DuisResponse:
     service_reference: str | None
     service_reference_variant: str | None
     body: Body
-    values: Node | None               # the body element as a typed value tree (None: no body)
+    stored_values: Node | None        # the body as a value tree, when read generically
     signed: bool
     line: int
     warnings: tuple[str, ...] = ()
+
+    @property
+    def values(self) -> Node | None:
+        """The body element as a typed value tree (DUIS element names; None: no body).
+        Inventories and WAN matrices build theirs from their records when asked."""
+        if self.stored_values is not None:
+            return self.stored_values
+        if isinstance(self.body, Inventory):
+            return inventory_node(self.body)
+        if isinstance(self.body, WanMatrix):
+            return wan_matrix_node(self.body)
+        return None
 
     @property
     def payload(self) -> bytes | None:
@@ -193,13 +205,16 @@ def _response_message(element: etree._Element, today: date
     name = x.local(body_element.tag)
     if body_element.tag != x.SR + name:
         raise x.error_at(body_element, "not an element of sr:ResponseMessage")
-    values = to_node(body_element)
+    values: Node | None = None
     warnings: list[str] = []
     body: Body
+    if name not in ("DSPInventory", "DSPWANMatrix"):
+        values = to_node(body_element)
     if name == "GBCSPayload":
         body, kind = GbcsPayload(name, x.to_base64(body_element)), "gbcs_payload"
     elif name in _GBCS_BODIES:
         payload = x.to_base64(x.required(body_element, "GBCSPayload"))
+        assert values is not None
         details = Node(name, None, tuple(c for c in values.children if c.name != "GBCSPayload"))
         body, kind = GbcsPayload(name, payload, details if details.children else None), "gbcs_payload"
     elif name == "DSPInventory":
@@ -209,6 +224,7 @@ def _response_message(element: etree._Element, today: date
         body, kind = read_wan_matrix(body_element, today), "wan_matrix"
         warnings.extend(body.warnings)
     elif name in _DSP_BODIES:
+        assert values is not None
         body, kind = DspBody(name, values), "dsp"
     else:
         raise x.error_at(body_element, "not a DUIS V5.4 ResponseMessage body")
@@ -323,33 +339,29 @@ def iter_duis(source: Any) -> Iterator[DuisResponse | DuisError]:
 
 def _iter_stream(stream: BinaryIO, name: str) -> Iterator[DuisResponse | DuisError]:
     response_tag = x.SR + "Response"
-    events = etree.iterparse(stream, events=("start", "end"), remove_pis=True,
-                             remove_comments=True, **PARSER_OPTIONS)  # type: ignore[call-overload]
+    events = etree.iterparse(stream, events=("end",), remove_pis=True, remove_comments=True,
+                             **PARSER_OPTIONS)  # type: ignore[call-overload]
     found = 0
     root: etree._Element | None = None
-    inside = 0            # elements seen in the current Response
-    in_response = False
+    pending = 0           # elements read since the last Response was handed out and dropped
     try:
-        for event, element in events:
-            if event == "start":
-                if root is None:
-                    root = element
-                    if element.getroottree().docinfo.doctype:
-                        refused = doctype_refused("DUIS XML")
-                        raise DuisError(refused.reason, "<!DOCTYPE>", 1, name)
-                if element.tag == response_tag:
-                    in_response, inside = True, 0
-                elif in_response:
-                    inside += 1
-                    if inside > MAX_ELEMENTS_PER_RESPONSE:
-                        raise DuisError(f"more than {MAX_ELEMENTS_PER_RESPONSE} elements in one "
-                                        "sr:Response", f"sr:{x.local(element.tag)}",
-                                        element.sourceline, name)
-                continue
+        for _, element in events:
+            if root is None:
+                # Entities are never expanded (resolve_entities=False), so checking at the
+                # first end tag refuses a DOCTYPE before anything in it has been used.
+                root = element.getroottree().getroot()
+                if element.getroottree().docinfo.doctype:
+                    refused = doctype_refused("DUIS XML")
+                    raise DuisError(refused.reason, "<!DOCTYPE>", 1, name)
             if element.tag != response_tag:
+                pending += 1
+                if pending > MAX_ELEMENTS_PER_RESPONSE:
+                    raise DuisError(f"more than {MAX_ELEMENTS_PER_RESPONSE} elements without a "
+                                    "complete sr:Response", f"sr:{x.local(element.tag)}",
+                                    element.sourceline, name)
                 continue
             found += 1
-            in_response = False
+            pending = 0
             try:
                 yield read_response(element)
             except DuisError as error:
