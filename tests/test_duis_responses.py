@@ -240,3 +240,19 @@ def test_streaming_memory_stays_flat(tmp_path):
     # A tree of the large file would cost several times its size; flat reading costs a few
     # MiB more than the small file. 40 MiB is generous.
     assert large_peak - small_peak < 40 * 1024, (small_peak, large_peak, size)
+
+
+@pytest.mark.parametrize("build", [
+    lambda: t.acknowledgement(),
+    lambda: t.gbcs_payload_response(PAYLOAD),
+    lambda: t.precommand_response(PAYLOAD),
+    lambda: t.device_alert_response(0x8F35, ALERT, throttled=(1, 2)),
+    lambda: t.inventory_response([{"device_id": t.eui(1), "device_type": "ESME",
+                                   "device_status": "Commissioned", "import_mpxn": "1"}]),
+    lambda: t.wan_matrix_response([{"region": "North", "available": False,
+                                    "date": datetime(2099, 1, 1).date()}]),
+])
+def test_official_documents_stay_valid_against_the_bundled_profile(build):
+    document = build()
+    official_valid(document)
+    profile_valid(document)
