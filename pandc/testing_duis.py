@@ -87,7 +87,7 @@ def response(body: etree._Element, *, response_code: str = "I0",
     sub(header, "ResponseCode", response_code)
     sub(header, "ResponseDateTime", response_date_time)
     sub(root, "Body").append(body)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
 def response_message(service_reference: str, variant: str,
@@ -236,4 +236,4 @@ def request(service_reference: str, variant: str, body: etree._Element | None = 
     sub(header, "ServiceReferenceVariant", variant)
     holder = sub(root, "Body")
     holder.append(body if body is not None else etree.Element(_sr("ReadInventory")))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))

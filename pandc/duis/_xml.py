@@ -7,6 +7,8 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
+from typing import Any
+
 from lxml import etree
 
 from ..errors import DecodeError
@@ -37,7 +39,7 @@ class DuisError(DecodeError):
             text += f" (line {line})"
         super().__init__(text, None, 0, source)
 
-    def __reduce__(self):  # type: ignore[override]
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return (_rebuild, (self.reason, self.element, self.line, self.source))
 
 

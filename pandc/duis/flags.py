@@ -167,7 +167,7 @@ def reconcile(decisions: Iterable[FlagDecision], registered: Mapping[str, str | 
     """Meter points whose registered flag differs from the computed one:
     (mpxn, registered, computed, why). A registration for a meter point not in the
     inventories is reported too (it cannot be checked)."""
-    out = []
+    out: list[tuple[str, str | None, str | None, str]] = []
     computed: dict[str, FlagDecision] = {d.mpxn: d for d in decisions}
     for mpxn, raw in registered.items():
         flag = None if raw is None or str(raw).strip() in NULL_TEXTS else str(raw).strip()

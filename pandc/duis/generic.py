@@ -52,7 +52,8 @@ def leaf_value(element: etree._Element) -> Scalar | None:
     if entry is None:
         value = (element.text or "").strip()
         return value if value else None
-    return entry[1](element)
+    typed: Scalar = entry[1](element)
+    return typed
 
 
 def to_node(element: etree._Element) -> Node:

@@ -80,7 +80,7 @@ class Inventory:
 
 # element name → (field, converter); the order of sr:Device in DUIS V5.4.
 _TEXT = x.text
-_DEVICE_FIELDS: dict[str, tuple[str, Any]] = {
+_DEVICE_FIELDS: dict[str, tuple[Any, Any]] = {
     "DeviceID": ("device_id", _TEXT),
     "DeviceType": ("device_type", _TEXT),
     "DeviceStatus": ("device_status", _TEXT),

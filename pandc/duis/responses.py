@@ -340,7 +340,7 @@ def iter_duis(source: Any) -> Iterator[DuisResponse | DuisError]:
 def _iter_stream(stream: BinaryIO, name: str) -> Iterator[DuisResponse | DuisError]:
     response_tag = x.SR + "Response"
     events = etree.iterparse(stream, events=("end",), remove_pis=True, remove_comments=True,
-                             **PARSER_OPTIONS)  # type: ignore[call-overload]
+                             **PARSER_OPTIONS)
     found = 0
     root: etree._Element | None = None
     pending = 0           # elements read since the last Response was handed out and dropped

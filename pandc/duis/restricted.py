@@ -109,7 +109,7 @@ def rejection_response(request: DuisRequestHeader, code: str,
     etree.SubElement(message, "{%s}ServiceReference" % sr).text = request.service_reference
     etree.SubElement(message, "{%s}ServiceReferenceVariant" % sr).text = (
         request.service_reference_variant)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
 def _device_map(devices: Any) -> dict[str, InventoryDevice]:
@@ -226,13 +226,13 @@ class RestrictedPolicy:
                                   .strftime("%Y-%m-%dT%H:%M:%SZ"),
                                   "response_id": alert.response_id}
         if isinstance(body, DccAlert):
-            device_id = _dcc_alert_device(body) or ""
-            record.update(device=device_id or None, alert_code=body.dcc_alert_code)
-            target = devices.get(device_id.upper())
+            dcc_device = _dcc_alert_device(body) or ""
+            record.update(device=dcc_device or None, alert_code=body.dcc_alert_code)
+            target = devices.get(dcc_device.upper())
             if self.deliver_dcc_alerts or target is None or not target.restricted:
                 return True, record
             record["reason"] = (f"DCC alert {body.dcc_alert_code} about Restricted device "
-                                f"{device_id}; the policy delivers no DCC alerts")
+                                f"{dcc_device}; the policy delivers no DCC alerts")
             return False, record
         assert isinstance(body, DeviceAlert)
         device_id, message_code, problem = _device_alert_origin(alert, body)
