@@ -144,9 +144,16 @@ def test_leaf_type_table_agrees_with_the_official_xsd():
                "sr:UPRN": "xs:integer", "sr:SHA1": "xs:base64Binary",
                "sr:Certificate": "xs:base64Binary", "xs:unsignedInt": "xs:integer",
                "xs:unsignedShort": "xs:integer", "xs:nonNegativeInteger": "xs:integer"}
+    assert "FutureDatedAlertCode" in LEAF_TYPES    # declared with an inline simple type
     for name, (xsd_type, _) in LEAF_TYPES.items():
-        declared = set(re.findall(rf'name="{name}"[^>]*?type="([^"]+)"', text)) | set(
-            re.findall(rf'type="([^"]+)"[^>]*?name="{name}"', text))
+        declared = set()
+        for found in re.finditer(rf'<xs:element\b([^>]*?\bname="{name}"[^>]*?)(/?)>', text):
+            typed = re.search(r'type="([^"]+)"', found.group(1))
+            if typed:
+                declared.add(typed.group(1))
+            else:   # an inline simple type: its restriction base
+                base = re.search(r'<xs:restriction base="([^"]+)"', text[found.end():])
+                declared.add(base.group(1))
         if name == "Restricted":
             assert not declared          # MP169 addition, not in V5.4
             continue
@@ -257,3 +264,56 @@ def test_official_documents_stay_valid_against_the_bundled_profile(build):
     document = build()
     official_valid(document)
     profile_valid(document)
+
+
+def _body(xml: str) -> etree._Element:
+    return etree.fromstring(xml.replace("SR", t.SR))
+
+
+_B64 = __import__("base64").b64encode(PAYLOAD).decode()
+
+
+@pytest.mark.parametrize("reference, variant, xml, kind, element", [
+    ("1.1", "1.1.1", f'<sr:LocalCommand xmlns:sr="SR"><sr:GBCSPayload>{_B64}</sr:GBCSPayload>'
+                     "</sr:LocalCommand>", "gbcs_payload", "LocalCommand"),
+    ("1.1", "1.1.1", '<sr:FutureDatedDeviceAlertMessage xmlns:sr="SR"><sr:FutureDatedAlertCode>'
+                     f"8F66</sr:FutureDatedAlertCode><sr:GBCSPayload>{_B64}</sr:GBCSPayload>"
+                     "<sr:InstructionNumber>1</sr:InstructionNumber><sr:TotalCommandInstructions>"
+                     "2</sr:TotalCommandInstructions></sr:FutureDatedDeviceAlertMessage>",
+     "gbcs_payload", "FutureDatedDeviceAlertMessage"),
+    ("9.1", "9.1", f'<sr:CINMessage xmlns:sr="SR"><sr:GBCSPayload>{_B64}</sr:GBCSPayload>'
+                   "<sr:CustomerIdentificationNumber>0123</sr:CustomerIdentificationNumber>"
+                   "</sr:CINMessage>", "gbcs_payload", "CINMessage"),
+    ("4.6", "4.6.1", f'<sr:DSPScheduledMessage xmlns:sr="SR"><sr:GBCSPayload>{_B64}'
+                     "</sr:GBCSPayload><sr:DSPScheduleID>7</sr:DSPScheduleID>"
+                     "</sr:DSPScheduledMessage>", "gbcs_payload", "DSPScheduledMessage"),
+    ("6.8", "6.8", '<sr:DSPOptIn xmlns:sr="SR"><sr:DeviceID>00-DB-12-34-00-00-00-01</sr:DeviceID>'
+                   "<sr:DSPBrokerSecurityCredentialsKeyAgreement>AAEC"
+                   "</sr:DSPBrokerSecurityCredentialsKeyAgreement></sr:DSPOptIn>",
+     "dsp", "DSPOptIn"),
+])
+def test_every_other_response_message_body(reference, variant, xml, kind, element):
+    document = t.response(t.response_message(reference, variant, _body(xml)),
+                          request_id=t.request_id(t.eui(1)))
+    official_valid(document)
+    response = parse_duis(document)
+    assert response.kind == kind and response.body.element == element
+    if kind == "gbcs_payload":
+        assert response.payload == PAYLOAD
+        assert (response.body.details is None) == (element == "LocalCommand")
+    if element == "CINMessage":
+        assert response.body.details.find("CustomerIdentificationNumber").value == "0123"
+    if element == "FutureDatedDeviceAlertMessage":
+        assert response.body.details.find("FutureDatedAlertCode").value == b"\x8f\x66"
+        assert response.body.details.find("InstructionNumber").value == 1
+    if element == "DSPOptIn":
+        key = response.body.values.find("DSPBrokerSecurityCredentialsKeyAgreement")
+        assert key.value == b"\x00\x01\x02"
+
+
+def test_unknown_device_status_is_read_with_a_warning():
+    document = t.inventory_response([{"device_id": t.eui(1), "device_type": "ESME",
+                                      "device_status": "Dormant"}])
+    response = parse_duis(document)
+    assert response.body.devices[0].device_status == "Dormant"
+    assert any("'Dormant' is not a DUIS V5.4 device status" in w for w in response.warnings)

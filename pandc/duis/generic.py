@@ -28,12 +28,12 @@ _BOOLEAN = ("CoverageAvailability", "Restricted", "AerialInstall", "FirstInSeque
 _BASE64 = ("GBCSPayload", "DeviceGBCSResponse", "CertificateHash", "Certificate",
            "DSPBrokerSecurityCredentialsDigitalSigning",
            "DSPBrokerSecurityCredentialsKeyAgreement", "KAPublicSecurityCredential")
-_HEX = ("AlertCode", "DeviceAlertCode", "GBCSHexadecimalMessageCode")
+_HEX = ("AlertCode", "DeviceAlertCode", "GBCSHexadecimalMessageCode", "FutureDatedAlertCode")
 _INTEGER = ("ThrottledAlertCount", "ThrottledAlertSequenceId", "InstructionNumber",
             "TotalCommandInstructions", "CertificateSerialNumber", "DSPScheduleID", "UPRN",
             "ACBFloorSeqNumber", "RemotePartyFloorSeqNumber",
             "RemotePartyPrepaymentTopUpFloorSeqNumber", "SupplierFloorSeqNumber",
-            "SupplierPrepaymentTopUpFloorSeqNumber")
+            "SupplierPrepaymentTopUpFloorSeqNumber", "QuarantineEventRef")
 
 #: element local name → (XSD type it has in DUIS V5.4, reader)
 LEAF_TYPES: dict[str, tuple[str, Callable[[etree._Element], Any]]] = {}
