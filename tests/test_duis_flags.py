@@ -139,3 +139,18 @@ def test_cli_flags_with_previous_and_registration(tmp_path, capsys):
     assert rows[2].startswith("9999,A,NULL,meter point not in the inventories")
     assert len(rows) == 3
     assert status == 1
+
+
+def test_cli_previous_may_be_an_earlier_inventory(tmp_path, capsys):
+    earlier = tmp_path / "earlier.xml"
+    earlier.write_bytes(t.inventory_response([
+        {"device_id": t.eui(2), "device_type": "GSME", "device_status": "Commissioned",
+         "import_mpxn": "2000000001"}]))
+    now = tmp_path / "now.xml"
+    now.write_bytes(t.inventory_response([
+        {"device_id": t.eui(2), "device_type": "GSME", "device_status": "Withdrawn",
+         "import_mpxn": "2000000001"}]))
+    assert main(["flags", str(now)]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "2000000001,NULL"
+    assert main(["flags", str(now), "--previous", str(earlier)]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "2000000001,N"

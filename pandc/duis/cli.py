@@ -8,6 +8,7 @@ import argparse
 import csv
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, TextIO
 
 from ._xml import DuisError
@@ -64,7 +65,12 @@ def read_flag_csv(path: str) -> dict[str, str | None]:
 def run_flags(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problems: list[int] = []
     try:
-        previous = read_flag_csv(args.previous) if args.previous else None
+        previous: Any = None
+        if args.previous:
+            # Earlier flags (mpxn,flag CSV) or earlier SRV 8.2 inventories (DUIS XML).
+            head = Path(args.previous).read_bytes()[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+            previous = (_inventories([args.previous], err, problems) if head.startswith(b"<")
+                        else read_flag_csv(args.previous))
         registered = read_flag_csv(args.registration) if args.registration else None
         devices = _inventories(args.inventories, err, problems)
         decisions = flag_decisions(devices, previous)
@@ -150,7 +156,8 @@ def add_commands(commands: Any) -> None:
     flags.add_argument("inventories", nargs="+", metavar="INVENTORY",
                        help="DUIS SRV 8.2 response files")
     flags.add_argument("--previous", metavar="FLAGS.csv",
-                       help="earlier flags (mpxn,flag): a meter point with one gets N at worst")
+                       help="earlier flags (mpxn,flag CSV) or an earlier SRV 8.2 inventory "
+                            "file: a meter point that had a flag gets N at worst")
     flags.add_argument("--registration", metavar="REG.csv",
                        help="registration extract (mpxn,flag): report meter points whose "
                             "registered flag disagrees with the computed one, and why")

@@ -6,7 +6,9 @@ default, see ``pandc.responsecodes``). The V5.4 XSD enumerates the codes but doc
 of them, so the meanings come from two places, each entry saying which:
 
 - ``GENERIC_MEANINGS``: the generic codes whose text is in the DUIS response code table
-  (DUIS section 3.5, "Response Codes"), written here in pandc's own words;
+  ("DCC Systems Response Codes"), written here in pandc's own words from the table as
+  reproduced at https://iananthony3000.wixsite.com/smets2reference-1/copy-of-esme-sr-list
+  (a third-party copy; pandc holds no DUIS document to check it against);
 - the structure of the code itself for the rest: a six-digit code ``Ennmmxx`` / ``Wnnmmxx``
   is error / warning ``xx`` specific to SRV ``nn.mm`` (E080201 is an SRV 8.2 error), and its
   prose lives in that SRV's section of DUIS, which pandc does not hold. Such meanings say so
