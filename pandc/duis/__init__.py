@@ -9,12 +9,13 @@ from .flags import FlagDecision, flag_decisions, service_flags
 from .inventory import Inventory, InventoryDevice, devices_of, to_arrow
 from .responses import (DccAlert, DeviceAlert, DspBody, DuisResponse, GbcsPayload, duis_record,
                         iter_duis, parse_duis)
-from .restricted import AlertDecision, RequestCheck, RestrictedPolicy
+from .restricted import (AlertDecision, RequestCheck, RestrictedPolicy, check_request,
+                         filter_alerts)
 
 __all__ = [
     "AlertDecision", "CoverageRecord", "DccAlert", "DeviceAlert", "DspBody", "DuisError",
     "DuisResponse", "FlagDecision", "GbcsPayload", "Inventory", "InventoryDevice",
-    "RequestCheck", "ResponseCode", "RestrictedPolicy", "WanMatrix", "devices_of",
-    "duis_record", "flag_decisions", "iter_duis", "parse_duis", "response_code",
+    "RequestCheck", "ResponseCode", "RestrictedPolicy", "WanMatrix", "check_request",
+    "devices_of", "duis_record", "filter_alerts", "flag_decisions", "iter_duis", "parse_duis", "response_code",
     "response_code_table", "service_flags", "to_arrow",
 ]
