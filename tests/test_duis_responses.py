@@ -217,7 +217,14 @@ _RSS_SCRIPT = textwrap.dedent("""
     import resource, sys
     from pandc import iter_duis
     count = sum(1 for item in iter_duis(sys.argv[1]) if not isinstance(item, Exception))
-    print(count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    # VmHWM is this process's own peak (ru_maxrss survives exec: it would report the peak
+    # of the pytest process that forked us).
+    try:
+        with open("/proc/self/status") as status:
+            peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(count, peak)
 """)
 
 

@@ -52,9 +52,10 @@ from ..hardened_xml import PARSER_OPTIONS, doctype_refused
 from ..values import Node, to_json
 from ..codec.dates import format_date_time
 
-#: A Response with more elements than this is refused (a DUIS V5.4 Response is far smaller:
-#: the largest body, a 17-device inventory, has a few hundred).
-MAX_ELEMENTS_PER_RESPONSE = 100_000
+#: A Response longer than this is refused (a DUIS V5.4 Response is far smaller: a 17-device
+#: inventory is a few kB, a GBCS payload at most some 100 kB of base64).
+MAX_BYTES_PER_RESPONSE = 64 * 1024 * 1024
+_CHUNK = 64 * 1024
 
 _GBCS_BODIES = ("GBCSPayload", "PreCommand", "LocalCommand", "FutureDatedDeviceAlertMessage",
                 "CINMessage", "DSPScheduledMessage")
@@ -337,41 +338,75 @@ def iter_duis(source: Any) -> Iterator[DuisResponse | DuisError]:
             stream.close()
 
 
+def _prolog_has_doctype(head: bytes) -> bool | None:
+    """True/False once the root start tag is in ``head``; None while only prolog was seen."""
+    position = 0
+    while True:
+        found = head.find(b"<", position)
+        if found < 0 or found + 1 >= len(head):
+            return None
+        following = head[found + 1:found + 2]
+        if following == b"?":
+            position = found + 2
+            continue
+        if following == b"!":
+            if head.startswith(b"<!DOCTYPE", found):
+                return True
+            position = found + 2
+            continue
+        return False
+
+
 def _iter_stream(stream: BinaryIO, name: str) -> Iterator[DuisResponse | DuisError]:
     response_tag = x.SR + "Response"
-    events = etree.iterparse(stream, events=("end",), remove_pis=True, remove_comments=True,
-                             **PARSER_OPTIONS)
+    # Only sr:Response end tags come back to Python: the elements inside are built by libxml2
+    # and read from the finished Response, which is then dropped. A Response (or junk between
+    # Responses) longer than MAX_BYTES_PER_RESPONSE is refused, so memory stays bounded.
+    parser = etree.XMLPullParser(events=("end",), tag=response_tag, remove_pis=True,
+                                 remove_comments=True, **PARSER_OPTIONS)
     found = 0
-    root: etree._Element | None = None
-    pending = 0           # elements read since the last Response was handed out and dropped
+    pending = 0           # bytes read since the last Response was handed out and dropped
+    head = b""
+    prolog_checked = False
+
+    def handle(element: etree._Element) -> Iterator[DuisResponse | DuisError]:
+        try:
+            yield read_response(element)
+        except DuisError as error:
+            error.source = name
+            yield error
+        element.clear(keep_tail=False)
+        parent = element.getparent()
+        if parent is not None:
+            while element.getprevious() is not None:
+                del parent[0]
+
     try:
-        for _, element in events:
-            if root is None:
-                # Entities are never expanded (resolve_entities=False), so checking at the
-                # first end tag refuses a DOCTYPE before anything in it has been used.
-                root = element.getroottree().getroot()
-                if element.getroottree().docinfo.doctype:
+        while True:
+            chunk = stream.read(_CHUNK)
+            if not chunk:
+                break
+            if not prolog_checked:
+                head += chunk
+                verdict = _prolog_has_doctype(head)
+                if verdict:
                     refused = doctype_refused("DUIS XML")
                     raise DuisError(refused.reason, "<!DOCTYPE>", 1, name)
-            if element.tag != response_tag:
-                pending += 1
-                if pending > MAX_ELEMENTS_PER_RESPONSE:
-                    raise DuisError(f"more than {MAX_ELEMENTS_PER_RESPONSE} elements without a "
-                                    "complete sr:Response", f"sr:{x.local(element.tag)}",
-                                    element.sourceline, name)
-                continue
+                if verdict is False:
+                    prolog_checked, head = True, b""
+            parser.feed(chunk)
+            pending += len(chunk)
+            for _, element in parser.read_events():
+                found += 1
+                pending = 0
+                yield from handle(element)
+            if pending > MAX_BYTES_PER_RESPONSE:
+                raise DuisError(f"more than {MAX_BYTES_PER_RESPONSE} bytes without a complete "
+                                "sr:Response", None, None, name)
+        root = parser.close()
+        for _, element in parser.read_events():
             found += 1
-            pending = 0
-            try:
-                yield read_response(element)
-            except DuisError as error:
-                error.source = name
-                yield error
-            element.clear(keep_tail=False)
-            parent = element.getparent()
-            if parent is not None:
-                while element.getprevious() is not None:
-                    del parent[0]
+            yield from handle(element)
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if exc.position else None
         yield DuisError(f"malformed XML: {exc.msg}", None, line, name)
@@ -381,8 +416,8 @@ def _iter_stream(stream: BinaryIO, name: str) -> Iterator[DuisResponse | DuisErr
         yield error
         return
     if not found:
-        what = f"root element {root.tag!r}" if root is not None else "the document"
-        if root is not None and root.tag.startswith("{"):
+        what = f"root element {root.tag!r}"
+        if root.tag.startswith("{"):
             what = f"root element {x.local(root.tag)} in namespace {root.tag[1:].partition('}')[0]}"
         yield DuisError(f"not a DUIS Response document: {what} holds no sr:Response",
                         None, None, name)
