@@ -324,3 +324,14 @@ def test_unknown_device_status_is_read_with_a_warning():
     response = parse_duis(document)
     assert response.body.devices[0].device_status == "Dormant"
     assert any("'Dormant' is not a DUIS V5.4 device status" in w for w in response.warnings)
+
+
+def test_a_response_larger_than_the_bound_is_refused(monkeypatch):
+    from pandc.duis import responses
+    monkeypatch.setattr(responses, "MAX_BYTES_PER_RESPONSE", 100_000)
+    monkeypatch.setattr(responses, "_CHUNK", 4096)
+    small = t.acknowledgement().split(b"?>", 1)[1]
+    big = t.gbcs_payload_response(bytes(200_000)).split(b"?>", 1)[1]
+    items = list(iter_duis(b"<Batch>" + small + big + small + b"</Batch>"))
+    assert type(items[0]).__name__ == "DuisResponse"
+    assert isinstance(items[-1], DuisError) and "without a complete sr:Response" in str(items[-1])
