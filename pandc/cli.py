@@ -51,7 +51,8 @@ def run_decode(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             offset = getattr(error, "offset", None)
             where = f" at byte offset {offset}" if offset is not None else ""
             reason = getattr(error, "reason", None) or str(error)
-            err.write(f"{source}: {prefix}error{where}: {reason}\n")
+            what = "cannot render MMC" if prefix == "MMC: " else "error"
+            err.write(f"{source}: {what}{where}: {reason}\n")
 
     for item, result in iter_decode_items(iter_sources(args.paths), keys=keys):
         source = item.source

@@ -15,7 +15,8 @@ from conftest import rtds_files
 KEYS = ["source", "frame", "cra", "originator_counter", "originator", "recipient", "message_code",
         "use_case", "service_reference_variant", "date_time", "time_status", "clock_status",
         "is_from_gsme", "supplementary_remote_party_id", "supplementary_remote_party_counter",
-        "supplementary_originator_counter", "payload_length", "signed", "warnings"]
+        "supplementary_originator_counter", "payload_length", "signed", "authenticated",
+        "authentication_reason", "warnings"]
 
 
 def run(argv, stdin: bytes | None = None):
@@ -36,6 +37,7 @@ def test_json_lines_contract(tmp_path):
     assert done.returncode == 0, done.stderr
     (record,) = records(done.stdout)
     assert list(record) == KEYS
+    assert record["authenticated"] is None and record["authentication_reason"] == "no keys"
     assert record["source"] == f"{path}:1"
     assert record["message_code"] == "0x012A" and record["use_case"] == "GCS60a"
     assert record["date_time"] == "2026-11-23T00:00:00Z"
