@@ -62,7 +62,7 @@ def run_decode(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             continue
         if args.require_authenticated and not result.authenticated:
             failed = True
-            reason = result.verification.reason if result.verification else "no keys"
+            reason = result.verification.reason if result.verification is not None else "no keys"
             report_error(source, PandcError(f"not authenticated: {reason}"))
             continue
         document = None

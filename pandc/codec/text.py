@@ -12,8 +12,9 @@ _BASE64_CHARACTER = re.compile(r"[A-Za-z0-9+/=]")
 _WHITESPACE = re.compile(r"\s+")
 
 
-def looks_like_xml(data: bytes | str) -> bool:
-    head = data[:64].lstrip()
+def looks_like_xml(data: bytes | bytearray | memoryview | str) -> bool:
+    head = data[:64] if isinstance(data, str) else bytes(data[:64])
+    head = head.lstrip()
     if isinstance(head, bytes):
         head = head.lstrip(b"\xef\xbb\xbf")
         return head.startswith(b"<")
