@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .api import iter_decode_items
@@ -15,7 +15,10 @@ from .errors import DecodeError, PandcError
 from .io.jsonl import dumps, error_record, message_record
 from .io.sources import iter_sources
 
-def _load_keys(directory: str | None):
+if TYPE_CHECKING:
+    from .security import KeyStore
+
+def _load_keys(directory: str | None) -> "KeyStore | None":
     if directory is None:
         return None
     from .security import KeyStore
@@ -142,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "out_dir", None) and args.format != "xml":
         args.format = "xml"
     try:
-        return args.run(args, sys.stdout, sys.stderr)
+        status: int = args.run(args, sys.stdout, sys.stderr)
+        return status
     except BrokenPipeError:
         return 1
 

@@ -56,7 +56,7 @@ class DecodeError(PandcError, ValueError):
     def __repr__(self) -> str:
         return f"DecodeError(reason={self.reason!r}, offset={self.offset!r})"
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
         return (DecodeError, (self.reason, self.offset, self.code, self.source))
 
     def __eq__(self, other: object) -> bool:

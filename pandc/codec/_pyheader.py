@@ -181,5 +181,5 @@ def decode_batch(buffer: bytes, offsets: Sequence[int], lengths: Sequence[int]) 
         if offset > len(buffer) or length > len(buffer) - offset:
             results.append(header_error(_TRUNCATED, 0))
             continue
-        results.extend(decode_headers([view[offset:offset + length]]))
+        results.extend(decode_headers([bytes(view[offset:offset + length])]))
     return results

@@ -23,8 +23,9 @@ def looks_like_xml(data: bytes | bytearray | memoryview | str) -> bool:
 
 def _from_hex(text: str) -> bytes:
     match = _HEX_DIGITS.match(text)
-    if match.end() != len(text):
-        position = match.end()
+    end = match.end() if match else 0
+    if end != len(text):
+        position = end
         raise DecodeError(f"invalid hex digit {text[position]!r} at text position {position}",
                           position // 2)
     if len(text) % 2:
