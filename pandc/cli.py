@@ -57,7 +57,8 @@ def run_decode(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             what = "cannot render MMC" if prefix == "MMC: " else "error"
             err.write(f"{source}: {what}{where}: {reason}\n")
 
-    for item, result in iter_decode_items(iter_sources(args.paths), keys=keys):
+    for item, result in iter_decode_items(iter_sources(args.paths), keys=keys,
+                                          workers=args.workers):
         source = item.source
         if isinstance(result, DecodeError):
             failed = True
@@ -130,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     decode.add_argument("--require-authenticated", action="store_true",
                         help="with --keys: a message that is not authenticated is an error "
                              "line (no MMC file for it) and the exit status is 1")
+    decode.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="decode and verify in N worker processes (default 1)")
     decode.set_defaults(run=run_decode)
 
     validate = commands.add_parser("validate", help="validate MMC or DUIS XML files")

@@ -91,6 +91,14 @@ class KeyStore:
     def __repr__(self) -> str:
         return f"KeyStore({str(self._directory)!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Worker processes get the directory and load keys themselves (never key material).
+        return (KeyStore, (self._directory,), {"access_control_broker": self._acb}
+                if self._acb_given else None)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._acb, self._acb_given = state["access_control_broker"], True
+
     @property
     def directory(self) -> Path:
         return self._directory
