@@ -175,6 +175,11 @@ def numbers_text(numbers: Iterable[int]) -> str:
     return ", ".join(ranges)
 
 
+def _blocks_phrase(numbers: Iterable[int]) -> str:
+    text = numbers_text(numbers)
+    return f"blocks {text}" if ("," in text or "-" in text) else f"block {text}"
+
+
 def _missing(present: Iterable[int], last: int) -> list[int]:
     have = set(present)
     return [n for n in range(1, last + 1) if n not in have]
@@ -356,7 +361,7 @@ class Reassembler:
             self._open.move_to_end(block.key)
         problem = self._check(block, transfer)
         if problem is not None:
-            if problem is _DUPLICATE:
+            if isinstance(problem, _Duplicate):
                 self.duplicates += 1
                 return []
             self._fail(block.key, problem.reason)
@@ -409,8 +414,9 @@ class Reassembler:
             beyond = sorted(n for n in transfer.blocks if n > number)
             if beyond:
                 return self._error(block, PAST_LAST, tuple(beyond),
-                                   f"block {number} carries the last-block bit, but blocks "
-                                   f"{numbers_text(beyond)} are past it")
+                                   f"block {number} carries the last-block bit, but "
+                                   f"{_blocks_phrase(beyond)} "
+                                   f"{'is' if len(beyond) == 1 else 'are'} past it")
         return None
 
     def _against_finished(self, block: Block, finished: _Finished) -> TransferError | None:
@@ -467,12 +473,12 @@ class Reassembler:
         if transfer.last is not None:
             missing = tuple(_missing(transfer.blocks, transfer.last))
             return TransferError(
-                f"{key.describe()}: {when}, blocks {numbers_text(missing)} missing "
+                f"{key.describe()}: {when}, {_blocks_phrase(missing)} missing "
                 f"(last block {transfer.last}; received {received})",
                 kind=GAP, key=key, blocks=missing)
         highest = max(transfer.blocks, default=0)
         missing = tuple(_missing(transfer.blocks, highest))
-        gaps = f"; blocks {numbers_text(missing)} missing too" if missing else ""
+        gaps = f"; {_blocks_phrase(missing)} missing too" if missing else ""
         return TransferError(
             f"{key.describe()}: {when}, the last block never arrived (received "
             f"{received}){gaps}", kind=INCOMPLETE, key=key, blocks=missing + (highest + 1,))
@@ -596,5 +602,6 @@ def reassemble_stream(
         for key in touched:
             if key not in machine:
                 latest.pop(key, None)
-    for error in machine.finish():
-        yield on_error(latest.pop(error.key, None) if error.key else None, error)
+    for unfinished in machine.finish():
+        where = latest.pop(unfinished.key) if unfinished.key in latest else None
+        yield on_error(where, unfinished)
