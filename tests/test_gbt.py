@@ -505,3 +505,45 @@ def test_reassembled_event_carries_its_key():
     done = feed(Reassembler(), blocks)[0]
     assert isinstance(done, Reassembled) and done.key.originator_counter == 77
     assert done.key.message_code == 0x0074 and done.blocks == len(blocks)
+
+
+@given(st.binary(min_size=1, max_size=600), st.integers(1, 80), st.randoms(use_true_random=False),
+       st.sets(st.integers(1, 600), max_size=4), st.integers(0, 5))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_order_with_duplicates_and_losses(payload, size, rng, dropped, repeats):
+    """Property: shuffled blocks with exact duplicates give the message exactly once; with
+    blocks lost, no message, and the end-of-input error names exactly the lost numbers
+    (worked out here from the set of lost blocks, not from the reassembler)."""
+    data = message(payload=payload)
+    blocks = split_into_blocks(data, size)
+    count = len(blocks)
+    lost = {n for n in dropped if n <= count}
+    kept = [b for n, b in enumerate(blocks, start=1) if n not in lost]
+    stream = kept + [rng.choice(kept) for _ in range(repeats)] if kept else []
+    rng.shuffle(stream)
+    reassembler = Reassembler()
+    events = feed(reassembler, stream)
+    errors = reassembler.finish()
+    if not lost:
+        assert [e.message for e in events] == [data] and errors == []
+        return
+    assert events == []
+    if not kept:
+        assert errors == []
+        return
+    (error,) = errors
+    received = set(range(1, count + 1)) - lost
+    if count in lost:
+        highest = max(received)
+        assert error.kind == INCOMPLETE
+        assert error.blocks == tuple(sorted(n for n in lost if n < highest)) + (highest + 1,)
+    else:
+        assert error.kind == GAP and error.blocks == tuple(sorted(lost))
+
+
+def test_fast_routing_read_is_the_fixed_34_octets():
+    assert gbt._ROUTING.size == gbt.ROUTING_HEADER_SIZE == 34
+    # A long-form other-information length (81 02) takes the field-by-field path and
+    # reads the same key.
+    block = HAND_BLOCK[:30] + b"\x81\x02" + HAND_BLOCK[31:]
+    assert parse_block(block).key == parse_block(HAND_BLOCK).key

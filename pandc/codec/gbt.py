@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -214,13 +215,13 @@ def _length(data: bytes, position: int, what: str) -> tuple[int, int]:
         raise DecodeError(f"GBT block: {what}: {error.reason}", error.offset) from None
 
 
-def parse_block(data: bytes | bytearray | memoryview) -> Block:
-    """Reads one GBT block occupying exactly ``data``; raises :class:`DecodeError` (a
-    :class:`LimitError` past pandc's limits) naming the byte offset in the block."""
-    data = bytes(data)
-    if len(data) > MAX_MESSAGE_BYTES + 64:
-        raise LimitError(f"{len(data)}-byte GBT block is past the {MAX_MESSAGE_BYTES}-byte "
-                         "message limit", 0)
+# The routing header as it always is (FACTS section 8): fixed bytes DD 09 .. 08 .. 08 .. 00 02 .. 00.
+_ROUTING = struct.Struct(">BBBQB8sB8sBBHB")
+_ROUTING_FIXED = (0xDD, 0x09, 0x08, 0x08, 0x00, 0x02, 0x00)
+
+
+def _routing_checked(data: bytes) -> tuple[TransferKey, int]:
+    """The routing header read field by field, each failure naming its offset."""
     position = _expect(data, 0, 0xDD, "the general ciphering tag")
     position = _expect(data, position, 0x09, "the transaction-id length (09: a GBT block)")
     _need(data, position, 9, "the transaction-id")
@@ -244,6 +245,27 @@ def parse_block(data: bytes | bytearray | memoryview) -> Block:
     _need(data, position, 2, "the message code")
     message_code = int.from_bytes(data[position:position + 2], "big")
     position = _expect(data, position + 2, 0x00, "the routing header key-info (absent)")
+    return TransferKey(originator, recipient, cra, counter, message_code), position
+
+
+def parse_block(data: bytes | bytearray | memoryview) -> Block:
+    """Reads one GBT block occupying exactly ``data``; raises :class:`DecodeError` (a
+    :class:`LimitError` past pandc's limits) naming the byte offset in the block."""
+    data = bytes(data)
+    if len(data) > MAX_MESSAGE_BYTES + 64:
+        raise LimitError(f"{len(data)}-byte GBT block is past the {MAX_MESSAGE_BYTES}-byte "
+                         "message limit", 0)
+    key: TransferKey | None = None
+    if len(data) > ROUTING_HEADER_SIZE:
+        # One unpack for the usual routing header; anything unusual is read field by field.
+        (tag, transaction, cra, counter, originator_length, originator, recipient_length,
+         recipient, date_time, info_length, message_code, key_info) = _ROUTING.unpack_from(data)
+        if ((tag, transaction, originator_length, recipient_length, date_time, info_length,
+             key_info) == _ROUTING_FIXED and cra in _CRA_NAMES):
+            key = TransferKey(originator, recipient, cra, counter, message_code)
+            position = ROUTING_HEADER_SIZE
+    if key is None:
+        key, position = _routing_checked(data)
 
     start = position
     rest, position = _length(data, position, "length of the rest of the block")
@@ -272,8 +294,7 @@ def parse_block(data: bytes | bytearray | memoryview) -> Block:
         if number > MAX_BLOCK_NUMBER:
             raise LimitError(f"GBT block number {number} is past pandc's limit of "
                              f"{MAX_BLOCK_NUMBER}", number_offset)
-    return Block(TransferKey(originator, recipient, cra, counter, message_code),
-                 security_header, bool(control & LAST_BLOCK), bool(control & STREAMING),
+    return Block(key, security_header, bool(control & LAST_BLOCK), bool(control & STREAMING),
                  control & WINDOW, number, ack, data[position:], number_offset, position)
 
 
@@ -509,8 +530,16 @@ _DUPLICATE = _Duplicate()
 
 # --- reassembly in front of a stream of messages ----------------------------------------
 
-_WHITESPACE = re.compile(rb"\s+")
-_BLOCK_TEXT_STARTS = (b"DD09", b"3QK")   # hex of DD 09; base64 of DD 09 0x (CRA 1-3): "3Qk"
+_WHITESPACE = re.compile(r"\s+")
+_BLOCK_TEXT_STARTS = ("DD09", "3QK")   # hex of DD 09; base64 of DD 09 0x (CRA 1-3): "3Qk"
+
+
+def _starts_like_block(head: bytes | str) -> bool:
+    text = head if isinstance(head, str) else head.decode("latin-1")
+    first = text[:4]
+    if not first.isalnum():  # whitespace (hex written "DD 09 ..."), or not text at all
+        first = _WHITESPACE.sub("", text)[:4]
+    return first.upper().startswith(_BLOCK_TEXT_STARTS)
 
 
 def block_bytes(item: object) -> bytes | None:
@@ -525,14 +554,13 @@ def block_bytes(item: object) -> bytes | None:
             return bytes(item)
         if not item or item[0] in (0xDD, 0xDF, 0xE0):
             return None
-        head = bytes(item[:64])
+        head: bytes | str = bytes(item[:64])
     elif isinstance(item, str):
-        head = item[:64].encode("ascii", "replace")
+        head = item[:64]
     else:
         return None
     # Only text that starts like a block is decoded here; the decoder decodes the rest.
-    compact = _WHITESPACE.sub(b"", head).upper()
-    if not compact.startswith(_BLOCK_TEXT_STARTS):
+    if not _starts_like_block(head):
         return None
     try:
         text = item if isinstance(item, str) else bytes(item).decode("ascii")
