@@ -131,8 +131,11 @@ class TransferError(DecodeError):
     """A transfer that cannot give a message (or a block that contradicts one that did).
 
     ``kind`` is one of the module's kind constants, ``key`` the transfer, ``blocks`` the
-    missing or offending block numbers; ``offset`` is the block-number field of the block
-    that revealed the problem (None when it shows at the end of input).
+    missing or offending block numbers (for INCOMPLETE: the numbers missing below the
+    highest received, then highest + 1, the least number the lost last block can have);
+    ``offset`` is the block-number field of the block that revealed the problem (None when
+    it shows at the end of input or when the transfer is abandoned; the reason then names
+    the transfer by originator, recipient, CRA, counter and message code).
     """
 
     def __init__(self, reason: str, offset: int | None = None, code: int = 0,
