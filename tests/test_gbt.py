@@ -547,3 +547,13 @@ def test_fast_routing_read_is_the_fixed_34_octets():
     # reads the same key.
     block = HAND_BLOCK[:30] + b"\x81\x02" + HAND_BLOCK[31:]
     assert parse_block(block).key == parse_block(HAND_BLOCK).key
+
+
+@given(st.sampled_from(["DD09", "dd 09 ", "3Qk", "", "DD00"]), st.text(max_size=120),
+       st.binary(max_size=80))
+@settings(max_examples=300)
+def test_random_text_and_bytes_items_pass_or_fail_as_decode_errors(prefix, text, data):
+    items = [prefix + text, (prefix + text).encode("utf-8"), b"\xDD\x09" + data, data,
+             HAND_BLOCK.hex() + text]
+    for item in reassemble_stream(items):
+        assert isinstance(item, (str, bytes, DecodeError))
