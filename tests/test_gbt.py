@@ -580,3 +580,12 @@ def test_decode_many_iter_decode_and_the_cli_reassemble_blocks(tmp_path):
     done = subprocess.run([command, "decode", str(path)], capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == 3
+
+@given(st.sampled_from(["DD09", "dd 09 ", "3Qk", "", "DD00"]), st.text(max_size=120),
+       st.binary(max_size=80))
+@settings(max_examples=300)
+def test_random_text_and_bytes_items_pass_or_fail_as_decode_errors(prefix, text, data):
+    items = [prefix + text, (prefix + text).encode("utf-8"), b"\xDD\x09" + data, data,
+             HAND_BLOCK.hex() + text]
+    for item in reassemble_stream(items):
+        assert isinstance(item, (str, bytes, DecodeError))
