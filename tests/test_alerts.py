@@ -90,7 +90,7 @@ def test_unknown_gbz_code_gets_generic_description_and_warning():
     assert "not in the GBCS alert code table" in text(element, "ra:AlertDescription")
     assert text(element, "ra:Timestamp") == "2031-07-04T12:30:15Z"
     assert any("8FFE" in warning for warning in message.warnings)
-    assert validate(to_mmc(message), schema="mmc")
+    assert validate(to_mmc(message), schema="mmc", schema_dir=str(require(OFFICIAL_XSD)))
 
 
 def test_gbz_firmware_verification_hash():
@@ -260,3 +260,46 @@ def test_bad_alert_payloads_never_crash(payload):
     assert message.values is None
     xml = to_mmc(message)
     assert b"DeviceAlertMessage" in xml
+
+
+def der(tag: int, content: bytes) -> bytes:
+    assert len(content) < 0x80
+    return bytes([tag, len(content)]) + content
+
+
+def test_asn1_firmware_activation_alert():
+    # CS06 future-dated activation alert: SEQUENCE { alertCode 0x8F66, GeneralizedTime,
+    # originatorCounter 4660, ExecutionOutcome SEQUENCE { responseCode 2 (hashMismatch),
+    # firmwareVersion 01 02 03 04 } }
+    body = (der(0x02, b"\x00\x8F\x66") + der(0x18, b"20310601120000Z") + der(0x02, b"\x12\x34")
+            + der(0x30, der(0x02, b"\x02") + der(0x04, b"\x01\x02\x03\x04")))
+    message = alert(der(0x30, body), 0x00CA)
+    element = content(message)
+    assert text(element, "ra:GBCSHexAlertCode") == "8F66"
+    assert text(element, "ra:Timestamp") == "2031-06-01T12:00:00Z"
+    activation = element.find("ra:Payload/ra:FutureDatedCommandOutcomeDeviceAlert/"
+                              "ra:FirmwareActivationDeviceAlert", NS)
+    assert text(activation, "ra:ExecutionDateTime") == "2031-06-01T12:00:00Z"
+    assert text(activation, "ra:OriginatorCounterFromCommand") == "4660"
+    code = activation.find("ra:ActivateImageResponseCode", NS)
+    assert code.get("ResponseCode") == "2"
+    assert text(code, "ra:ASN1Status") == "hashMismatch"
+    assert text(activation, "ra:FirmwareVersion") == "01020304"
+    assert validate(to_mmc(message), schema="mmc", schema_dir=str(require(OFFICIAL_XSD)))
+
+
+def test_asn1_alert_without_mmc_payload_has_code_and_time():
+    # GCS62 GPF device log backup alert: code 0x8071, time, SEQUENCE OF entries (empty)
+    body = der(0x02, b"\x00\x80\x71") + der(0x18, b"20290102030405Z") + der(0x30, b"")
+    element = content(alert(der(0x30, body), 0x00B2))
+    assert text(element, "ra:AlertDescription") == table_rows()[0x8071]["description"]
+    assert text(element, "ra:Timestamp") == "2029-01-02T03:04:05Z"
+    assert element.find("ra:Payload", NS) is None
+
+
+def test_dlms_firmware_verification_hash():
+    digest = bytes(range(100, 132))
+    element = content(alert(dlms_alert(0x8F72, cosem_time(2026, 5, 5, 5, 5),
+                                       b"\x09\x20" + digest), 0x00CE))
+    assert text(element, "ra:Payload/ra:FirmwareVerificationDeviceAlert/"
+                         "ra:ManufacturerImageHash") == digest.hex().upper()

@@ -236,6 +236,14 @@ def _dlms_alert(payload: bytes) -> Alert:
     alert = Alert(code, _dlms_time(time_value, "alert date-time", warnings), None, warnings)
     if code in FUTURE_DATED:
         alert.payload = _dlms_future_dated(data, warnings)
+    elif code in FIRMWARE_VERIFICATION:
+        raw = _single_octets(data, "firmware verification alert", warnings)
+        if raw is not None and len(raw) == 32:
+            alert.payload = _node("FirmwareVerificationDeviceAlert")
+            alert.payload.add("ManufacturerImageHash", raw)
+        elif raw is not None:
+            warnings.append(f"firmware verification hash is {len(raw)} octets, not 32; "
+                            "ManufacturerImageHash not written")
     elif code in SUPPLY_OUTAGE_RESTORED:
         alert.payload = _supply_outage(data, warnings)
     elif code == INTEGRITY_WARNING:

@@ -400,7 +400,7 @@ def provide_security_credentials(reader: Reader, root: Builder) -> None:
         seq = cursor.optional(asn1.INTEGER)
         cells = cursor.optional(asn1.SEQUENCE)
         cursor.finish("RemotePartyDetails")
-        cell_items = reader.cursor(cells).items if cells is not None else []
+        cell_items: list[Element | None] = list(reader.cursor(cells).items) if cells else []
         for cell in cell_items or [None]:
             details = root.add("RemotePartyDetails")
             _role(reader, details, role)
