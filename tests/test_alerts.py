@@ -303,3 +303,21 @@ def test_dlms_firmware_verification_hash():
                                        b"\x09\x20" + digest), 0x00CE))
     assert text(element, "ra:Payload/ra:FirmwareVerificationDeviceAlert/"
                          "ra:ManufacturerImageHash") == digest.hex().upper()
+
+
+def test_asn1_alert_code_out_of_range_is_a_warning():
+    body = der(0x02, b"\xD9\x8F\x67") + der(0x18, b"20290102030405Z")   # negative INTEGER
+    message = alert(der(0x30, body), 0x00B2)
+    assert message.values is None
+    assert any("not a 2-octet GBCS alert code" in warning for warning in message.warnings)
+
+
+def test_operational_update_control_characters_are_replaced_with_a_warning():
+    info = b'{"outputState":"5\x00"}'
+    message = alert(dlms_alert(0x8F88, cosem_time(2026, 1, 1, 0, 0),
+                               b"\x0C" + bytes([len(info)]) + info), 0x0123)
+    node = content(message).find("ra:Payload/ra:OperationalUpdateDeviceAlert", NS)
+    assert text(node, "ra:StateAndAssociatedInformation") == '{"outputState":"5\ufffd"}'
+    assert node.find("ra:OutputState", NS) is None          # "5\x00" is not a level
+    assert any("U+FFFD" in warning for warning in message.warnings)
+    assert validate(to_mmc(message), schema="mmc", schema_dir=str(require(OFFICIAL_XSD)))

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -391,11 +392,20 @@ def _operational_update(data: list[dlms.DlmsValue], warnings: list[str]) -> Buil
             level = _level(parsed.get(key))
             if level is not None:
                 node.add(name, level)
+    cleaned = _XML_INVALID.sub("\uFFFD", text)
+    if cleaned != text:
+        warnings.append("operational update information holds characters XML cannot carry; "
+                        "they are replaced by U+FFFD")
+        text = cleaned
     if len(text) > 1200:
         warnings.append("operational update information is longer than MMC's 1200 characters;"
                         " it is cut")
     node.add("StateAndAssociatedInformation", text[:1200])
     return node
+
+
+# Characters XML 1.0 cannot carry (C0 controls other than tab, LF, CR; surrogates; U+FFFE/F)
+_XML_INVALID = re.compile("[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]")
 
 
 def _level(value: object) -> int | None:
@@ -411,7 +421,11 @@ def _level(value: object) -> int | None:
 def _asn1_alert(message_code: int, payload: bytes) -> Alert:
     reader = Reader(payload)
     cursor = reader.cursor(reader.root)
-    code = reader.integer(cursor.next("alertCode", asn1.INTEGER))
+    code_element = cursor.next("alertCode", asn1.INTEGER)
+    code = reader.integer(code_element)
+    if not 0 <= code <= 0xFFFF:
+        raise UseCaseError(f"alert code {code} is not a 2-octet GBCS alert code",
+                           code_element.offset)
     moment = asn1.generalized_time(reader.data, cursor.next("dateTime", asn1.GENERALIZED_TIME))
     alert = Alert(code, moment, None, reader.warnings)
     if code not in FUTURE_DATED:
@@ -424,7 +438,8 @@ def _asn1_alert(message_code: int, payload: bytes) -> Alert:
                           .add("UpdateSecurityCredentialsExecutionOutcome"))
         alert.payload = node
     elif message_code == CS06_ALERT_CODE:
-        counter = reader.integer(cursor.next("originatorCounter", asn1.INTEGER))
+        counter = reader.unsigned(cursor.next("originatorCounter", asn1.INTEGER),
+                                  "originatorCounter")
         outcome = cursor.next("executionOutcome", asn1.SEQUENCE)
         cursor.finish("ActivateFirmwareAlert")
         node = _node("FutureDatedCommandOutcomeDeviceAlert")

@@ -112,6 +112,13 @@ class Reader:
     def integer(self, element: Element) -> int:
         return asn1.integer(self.data, element)
 
+    def unsigned(self, element: Element, what: str) -> int:
+        """An INTEGER that MMC writes as xs:nonNegativeInteger (counters, sequence numbers)."""
+        value = self.integer(element)
+        if value < 0:
+            raise UseCaseError(f"{what} is negative ({value})", element.offset)
+        return value
+
     def octets(self, element: Element) -> bytes:
         return asn1.octets(self.data, element)
 
@@ -280,7 +287,8 @@ def execution_outcome(reader: Reader, element: Element, into: Builder) -> None:
     RemotePartySeqNumberChange, replacementOutcomes SEQUENCE OF ReplacementOutcome }
     → MMC ra:ExecutionOutcome (also the body of the 0x8F66/0x8F67 alerts of CS02b/CS02g)."""
     cursor = reader.cursor(element)
-    counter = reader.integer(cursor.next("authorisingRemotePartySeqNumber", asn1.INTEGER))
+    counter = reader.unsigned(cursor.next("authorisingRemotePartySeqNumber", asn1.INTEGER),
+                              "authorisingRemotePartySeqNumber")
     mode = reader.integer(cursor.next("credentialsReplacementMode", asn1.INTEGER))
     changes = cursor.next("remotePartySeqNumberChanges", asn1.SEQUENCE)
     outcomes = cursor.next("replacementOutcomes", asn1.SEQUENCE)
@@ -298,7 +306,7 @@ def execution_outcome(reader: Reader, element: Element, into: Builder) -> None:
     for change in change_items[:1]:
         seq = reader.cursor(change)
         role = reader.integer(seq.next("remotePartyRole", asn1.INTEGER))
-        floor = reader.integer(seq.next("floorSeqNumber", asn1.INTEGER))
+        floor = reader.unsigned(seq.next("floorSeqNumber", asn1.INTEGER), "floorSeqNumber")
         specialist = seq.optional(asn1.SEQUENCE)
         seq.finish("RemotePartySeqNumberChange")
         target = into.add("RemotePartySeqNumberChange")
@@ -308,7 +316,7 @@ def execution_outcome(reader: Reader, element: Element, into: Builder) -> None:
             for item in reader.cursor(specialist).items:
                 pair = reader.cursor(item)
                 usage = reader.integer(pair.next("seqNumberUsage", asn1.INTEGER))
-                number = reader.integer(pair.next("seqNumber", asn1.INTEGER))
+                number = reader.unsigned(pair.next("seqNumber", asn1.INTEGER), "seqNumber")
                 pair.finish("SpecialistSeqNumber")
                 if usage == 0:      # prepaymentTopUp
                     target.add("RemotePartyPrepaymentTopUpFloorSeqNumber", number)
@@ -406,7 +414,7 @@ def provide_security_credentials(reader: Reader, root: Builder) -> None:
             _role(reader, details, role)
             reader.status(details, "StatusCode", status, STATUS_CODES, "remote party details")
             if seq is not None:
-                details.add("RemotePartyFloorSeqNumber", reader.integer(seq))
+                details.add("RemotePartyFloorSeqNumber", reader.unsigned(seq, "currentSeqNumber"))
             if cell is None:
                 continue
             contents = reader.cursor(cell)
