@@ -212,7 +212,10 @@ def _integrity_warning(data: bytes, offset: int, warnings: list[str]) -> Builder
 def _billing_data_log_note(message: Content) -> str:
     if any(part.encrypted and part.plaintext is None for part in message.parts):
         return "billing data log alert: the log entry is encrypted; its values need keys"
-    return "billing data log alert: the log entry is not decoded; it stays in GBCSData"
+    # The ZCL Publish Snapshot carries raw summations without the Metering Multiplier and
+    # Divisor MMC's decimal GSME values need, so no value is stated rather than a wrong one.
+    return ("billing data log alert: the log entry is not decoded (its summations cannot be "
+            "scaled without the meter's Multiplier/Divisor); it stays in GBCSData")
 
 
 # --- DLMS -----------------------------------------------------------------------------------
