@@ -57,7 +57,8 @@ def registered_codes() -> frozenset[int]:
 
 def decode(frame: "Frame", parts: tuple[PayloadPart, ...] | None = None) -> UseCaseResult | None:
     """Decode the frame's use case from ``parts`` (default: the frame's own, as split), or
-    None (unregistered code, not a response, or parts still encrypted). Raises
+    None (unregistered code, a command, or parts still encrypted). An alert goes to the
+    alert decoder, whose values are the MMC DeviceAlertContent. Raises
     :class:`UseCaseError` (a ``DecodeError``) when clear content does not have the shape the
     use case defines."""
     if frame.cra == "alert":
