@@ -34,7 +34,7 @@ def _values(frame: Frame, parts: tuple[PayloadPart, ...], warnings: list[str]
             ) -> tuple[Any, tuple[Any, ...]]:
     """(value tree, failures) of the frame's use case; what could not be decoded is a
     warning, never silent. Hostile input past a decoder's limits is a DecodeError."""
-    if frame.cra != "response":
+    if frame.cra not in ("response", "alert"):
         return None, ()
     try:
         result = usecases.decode(frame, parts)
