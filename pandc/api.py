@@ -44,11 +44,12 @@ def _values(frame: Frame, parts: tuple[PayloadPart, ...], warnings: list[str]
         warnings.append(f"{frame.use_case or frame.message_code_hex}: values not decoded: {error}")
         return None, ()
     if result is None:
-        if frame.message_code not in usecases.registered_codes():
+        if frame.cra == "response" and frame.message_code not in usecases.registered_codes():
             warnings.append(f"{frame.use_case or frame.message_code_hex}: no use-case decoder; "
                             "the payload stays as GBCSData")
         elif any(part.encrypted and part.plaintext is None for part in parts):
-            warnings.append(f"{frame.use_case}: payload encrypted; its values need keys")
+            warnings.append(f"{frame.use_case or frame.message_code_hex}: payload encrypted; "
+                            "its values need keys")
         return None, ()
     warnings.extend(result.warnings)
     return result.values, result.failures
