@@ -24,7 +24,7 @@ def local(tag: object) -> str:
 
 
 def where(element: etree._Element) -> str:
-    return f"sr:{local(element.tag)} (line {element.sourceline or 0})"
+    return f"sr:{local(element.tag)} (line {line_of(element)})"
 
 
 class DuisError(DecodeError):
@@ -50,8 +50,14 @@ def _rebuild(reason: str, element: str | None, line: int | None, source: str | N
     return error
 
 
+def line_of(element: etree._Element) -> int:
+    """The element's source line (0 when unknown)."""
+    line = element.sourceline
+    return line if isinstance(line, int) else 0
+
+
 def error_at(element: etree._Element, reason: str) -> DuisError:
-    return DuisError(reason, f"sr:{local(element.tag)}", element.sourceline)
+    return DuisError(reason, f"sr:{local(element.tag)}", line_of(element) or None)
 
 
 def children(element: etree._Element) -> list[etree._Element]:

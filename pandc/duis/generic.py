@@ -56,6 +56,10 @@ def leaf_value(element: etree._Element) -> Scalar | None:
     return typed
 
 
+def _attributes(element: etree._Element) -> tuple[tuple[str, Scalar], ...]:
+    return tuple((str(key), str(value)) for key, value in element.attrib.items())
+
+
 def to_node(element: etree._Element) -> Node:
     """An element and everything below it as a Node tree (leaves typed by LEAF_TYPES)."""
     # Children are built before their parent: a post-order walk with an explicit stack.
@@ -66,12 +70,12 @@ def to_node(element: etree._Element) -> Node:
         kids = x.children(current)
         if not kids:
             built[current] = Node(x.local(current.tag), leaf_value(current), (),
-                                  tuple(current.attrib.items()))
+                                  _attributes(current))
             continue
         if expanded:
             built[current] = Node(x.local(current.tag), None,
                                   tuple(built.pop(kid) for kid in kids),
-                                  tuple(current.attrib.items()))
+                                  _attributes(current))
             continue
         if depth >= MAX_DEPTH:
             raise x.error_at(current, f"nested deeper than {MAX_DEPTH} elements")

@@ -203,7 +203,7 @@ def to_arrow(inventory: Any) -> Any:
     pyarrow is imported here, so ``import pandc`` does not need it: install ``pandc[arrow]``.
     """
     try:
-        import pyarrow as pa
+        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError("to_arrow needs pyarrow: pip install 'pandc[arrow]'") from exc
     columns: dict[str, list[Any]] = {f.name: [] for f in fields(InventoryDevice)}

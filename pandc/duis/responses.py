@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from lxml import etree
 
@@ -302,7 +302,7 @@ def read_response(element: etree._Element) -> DuisResponse:
     else:
         raise x.error_at(content, "not a DUIS V5.4 Response body")
     return DuisResponse(kind, schema_version, request_id, response_id, code, moment, reference,
-                        variant, body, values, len(items) == 3, element.sourceline or 0,
+                        variant, body, values, len(items) == 3, x.line_of(element),
                         tuple(warnings))
 
 
@@ -363,7 +363,8 @@ def _iter_stream(stream: BinaryIO, name: str) -> Iterator[DuisResponse | DuisErr
     # and read from the finished Response, which is then dropped. A Response (or junk between
     # Responses) longer than MAX_BYTES_PER_RESPONSE is refused, so memory stays bounded.
     parser = etree.XMLPullParser(events=("end",), tag=response_tag, remove_pis=True,
-                                 remove_comments=True, **PARSER_OPTIONS)
+                                 remove_comments=True,
+                                 **PARSER_OPTIONS)  # type: ignore[arg-type, unused-ignore]
     found = 0
     pending = 0           # bytes read since the last Response was handed out and dropped
     head = b""
@@ -375,7 +376,7 @@ def _iter_stream(stream: BinaryIO, name: str) -> Iterator[DuisResponse | DuisErr
         except DuisError as error:
             error.source = name
             yield error
-        element.clear(keep_tail=False)
+        element.clear(keep_tail=False)  # type: ignore[call-arg, unused-ignore]
         parent = element.getparent()
         if parent is not None:
             while element.getprevious() is not None:
@@ -399,14 +400,14 @@ def _iter_stream(stream: BinaryIO, name: str) -> Iterator[DuisResponse | DuisErr
             for _, element in parser.read_events():
                 found += 1
                 pending = 0
-                yield from handle(element)
+                yield from handle(cast(etree._Element, element))
             if pending > MAX_BYTES_PER_RESPONSE:
                 raise DuisError(f"more than {MAX_BYTES_PER_RESPONSE} bytes without a complete "
                                 "sr:Response", None, None, name)
         root = parser.close()
         for _, element in parser.read_events():
             found += 1
-            yield from handle(element)
+            yield from handle(cast(etree._Element, element))
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if exc.position else None
         yield DuisError(f"malformed XML: {exc.msg}", None, line, name)

@@ -26,7 +26,7 @@ from ._xml import DuisError
 from .inventory import InventoryDevice, devices_of
 from .responses import DccAlert, DeviceAlert, DuisResponse
 from ..errors import DecodeError, PandcError
-from ..hardened_xml import doctype_refused, hardened_parser
+from ..hardened_xml import doctype_refused, hardened_parser, has_doctype
 from ..responsecodes import restricted_response_code
 
 
@@ -80,7 +80,7 @@ def read_request_header(request: bytes | str | os.PathLike[str]) -> DuisRequestH
         root = etree.fromstring(data, hardened_parser())
     except etree.XMLSyntaxError as exc:
         raise DuisError(f"malformed XML: {exc.msg}", None, exc.lineno) from None
-    if root.getroottree().docinfo.doctype:
+    if has_doctype(root.getroottree()):
         raise doctype_refused("DUIS request")
     if root.tag != x.SR + "Request":
         raise x.error_at(root, "not a DUIS sr:Request")
