@@ -27,8 +27,8 @@ LAYERS = {
     "security": 3,
     "usecases": 4,
     "message": 5,
-    "mmc": 6, "io": 6,
-    "api": 7, "testing": 7,
+    "mmc": 6, "io": 6, "duis": 6,
+    "api": 7, "testing": 7, "testing_duis": 7,
     "cli": 8, "__init__": 8,
 }
 
