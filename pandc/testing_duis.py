@@ -223,17 +223,48 @@ def dcc_alert_response(dcc_alert_code: str = "N1", *, hub: str | None = None,
     return response(body, **header)
 
 
+# Request body elements (DUIS V5.4 sr:Request/Body choice) whose content may be empty
+# (an optional ExecutionDateTime only), by Service Reference Variant.
+EMPTY_REQUEST_BODIES: dict[str, str] = {
+    "4.1.1": "ReadInstantaneousImportRegisters",
+    "4.1.2": "ReadInstantaneousImportTOUMatrices",
+    "4.1.3": "ReadInstantaneousImportTOUWithBlocksMatrices",
+    "4.1.4": "ReadInstantaneousImportBlockCounters",
+    "4.2": "ReadInstantaneousExportRegisters",
+    "4.3": "ReadInstantaneousPrepayValues",
+    "11.2": "ReadFirmwareVersion",
+}
+
+
 def request(service_reference: str, variant: str, body: etree._Element | None = None, *,
             device: str | None = None, counter: int = 1000, command_variant: int = 1,
             schema_version: str = "5.4") -> bytes:
-    """An sr:Request (Header: RequestID, CommandVariant, ServiceReference, variant; Body)."""
+    """An sr:Request (Header: RequestID, CommandVariant, ServiceReference, variant; Body).
+
+    Without ``body``: SRV 8.2 gets a ReadInventory of the device, 11.1 an UpdateFirmware
+    of a small image for the device, the variants in
+    EMPTY_REQUEST_BODIES their empty element; any other variant needs ``body``."""
+    device = device or eui(1)
+    if body is None:
+        if variant == "8.2":
+            body = etree.Element(_sr("ReadInventory"), nsmap=_NSMAP)
+            sub(body, "DeviceID", device)
+        elif variant == "11.1":
+            body = etree.Element(_sr("UpdateFirmware"), nsmap=_NSMAP)
+            sub(body, "FirmwareImage", b"firmware image")
+            sub(body, "FirmwareVersion", "00000001")
+            sub(body, "DeviceIDList", device)
+        elif variant in EMPTY_REQUEST_BODIES:
+            body = etree.Element(_sr(EMPTY_REQUEST_BODIES[variant]), nsmap=_NSMAP)
+        else:
+            raise ValueError(f"give the body of an SRV {variant} request")
     root = etree.Element(_sr("Request"), nsmap=_NSMAP)
     root.set("schemaVersion", schema_version)
     header = sub(root, "Header")
-    sub(header, "RequestID", request_id(device or eui(1), counter))
+    sub(header, "RequestID", request_id(device, counter))
     sub(header, "CommandVariant", command_variant)
     sub(header, "ServiceReference", service_reference)
     sub(header, "ServiceReferenceVariant", variant)
     holder = sub(root, "Body")
-    holder.append(body if body is not None else etree.Element(_sr("ReadInventory")))
+    holder.append(body)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))

@@ -16,6 +16,8 @@ from pandc.duis.restricted import PolicyError, check_request, filter_alerts
 from pandc.mmc.validation import validate
 from pandc.testing import build_message
 
+from conftest import OFFICIAL_XSD, require
+
 RESTRICTED = InventoryDevice(t.eui(1), "ESME", "Commissioned", import_mpxn="1000000000001",
                              restricted=True)
 FREE = InventoryDevice(t.eui(2), "ESME", "Commissioned", import_mpxn="1000000000002")
@@ -41,8 +43,8 @@ def test_every_default_names_its_source():
             assert "# " in line and ("MP169" in line or "pandc" in line), line
 
 
-@pytest.mark.parametrize("variant, reference", [("4.1.1", "4.1"), ("6.15.1", "6.15"),
-                                                ("3.1", "3.1")])
+@pytest.mark.parametrize("variant, reference", [("4.1.1", "4.1"), ("4.1.4", "4.1"),
+                                                ("4.3", "4.3")])
 def test_rejected_request_gets_a_valid_e72_response(variant, reference):
     request = t.request(reference, variant, device=RESTRICTED.device_id, counter=77)
     check = check_request(request, [RESTRICTED, FREE], now=NOW)
@@ -55,6 +57,15 @@ def test_rejected_request_gets_a_valid_e72_response(variant, reference):
     assert response.request_id == f"{t.USER}:{RESTRICTED.device_id}:77"
     assert (response.service_reference, response.service_reference_variant) == (reference, variant)
     assert response.response_date_time == NOW
+
+
+@pytest.mark.parametrize("variant", ["8.2", "11.1", "4.1.1", "4.1.2", "4.1.3", "4.1.4", "4.2", "4.3",
+                                     "11.2"])
+def test_request_builder_output_is_official_valid(variant):
+    require(OFFICIAL_XSD)
+    reference = ".".join(variant.split(".")[:2])
+    report = validate(t.request(reference, variant), "duis", OFFICIAL_XSD)
+    assert report.valid, report.errors
 
 
 def test_allowed_requests():
