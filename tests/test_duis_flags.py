@@ -141,6 +141,19 @@ def test_cli_flags_with_previous_and_registration(tmp_path, capsys):
     assert status == 1
 
 
+def test_cli_flags_goes_on_past_a_bad_file(tmp_path, capsys):
+    good = tmp_path / "good.xml"
+    good.write_bytes(t.inventory_response([
+        {"device_id": t.eui(1), "device_type": "ESME", "device_status": "Commissioned",
+         "import_mpxn": "1000000000001"}]))
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(b"<sr:Response xmlns:sr='" + t.SR.encode() + b"'>")
+    assert main(["flags", str(bad), str(good)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == ["mpxn,flag", "1000000000001,A"]
+    assert "bad.xml: error: " in captured.err and "malformed XML" in captured.err
+
+
 def test_cli_previous_may_be_an_earlier_inventory(tmp_path, capsys):
     earlier = tmp_path / "earlier.xml"
     earlier.write_bytes(t.inventory_response([

@@ -171,6 +171,19 @@ def test_duis_record_for_decode():
     json.dumps(record)
 
 
+def test_sources_bytes_text_path_and_file_objects(tmp_path):
+    document = t.acknowledgement()
+    path = tmp_path / "ack.xml"
+    path.write_bytes(document)
+    with open(path, "rb") as binary, open(path, encoding="utf-8") as text:
+        sources = [document, document.decode(), path, str(path), binary, text]
+        for source in sources:
+            (response,) = list(iter_duis(source))
+            assert response.response_code.code == "I99", source
+    (missing,) = list(iter_duis(tmp_path / "absent.xml"))
+    assert isinstance(missing, DuisError) and "cannot read" in str(missing)
+
+
 def test_a_batch_goes_on_past_a_bad_response():
     good = t.acknowledgement().split(b"?>", 1)[1]
     bad = good.replace(b"<sr:ResponseCode>I99</sr:ResponseCode>", b"")

@@ -330,7 +330,11 @@ def iter_duis(source: Any) -> Iterator[DuisResponse | DuisError]:
     reading goes on; XML that is not well-formed stops the document with a DuisError naming
     the line. A document without any sr:Response gives one DuisError naming its root.
     """
-    stream, name, close = _open(source)
+    try:
+        stream, name, close = _open(source)
+    except DuisError as error:
+        yield error
+        return
     try:
         yield from _iter_stream(stream, name)
     finally:
@@ -387,6 +391,8 @@ def _iter_stream(stream: BinaryIO, name: str) -> Iterator[DuisResponse | DuisErr
             chunk = stream.read(_CHUNK)
             if not chunk:
                 break
+            if isinstance(chunk, str):      # a text-mode file: the parser takes bytes
+                chunk = chunk.encode("utf-8")
             if not prolog_checked:
                 head += chunk
                 verdict = _prolog_has_doctype(head)
