@@ -29,6 +29,13 @@ ALERT = build_message(cra="alert", message_code=0x1000, originator="00-DB-12-34-
                       payload=b"\x01\x09\x00")
 
 
+def _body(xml: str) -> etree._Element:
+    return etree.fromstring(xml.replace("SR", t.SR))
+
+
+_B64 = __import__("base64").b64encode(PAYLOAD).decode()
+
+
 def official_valid(document: bytes) -> None:
     require(OFFICIAL_FILE)
     report = validate(document, "duis", OFFICIAL_XSD)
@@ -279,18 +286,20 @@ def test_streaming_memory_stays_flat(tmp_path):
                                    "device_status": "Commissioned", "import_mpxn": "1"}]),
     lambda: t.wan_matrix_response([{"region": "North", "available": False,
                                     "date": datetime(2099, 1, 1).date()}]),
+    lambda: t.dcc_alert_response("N1"),
+    lambda: t.response(t.response_message("5.1", "5.1", _body(
+        '<sr:DSPScheduleID xmlns:sr="SR">42</sr:DSPScheduleID>')),
+        request_id=t.request_id(t.DSP)),
+    lambda: t.response(t.response_message("9.1", "9.1", _body(
+        f'<sr:CINMessage xmlns:sr="SR"><sr:GBCSPayload>{_B64}</sr:GBCSPayload>'
+        "<sr:CustomerIdentificationNumber>0123</sr:CustomerIdentificationNumber>"
+        "</sr:CINMessage>")), request_id=t.request_id(t.eui(1))),
 ])
 def test_official_documents_stay_valid_against_the_bundled_profile(build):
     document = build()
     official_valid(document)
     profile_valid(document)
 
-
-def _body(xml: str) -> etree._Element:
-    return etree.fromstring(xml.replace("SR", t.SR))
-
-
-_B64 = __import__("base64").b64encode(PAYLOAD).decode()
 
 
 @pytest.mark.parametrize("reference, variant, xml, kind, element", [
