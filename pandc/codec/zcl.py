@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import DecodeError
-from .limits import Budget, LimitError, check_size
+from .limits import Budget, check_size
 
 # Frame control bits (ZCL 2.4.1.1)
 FRAME_TYPE_MASK = 0x03

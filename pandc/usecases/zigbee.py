@@ -108,6 +108,11 @@ def _command_status(cluster: int, frame: zcl.ZclFrame, command: zcl.ZclCommand,
             readout.failures.append(Failure(
                 "zigbee", result, catalogue.TOP_UP_RESULTS.get(result, f"TOP_UP_RESULT_0x{result:02X}"),
                 cluster_id=cluster, command_id=frame.command_id))
+    elif command.name == "StartSamplingResponse":
+        if command.fields["SampleID"] == catalogue.SAMPLING_NOT_STARTED:
+            readout.failures.append(Failure(
+                "zigbee", catalogue.SAMPLING_NOT_STARTED, "SAMPLING_NOT_STARTED",
+                cluster_id=cluster, command_id=frame.command_id))
 
 
 def decode(message: Content) -> UseCaseResult | None:
@@ -411,7 +416,7 @@ def _entries(name: str, command: zcl.ZclCommand, warnings: list[str]) -> list[di
             return []
         return [{"BillingPeriodStartTime": start, "Periodicity": periodicity}]
     if command.name == "StartSamplingResponse":
-        return [dict(fields)]
+        return [] if fields["SampleID"] == catalogue.SAMPLING_NOT_STARTED else [dict(fields)]
     return [dict(entry) for entry in command.entries]
 
 

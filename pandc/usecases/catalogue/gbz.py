@@ -446,6 +446,9 @@ TOP_UP_RESULTS: dict[int, str] = {
 }
 TOP_UP_ACCEPTED = frozenset({0x00, 0x10, 0x11, 0x12})
 
+# ZSE StartSamplingResponse: SampleID 0xFFFF means the meter could not start sampling.
+SAMPLING_NOT_STARTED = 0xFFFF
+
 
 BY_CODE: dict[int, GbzUseCase] = {row.code: row for row in USE_CASES}
 VALUES_BY_USE_CASE: dict[str, tuple[GbzValue, ...]] = {}
