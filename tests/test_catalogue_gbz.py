@@ -557,3 +557,12 @@ def test_coverage_rows_name_every_catalogue_use_case():
     rows = [r for r in coverage_rows() if r.encoding == "gbz"]
     assert {r.use_case for r in rows} >= {u.use_case for u in catalogue.USE_CASES}
     assert all(r.mmc_type or r.status.startswith("no MMC type") for r in rows)
+
+
+def test_docs_coverage_table_is_current():
+    import importlib.util
+    tool = Path(__file__).resolve().parents[1] / "tools" / "coverage_table.py"
+    spec = importlib.util.spec_from_file_location("coverage_table", tool)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--check"]) == 0, "run python tools/coverage_table.py"
