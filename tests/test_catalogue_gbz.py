@@ -378,9 +378,20 @@ def test_cluster_command_with_trailing_bytes_is_an_error_with_offset():
     assert caught.value.offset == 10 + 3 + 2
 
 
-def test_unknown_cluster_command_is_a_warning_not_silence():
-    message = decode(0x0080, (0x0702, zcl_frame(0x09, 0x7E, b"\x00")))
-    assert any("command 0x7E" in w for w in message.warnings)
+@pytest.mark.parametrize("code, frame", [
+    (0x0080, zcl_frame(0x09, 0x7E, b"\x00")),                    # no such command
+    (0x0074, zcl_frame(CLUSTER_SPECIFIC, 0x06, bytes(40))),      # a snapshot in a register read
+])
+def test_command_the_use_case_does_not_define_is_a_use_case_error(code, frame):
+    from pandc import usecases
+    from pandc.usecases import UseCaseError
+    raw = build_message(message_code=code, payload=gbz((0x0702, frame)))
+    with pytest.raises(UseCaseError) as caught:
+        usecases.decode(pandc.decode(raw))
+    assert f"command 0x{frame[2]:02X}" in caught.value.reason and caught.value.offset is not None
+    message = pandc.decode(raw)                                    # the pipeline says so
+    assert message.values is None
+    assert any("values not decoded" in w for w in message.warnings)
 
 
 # ---------------------------------------------------------------------------------------

@@ -82,14 +82,18 @@ def read(message: Content, use_case: GbzUseCase) -> Readout | None:
                         readout.not_found.append(failure)     # an empty log slot
                     else:
                         readout.failures.append(failure)
-            elif not frame.profile_wide and zcl.command_layout(cluster, frame) is not None:
+            elif not frame.profile_wide and _expected(use_case, cluster, frame):
                 command = zcl.cluster_command(cluster, frame, budget, readout.warnings)
                 readout.commands.append((cluster, command))
                 _command_status(cluster, frame, command, readout)
             else:
-                readout.warnings.append(
-                    f"{item.part_name}: ZCL command 0x{frame.command_id:02X} (frame control "
-                    f"0x{frame.frame_control:02X}) is not one GBCS responses use; left out")
+                layout = None if frame.profile_wide else zcl.command_layout(cluster, frame)
+                named = f"{layout.name}, " if layout else ""
+                raise UseCaseError(
+                    f"{use_case.use_case}: expected a ZCL Read Attributes Response, Default "
+                    f"Response or {', '.join(expected_commands(use_case)) or 'no other command'}; "
+                    f"found command 0x{frame.command_id:02X} ({named}frame control "
+                    f"0x{frame.frame_control:02X})", frame.payload_offset - 1)
         except DecodeError as exc:
             raise type(exc)(exc.reason, exc.offset, exc.code,
                             f"payload part {item.part_name!r}") from None
@@ -97,6 +101,18 @@ def read(message: Content, use_case: GbzUseCase) -> Readout | None:
         # Every slot empty: the device found nothing, which the User must see.
         readout.failures.extend(readout.not_found)
     return readout
+
+
+def expected_commands(use_case: GbzUseCase) -> tuple[str, ...]:
+    """The ZSE commands the use case's response may carry: its templates' and its own."""
+    names = catalogue.SHAPES.get(use_case.shape, (use_case.shape,))
+    own = tuple(catalogue.TEMPLATES[name].command for name in names if name in catalogue.TEMPLATES)
+    return own + use_case.commands
+
+
+def _expected(use_case: GbzUseCase, cluster: int, frame: zcl.ZclFrame) -> bool:
+    layout = zcl.command_layout(cluster, frame)
+    return layout is not None and layout.name in expected_commands(use_case)
 
 
 def _command_status(cluster: int, frame: zcl.ZclFrame, command: zcl.ZclCommand,
@@ -288,7 +304,7 @@ def _model(row: GbzValue, raw: Any, where: str, root: Builder, warnings: list[st
     if len(octets) == 16:
         _place(root, "DeviceIdentifier", format_eui(octets[8:]))
         octets = octets[:8]
-    model = _text(octets, where, warnings)
+    model = _text(octets.rstrip(b" "), where, warnings)     # a space-padded 8-octet field
     if model is None:
         return
     if len(model) > row.max_length:

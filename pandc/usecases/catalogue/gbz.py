@@ -62,6 +62,8 @@ class GbzUseCase:
     always: tuple[str, ...] = ()         # elements written even when no value fills them
     log: bool = False                    # Default Response NOT_FOUND = an empty log slot
     status: str = "values"               # coverage: 'values', 'acknowledgement', 'partial: ...'
+    commands: tuple[str, ...] = ()       # ZSE commands the response may carry besides the
+                                         # shape's own (other commands: UseCaseError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +82,12 @@ class GbzValue:
     mmc_ref: str = ""
 
 
-def _ack(use_case: str, code: int, srv: str, mmc_type: str, gbcs: str) -> GbzUseCase:
+def _ack(use_case: str, code: int, srv: str, mmc_type: str, gbcs: str,
+         commands: tuple[str, ...] = ()) -> GbzUseCase:
     """A response MMC carries as MessageSuccess only (its MMC type extends
     ServiceRequestBaseType with no elements)."""
     return GbzUseCase(use_case, code, srv, mmc_type, "ack", gbcs, f"MMC {mmc_type} (empty)",
-                      status="acknowledgement")
+                      status="acknowledgement", commands=commands)
 
 
 USE_CASES: tuple[GbzUseCase, ...] = (
@@ -95,10 +98,13 @@ USE_CASES: tuple[GbzUseCase, ...] = (
     _ack("GCS40b", 0x00B4, "1.5", "UpdateMeterBalanceRsp", "GBCS GCS40b: Default Response"),
     _ack("GCS40c", 0x00C0, "1.5", "UpdateMeterBalanceRsp", "GBCS GCS40c: Default Response"),
     _ack("GCS40d", 0x00C2, "1.5", "UpdateMeterBalanceRsp", "GBCS GCS40d: Default Response"),
-    _ack("GCS02", 0x006C, "1.6", "UpdatePaymentModeRsp", "GBCS GCS02: ZSE ChangePaymentModeResponse or Default Response"),
-    _ack("GCS03", 0x006D, "1.6", "UpdatePaymentModeRsp", "GBCS GCS03: ZSE ChangePaymentModeResponse or Default Response"),
+    _ack("GCS02", 0x006C, "1.6", "UpdatePaymentModeRsp", "GBCS GCS02: ZSE ChangePaymentModeResponse or Default Response",
+         ("ChangePaymentModeResponse",)),
+    _ack("GCS03", 0x006D, "1.6", "UpdatePaymentModeRsp", "GBCS GCS03: ZSE ChangePaymentModeResponse or Default Response",
+         ("ChangePaymentModeResponse",)),
     _ack("GCS05", 0x006F, "2.1", "UpdatePrepayConfigurationRsp", "GBCS GCS05: Default Responses"),
-    _ack("CS01b", 0x0097, "2.2", "TopUpDeviceRsp", "GBCS CS01b: ZSE ConsumerTopUpResponse (ResultType)"),
+    _ack("CS01b", 0x0097, "2.2", "TopUpDeviceRsp", "GBCS CS01b: ZSE ConsumerTopUpResponse (ResultType)",
+         ("ConsumerTopUpResponse",)),
     _ack("GCS04", 0x006E, "2.3", "UpdateDebtRsp", "GBCS GCS04: Default Responses"),
     _ack("GCS06", 0x0070, "2.5", "ActivateEmergencyCreditRsp", "GBCS GCS06: Default Response"),
     _ack("GCS07", 0x0071, "3.1", "DisplayMessageRsp", "GBCS GCS07: Default Response"),
@@ -113,8 +119,10 @@ USE_CASES: tuple[GbzUseCase, ...] = (
     _ack("GCS25a", 0x00D8, "6.8", "UpdateDeviceConfigurationBillingCalendarRsp", "GBCS GCS25a: Default Responses"),
     _ack("GCS41", 0x0087, "6.20.1", "SetDeviceConfigurationImportMPxNRsp", "GBCS GCS41: Default Response"),
     _ack("GCS20", 0x00AD, "6.22", "ConfigureAlertBehaviourRsp", "GBCS GCS20: Default Responses"),
-    _ack("GCS32", 0x0081, "7.2", "DisableSupplyRsp", "GBCS GCS32: ZSE SupplyStatusResponse or Default Response"),
-    _ack("GCS39", 0x0085, "7.3", "ArmSupplyRsp", "GBCS GCS39: ZSE SupplyStatusResponse or Default Response"),
+    _ack("GCS32", 0x0081, "7.2", "DisableSupplyRsp", "GBCS GCS32: ZSE SupplyStatusResponse or Default Response",
+         ("SupplyStatusResponse",)),
+    _ack("GCS39", 0x0085, "7.3", "ArmSupplyRsp", "GBCS GCS39: ZSE SupplyStatusResponse or Default Response",
+         ("SupplyStatusResponse",)),
 
     # --- Read Attributes Responses, mapped by VALUES
     GbzUseCase("GCS13a", 0x0074, "4.1.1", "ReadInstantaneousImportRegistersRsp", "attributes",
@@ -144,7 +152,9 @@ USE_CASES: tuple[GbzUseCase, ...] = (
     GbzUseCase("GCS21b", 0x00B5, "4.13", "ReadPrepaymentConfigurationRsp", "attributes",
                "GBCS GCS21b: Prepayment attributes, Price 0x0617, Calendar non-disablement commands",
                "MMC ReadPrepaymentConfigurationRsp",
-               status="partial: NonDisablementCalendar, SuspendDebt* not written"),
+               status="partial: NonDisablementCalendar, SuspendDebt* not written",
+               commands=("PublishDayProfile", "PublishWeekProfile", "PublishSeasons",
+                         "PublishSpecialDays")),
 
     # --- cluster-specific commands, by row template
     GbzUseCase("GCS31", 0x0080, "14.1", "RecordNetworkDataGASRsp", "start_sampling",
