@@ -577,3 +577,43 @@ def test_docs_coverage_table_is_current():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.main(["--check"]) == 0, "run python tools/coverage_table.py"
+
+
+def prepay_snapshot(time: int, accumulated: int, debts: tuple[int, int, int], emergency: int,
+                    credit: int) -> bytes:
+    status = (le(accumulated, 4) + b"".join(le(d, 4) for d in debts) + le(emergency, 4)
+              + le(credit, 4))
+    return zcl_frame(CLUSTER_SPECIFIC, 0x01, le(0, 4) + le(time, 4) + b"\x01\x00\x01"
+                     + le(1, 4) + b"\x00" + status)
+
+
+def test_prepayment_daily_read_log():
+    time = 86400 * 5                                       # 2000-01-06 00:00 UTC
+    message = decode(0x0096, (0x0705, prepay_snapshot(time, -7, (1, 2, 3), 40, 5000)))
+    entry = message.values.find("Gas/LogEntry")
+    assert [(c.name, c.value) for c in entry.children] == [
+        ("AccumulatedDebtRegister", -7), ("EmergencyCreditBalance", 40), ("MeterBalance", 5000),
+        ("PaymentDebtRegister", 3), ("TimeDebtRegisters1", 1), ("TimeDebtRegisters2", 2),
+        ("Timestamp", datetime(2000, 1, 6, tzinfo=timezone.utc))]
+    valid_official(message)
+
+
+def test_change_of_mode_billing_log():
+    registers = le(900, 6) + b"\x02" + le(500, 6) + le(400, 6)          # type 4
+    message = decode(0x00C3, (0x0702, snapshot(60, 0x10, 4, registers)),
+                     (0x0705, prepay_snapshot(60, 0, (0, 0, 0), 0, 12)))
+    gas = message.values.find("Gas")
+    assert [c.name for c in gas.children] == ["LogEntryConsumptionRegister", "LogEntryPrepaymentData"]
+    assert gas.find("LogEntryConsumptionRegister/ConsumptionRegister").value == Decimal(900)
+    assert gas.find("LogEntryConsumptionRegister/Timestamp").value == utc(60)
+    assert leaves(gas, "LogEntryConsumptionRegister/TariffTOURegisterMatrixValue") == [
+        Decimal(500), Decimal(400)]
+    assert gas.find("LogEntryPrepaymentData/MeterBalance").value == 12
+    valid_official(message)
+
+
+@pytest.mark.parametrize("status, state", [(0, "Disabled"), (1, "Armed"), (2, "Enabled")])
+def test_supply_status(status, state):
+    message = decode(0x0082, (0x0702, read_attributes(attribute(0x0014, 0x30, bytes([status])))))
+    assert message.values.find("SupplyState").value == state
+    valid_official(message)

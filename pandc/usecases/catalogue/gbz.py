@@ -139,6 +139,9 @@ USE_CASES: tuple[GbzUseCase, ...] = (
                "GBCS GCS60: Metering 0x0A00, Prepayment 0x0001", "MMC ReadMeterBalanceRsp"),
     GbzUseCase("GCS60a", 0x012A, "4.18", "ReadMeterBalanceRsp", "attributes",
                "GBCS GCS60a (SECMP0015): as GCS60, date-time stamped", "MMC ReadMeterBalanceRsp"),
+    GbzUseCase("GCS33", 0x0082, "7.4", "ReadSupplyStatusRsp", "attributes",
+               "GBCS GCS33: Metering 0x0014 SupplyStatus", "MMC ReadSupplyStatusRsp",
+               status="partial: Gas/RemainingBatteryCapacity not written"),
     GbzUseCase("GCS21a", 0x007B, "6.2.8", "ReadDeviceConfigurationGasRsp", "attributes",
                "GBCS GCS21a: Price 0x0302-0x0306, Metering 0x0B10-0x0B15", "MMC ReadDeviceConfigurationGasRsp"),
     GbzUseCase("GCS21e", 0x009E, "6.2.4", "ReadDeviceConfigurationIdentityExcMPxNRsp", "attributes",
@@ -172,6 +175,13 @@ USE_CASES: tuple[GbzUseCase, ...] = (
                "GBCS GCS15c: ZSE PublishSnapshot + PublishPrepaySnapshot per billing period",
                "MMC GSMEBillingDataLogType, PrepaymentOperationalDataType",
                always=("Gas",), log=True, status="values (register units: no Multiplier/Divisor in the response)"),
+    GbzUseCase("GCS15b", 0x00C3, "4.4.2", "RetrieveCoMOrTariffTriggeredBillingDataLogRsp", "com_billing_log",
+               "GBCS GCS15b: ZSE PublishSnapshot + PublishPrepaySnapshot per change of mode / tariff",
+               "MMC ConsumptionRegisterGasType, PrepaymentOperationalDataType",
+               always=("Gas",), log=True, status="values (register units: no Multiplier/Divisor in the response)"),
+    GbzUseCase("GCS16b", 0x0096, "4.14", "ReadPrepaymentDailyReadLogRsp", "prepayment_daily_log",
+               "GBCS GCS16b: ZSE PublishPrepaySnapshot per day", "MMC ReadPrepaymentDailyReadLogRsp/Gas",
+               always=("Gas",), log=True),
     GbzUseCase("GCS15e", 0x00C5, "4.4.5", "RetrieveBillingDataLogPrepaymentCreditsRsp", "prepayment_credits",
                "GBCS GCS15e: ZSE PublishTopUpLog", "MMC PrepaymentCreditsType", log=True),
     GbzUseCase("CS10b", 0x00A1, "6.13", "ReadEventOrSecurityLogRsp", "event_log",
@@ -235,6 +245,11 @@ VALUES: tuple[GbzValue, ...] = (
         GbzValue(use_case, PREPAYMENT, 0x0001, (INT32,), "Gas/MeterBalancePrepaymentMode",
                  gbcs_ref=f"GBCS {use_case}; ZSE Prepayment CreditRemaining",
                  mmc_ref="MMC ReadMeterBalanceRsp/Gas/MeterBalancePrepaymentMode"))),
+    # GCS33: SRV 7.4
+    GbzValue("GCS33", METERING, 0x0014, (ENUM8,), "SupplyState", "enum",
+             mapping={0x00: "Disabled", 0x01: "Armed", 0x02: "Enabled"},
+             gbcs_ref="GBCS GCS33; ZSE Metering SupplyStatus (0 OFF, 1 OFF/ARMED, 2 ON)",
+             mmc_ref="MMC SupplyStateType"),
     # GCS21a: SRV 6.2.8 (ZSE Price "Commodity" set, Metering "Supply Control" set)
     GbzValue("GCS21a", PRICE, 0x0304, (UINT32,), "CalorificValue", "trailing", argument=(PRICE, 0x0306),
              gbcs_ref="GBCS GCS21a; ZSE Price CalorificValue / CalorificValueTrailingDigit",
@@ -328,6 +343,7 @@ CONTEXT_ATTRIBUTES: dict[tuple[int, int], str] = {
 # Shapes that read more than one template, in MMC element order.
 SHAPES: dict[str, tuple[str, ...]] = {
     "billing_data_log": ("billing_data_log", "billing_prepayment_log"),
+    "com_billing_log": ("com_billing_registers", "com_billing_prepayment"),
 }
 
 
@@ -355,7 +371,15 @@ class Template:
     mmc_ref: str
 
 
-_SNAPSHOT_REGISTERS = (
+# MMC PrepaymentOperationalDataType from a ZSE debt/credit status snapshot (GCS14's mapping:
+# payment-based debt is debt #3, time-based debts #1 and #2).
+_PREPAYMENT_OPERATIONAL_DATA = (
+    EntryField("AccumulatedDebtRegister", "AccumulatedDebt"),
+    EntryField("EmergencyCreditBalance", "EmergencyCreditRemaining"),
+    EntryField("MeterBalance", "CreditRemaining"),
+    EntryField("PaymentDebtRegister", "Type3DebtRemaining"),
+    EntryField("TimeDebtRegisters1", "Type1DebtRemaining"),
+    EntryField("TimeDebtRegisters2", "Type2DebtRemaining"),
     EntryField("Timestamp", "SnapshotTime", "utc"),
 )
 
@@ -390,15 +414,24 @@ TEMPLATES: dict[str, Template] = {
         "ZSE PublishSnapshot (billing period cause)", "MMC GSMEBillingDataLogType"),
     "billing_prepayment_log": Template(
         PREPAYMENT, "PublishPrepaySnapshot", "Gas", "GSMEBillingPrepaymentDataLogEntry",
-        (EntryField("AccumulatedDebtRegister", "AccumulatedDebt"),
-         EntryField("EmergencyCreditBalance", "EmergencyCreditRemaining"),
-         EntryField("MeterBalance", "CreditRemaining"),
-         EntryField("PaymentDebtRegister", "Type3DebtRemaining"),
-         EntryField("TimeDebtRegisters1", "Type1DebtRemaining"),
-         EntryField("TimeDebtRegisters2", "Type2DebtRemaining"),
-         EntryField("Timestamp", "SnapshotTime", "utc")), 12,
+        _PREPAYMENT_OPERATIONAL_DATA, 12,
         "ZSE D.7.2.4.2 PublishPrepaySnapshot, payload type 0 (debt/credit status)",
         "MMC PrepaymentOperationalDataType"),
+    "prepayment_daily_log": Template(
+        PREPAYMENT, "PublishPrepaySnapshot", "Gas", "LogEntry", _PREPAYMENT_OPERATIONAL_DATA, 31,
+        "ZSE D.7.2.4.2 PublishPrepaySnapshot, payload type 0 (debt/credit status)",
+        "MMC ReadPrepaymentDailyReadLogRsp/Gas/LogEntry (PrepaymentOperationalDataType)"),
+    "com_billing_registers": Template(
+        METERING, "PublishSnapshot", "Gas", "LogEntryConsumptionRegister",
+        (EntryField("ConsumptionRegister", "CurrentSummationDelivered", "raw_decimal"),
+         EntryField("Timestamp", "SnapshotTime", "utc"),
+         EntryField("TariffTOURegisterMatrixValue", "TierSummation", "indexed_decimal"),
+         EntryField("BlockRegisterMatrixValue", "TierBlockSummation", "indexed_decimal")), 12,
+        "ZSE PublishSnapshot (change of mode / tariff cause)", "MMC ConsumptionRegisterGasType"),
+    "com_billing_prepayment": Template(
+        PREPAYMENT, "PublishPrepaySnapshot", "Gas", "LogEntryPrepaymentData",
+        _PREPAYMENT_OPERATIONAL_DATA, 12,
+        "ZSE PublishPrepaySnapshot, payload type 0", "MMC PrepaymentOperationalDataType"),
     "prepayment_credits": Template(
         PREPAYMENT, "PublishTopUpLog", "PrepaymentCredits", "LogEntry",
         (EntryField("Amount", "TopUpAmount"), EntryField("Timestamp", "TopUpTime", "utc")), 5,
