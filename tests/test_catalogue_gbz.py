@@ -156,6 +156,21 @@ def test_identity_model_identifier_with_eui_and_non_utf8_kept_with_a_warning():
     valid_official(message)
 
 
+@pytest.mark.parametrize("name, expected", [
+    (b"ACME\x00\x00", "ACME"),            # NUL padding dropped
+    (b"AC\x01ME", None),                   # a control character: left out, never invalid XML
+    (b"", None),
+])
+def test_manufacturer_name_text_is_printable_or_left_out(name, expected):
+    message = decode(0x00FB, (0x0000, read_attributes(
+        attribute(0x0004, 0x42, bytes([len(name)]) + name))))
+    found = message.values.find("ManufacturerIdentifier")
+    assert (found.value if found is not None else None) == expected
+    if expected is None:
+        assert any("not printable" in w for w in message.warnings)
+    valid_official(message)
+
+
 def test_mprn_from_site_id_octets():
     message = decode(0x0089, (0x0702, read_attributes(attribute(0x0307, 0x41, b"\x0A7654321098"))))
     assert message.values.find("Gas/MPRN").value == "7654321098"
@@ -617,3 +632,29 @@ def test_supply_status(status, state):
     message = decode(0x0082, (0x0702, read_attributes(attribute(0x0014, 0x30, bytes([status])))))
     assert message.values.find("SupplyState").value == state
     valid_official(message)
+
+
+# ---------------------------------------------------------------------------------------
+# Hostile content: whatever the ZCL bytes, a PandcError or a result, never a crash
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from pandc.errors import PandcError  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(code=st.sampled_from(sorted(catalogue.BY_CODE)),
+       cluster=st.sampled_from([0x0000, 0x0700, 0x0702, 0x0705, 0x0707, 0x0708, 0x0709]),
+       frame_control=st.sampled_from([0x08, 0x09, 0x18, 0x19, 0x01]),
+       command=st.sampled_from([0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x09, 0x0B,
+                                0x0C, 0x0D]),
+       body=st.binary(max_size=120))
+def test_any_zcl_content_gives_a_result_or_a_pandc_error(code, cluster, frame_control, command, body):
+    raw = build_message(message_code=code, payload=gbz((cluster, zcl_frame(frame_control, command, body))))
+    try:
+        message = pandc.decode(raw)
+    except PandcError:
+        return
+    if message.values is not None and (OFFICIAL_XSD / "MMC Schema V5.4.xsd").exists():
+        report = pandc.validate(to_mmc(message), schema="mmc", schema_dir=OFFICIAL_XSD)
+        assert report.valid, (report.errors, message.warnings)

@@ -285,15 +285,19 @@ def _apply(row: GbzValue, raw: Any, readout: Readout, root: Builder, warnings: l
 
 
 def _text(raw: Any, where: str, warnings: list[str]) -> str | None:
+    """Printable text (trailing NUL padding dropped), or None with a warning: MMC strings
+    cannot hold control characters, and XML cannot hold most of them at all."""
     if isinstance(raw, str):
-        return raw
-    try:
-        text = bytes(raw).decode("ascii")
-    except UnicodeDecodeError:
-        text = ""
+        text = raw.rstrip("\x00")
+    else:
+        try:
+            text = bytes(raw).rstrip(b"\x00").decode("ascii")
+        except UnicodeDecodeError:
+            text = ""
     if text.isprintable() and text:
         return text
-    warnings.append(f"{where}: octets {bytes(raw).hex().upper()} are not printable text; left out")
+    octets = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
+    warnings.append(f"{where}: octets {octets.hex().upper()} are not printable text; left out")
     return None
 
 
