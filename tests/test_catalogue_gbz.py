@@ -658,3 +658,38 @@ def test_any_zcl_content_gives_a_result_or_a_pandc_error(code, cluster, frame_co
     if message.values is not None and (OFFICIAL_XSD / "MMC Schema V5.4.xsd").exists():
         report = pandc.validate(to_mmc(message), schema="mmc", schema_dir=OFFICIAL_XSD)
         assert report.valid, (report.errors, message.warnings)
+
+
+def calendar_head() -> bytes:
+    return le(0, 4) + le(1, 4) + le(2, 4)          # ProviderID, IssuerEventID, IssuerCalendarID
+
+
+def test_non_disablement_calendar_from_friendly_credit_commands():
+    day = zcl_frame(CLUSTER_SPECIFIC, 0x01, calendar_head() + bytes([1, 2, 0, 1, 3])
+                    + le(0, 2) + b"\x01" + le(450, 2) + b"\x00")          # 00:00 on, 07:30 off
+    week = zcl_frame(CLUSTER_SPECIFIC, 0x02, calendar_head() + bytes([2, 1, 1, 1, 1, 1, 3, 3]))
+    seasons = zcl_frame(CLUSTER_SPECIFIC, 0x03, calendar_head() + b"\x00\x01"
+                        + bytes([0xFF, 3, 29, 0xFF, 2]))                   # any year, 29 March
+    special = zcl_frame(CLUSTER_SPECIFIC, 0x04, calendar_head() + le(0, 4) + bytes([3, 1, 0, 1])
+                        + bytes([115, 12, 25, 0xFF, 4]))                   # 25 Dec 2015
+    message = decode(0x00B5, (0x0705, read_attributes(attribute(0x0217, 0x23, le(9, 4)))),
+                     (0x0707, day), (0x0707, week), (0x0707, seasons), (0x0707, special))
+    gas = message.values.find("Gas")
+    assert [c.name for c in gas.children] == ["NonDisablementCalendar", "DebtRecovery1"]
+    calendar = gas.find("NonDisablementCalendar")
+    profile = calendar.find("DayProfiles/GasNonDisablementDayProfile")
+    assert leaves(profile, "TimeStartAction/StartTime") == [
+        datetime(2000, 1, 1).time(), datetime(2000, 1, 1, 7, 30).time()]
+    assert leaves(profile, "TimeStartAction/NonDisablementAction") == ["START", "STOP"]
+    assert profile.find("GasDayName").value == 1
+    assert leaves(calendar, "WeekProfiles/WeekProfile/ReferencedDayName") == [1, 1, 1, 1, 1, 3, 3]
+    season = calendar.find("SeasonProfiles/Season")
+    assert season.find("SeasonStartDate/GasYearWithWildcards/NonSpecifiedYear") is not None
+    assert season.find("SeasonStartDate/GasMonthWithWildcards/SpecifiedMonth").value == 3
+    assert season.find("SeasonStartDate/GasDayOfMonthWithWildcards/SpecifiedDayOfMonth").value == 29
+    assert season.find("ReferencedWeekName").value == 2
+    special_day = calendar.find("SpecialDays/SpecialDay")
+    assert special_day.find("Date/GasYearWithWildcards/SpecifiedYear").value == 2015
+    assert special_day.find("ReferencedDayName").value == 4
+    assert [w for w in message.warnings if "missing from the response" not in w] == []
+    valid_official(message)

@@ -10,7 +10,7 @@ catalogue's rows and row templates. What it reads but cannot place is a warning,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -107,6 +107,8 @@ def expected_commands(use_case: GbzUseCase) -> tuple[str, ...]:
     """The ZSE commands the use case's response may carry: its templates' and its own."""
     names = catalogue.SHAPES.get(use_case.shape, (use_case.shape,))
     own = tuple(catalogue.TEMPLATES[name].command for name in names if name in catalogue.TEMPLATES)
+    if "non_disablement_calendar" in names:
+        own += tuple(command for command, _, _ in catalogue.NON_DISABLEMENT_PARTS)
     return own + use_case.commands
 
 
@@ -140,10 +142,10 @@ def decode(message: Content) -> UseCaseResult | None:
     for path in use_case.always:
         _place(root, path, None, leaf=False)
     warnings = readout.warnings
-    if use_case.shape == "attributes":
-        _attributes(use_case, readout, root, warnings)
-    elif use_case.shape != "ack":
-        for name in catalogue.SHAPES.get(use_case.shape, (use_case.shape,)):
+    for name in catalogue.SHAPES.get(use_case.shape, (use_case.shape,)):
+        if name == "attributes":
+            _attributes(use_case, readout, root, warnings)
+        elif name != "ack":
             _template(name, catalogue.TEMPLATES[name], readout, root, warnings)
     if use_case.shape != "ack":
         _unplaced(use_case, readout, warnings)
@@ -331,8 +333,9 @@ def _unplaced(use_case: GbzUseCase, readout: Readout, warnings: list[str]) -> No
         if key not in placed and key not in catalogue.CONTEXT_ATTRIBUTES:
             warnings.append(f"cluster 0x{key[0]:04X} attribute 0x{key[1]:04X}: no MMC element "
                             f"for it in the {use_case.use_case} catalogue; left out")
-    used = {(t.cluster, t.command) for name in catalogue.SHAPES.get(use_case.shape, (use_case.shape,))
-            for t in [catalogue.TEMPLATES.get(name)] if t is not None}
+    used = {(t.cluster, command) for name in catalogue.SHAPES.get(use_case.shape, (use_case.shape,))
+            for t in [catalogue.TEMPLATES.get(name)] if t is not None
+            for command in expected_commands(use_case)}
     for cluster, command in readout.commands:
         if (cluster, command.name) not in used:
             _warn_once(warnings, f"cluster 0x{cluster:04X} {command.name}: not written to MMC "
@@ -344,6 +347,9 @@ def _unplaced(use_case: GbzUseCase, readout: Readout, warnings: list[str]) -> No
 
 def _template(name: str, template: Template, readout: Readout, root: Builder,
               warnings: list[str]) -> None:
+    if name == "non_disablement_calendar":
+        _non_disablement_calendar(template, readout, root, warnings)
+        return
     commands = readout.commands_named(template.cluster, template.command)
     entries: list[dict[str, Any]] = []
     for command in commands:
@@ -521,3 +527,114 @@ def _event_configuration(template: Template, entries: list[dict[str, Any]], root
         flags = (bits & 0x08, bits & 0x10, bits & 0x07, bits & 0x60)
         for item, flag in zip(template.fields, flags):
             element.add(item.mmc, "Enable" if flag else "Disable")
+
+
+def _non_disablement_calendar(template: Template, readout: Readout, root: Builder,
+                              warnings: list[str]) -> None:
+    """GBCS's non-disablement calendar is a ZSE friendly-credit calendar: day profiles of
+    (start minute, on/off), week profiles of seven day IDs, seasons and special days by ZCL
+    date. MMC puts it first under Gas, before DebtRecovery1/2."""
+    calendar = Builder(template.container.rsplit("/", 1)[-1])
+    for command_name, element, limit in catalogue.NON_DISABLEMENT_PARTS:
+        commands = readout.commands_named(template.cluster, command_name)
+        if not commands:
+            continue
+        if len(commands) > limit:
+            warnings.append(f"{command_name}: {len(commands)} found, MMC holds {limit}; "
+                            "the rest are left out")
+        part = calendar.add(element)
+        for command in commands[:limit]:
+            if command_name == "PublishDayProfile":
+                _day_profile(part, command, warnings)
+            elif command_name == "PublishWeekProfile":
+                days = [command.fields[f"DayIDRef{day}"] for day in (
+                    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")]
+                if not (_in_range(command.fields["WeekID"], 1, 2, "week ID", warnings)
+                        and all(_in_range(day, 1, 5, "day ID", warnings) for day in days)):
+                    continue                     # MMC needs the name and all seven days
+                week = part.add("WeekProfile")
+                week.add("WeekName", command.fields["WeekID"])
+                for index, day_id in enumerate(days, start=1):
+                    week.add("ReferencedDayName", day_id, index=index)
+            else:
+                single, date_field, reference, reference_field = (
+                    ("Season", "SeasonStartDate", "ReferencedWeekName", "WeekIDRef")
+                    if command_name == "PublishSeasons"
+                    else ("SpecialDay", "SpecialDayDate", "ReferencedDayName", "DayIDRef"))
+                date_name = "SeasonStartDate" if single == "Season" else "Date"
+                for entry in command.entries:
+                    if len(part.children) == limit:
+                        warnings.append(f"{command_name}: more than {limit} entries; the rest "
+                                        "are left out")
+                        break
+                    item = part.add(single)
+                    date = _gas_date(entry[date_field], warnings)
+                    if date is not None:
+                        date.name = date_name
+                        item.append(date)
+                    if _in_range(entry[reference_field], 1, 2 if single == "Season" else 5,
+                                 reference_field, warnings):
+                        item.add(reference, entry[reference_field])
+    if not calendar.children:
+        return
+    gas = _place(root, "Gas", None, leaf=False)
+    gas.children.insert(0, calendar)
+
+
+def _day_profile(part: Builder, command: zcl.ZclCommand, warnings: list[str]) -> None:
+    profile = part.add("GasNonDisablementDayProfile")
+    entries = command.entries
+    if len(entries) > 3:
+        warnings.append(f"PublishDayProfile day {command.fields['DayID']}: {len(entries)} "
+                        "actions, MMC holds 3; the rest are left out")
+    for index, entry in enumerate(entries[:3], start=1):
+        action = profile.add("TimeStartAction", index=index)
+        minutes = entry["StartTime"]
+        if minutes < 24 * 60:
+            action.add("StartTime", time(minutes // 60, minutes % 60))
+        else:
+            warnings.append(f"PublishDayProfile: start minute {minutes} is past midnight; "
+                            "left out")
+        flag = catalogue.FRIENDLY_CREDIT_ACTIONS.get(entry["ActiveTier"])
+        if flag is None:
+            warnings.append(f"PublishDayProfile: friendly credit value {entry['ActiveTier']} "
+                            "is neither on nor off; left out")
+        else:
+            action.add("NonDisablementAction", flag)
+    if _in_range(command.fields["DayID"], 1, 5, "day ID", warnings):
+        profile.add("GasDayName", command.fields["DayID"])
+
+
+def _in_range(value: int, low: int, high: int, what: str, warnings: list[str]) -> bool:
+    if low <= value <= high:
+        return True
+    warnings.append(f"non-disablement calendar: {what} {value} is outside MMC's {low}..{high}; "
+                    "left out")
+    return False
+
+
+def _gas_date(octets: bytes, warnings: list[str]) -> Builder | None:
+    """A ZCL Date (year - 1900, month, day of month, day of week; 0xFF = any) as MMC
+    GasDateWithWildcards."""
+    year, month, day, weekday = octets
+    date = Builder("Date")
+    parts = (("GasYearWithWildcards", "SpecifiedYear", "NonSpecifiedYear",
+              None if year == 0xFF else catalogue.ZCL_DATE_YEAR_BASE + year,
+              catalogue.MMC_GAS_FIRST_YEAR, 9999),
+             ("GasMonthWithWildcards", "SpecifiedMonth", "NonSpecifiedMonth",
+              None if month == 0xFF else month, 1, 12),
+             ("GasDayOfMonthWithWildcards", "SpecifiedDayOfMonth", "GasNonSpecifiedDayOfMonth",
+              None if day == 0xFF else day, 1, 31),
+             ("GasDayOfWeekWithWildcards", "SpecifiedDayOfWeek", "NonSpecifiedDayOfWeek",
+              None if weekday == 0xFF else weekday, 1, 7))
+    for element, specified, any_value, value, low, high in parts:
+        if value is not None and not low <= value <= high:
+            warnings.append(f"ZCL date {octets.hex().upper()}: {specified} {value} is outside "
+                            f"{low}..{high}; date left out")
+            return None
+        holder = date.add(element)
+        if value is None:
+            holder.add(any_value)
+        else:
+            holder.add(specified, value)
+    return date

@@ -152,12 +152,10 @@ USE_CASES: tuple[GbzUseCase, ...] = (
                status="values [?] model identifier split, tamper/depletion enumeration"),
     GbzUseCase("GCS46", 0x0089, "6.2.7", "ReadDeviceConfigurationMPxNRsp", "attributes",
                "GBCS GCS46: Metering 0x0307 SiteID", "MMC ReadDeviceConfigurationMPxNRsp/Gas"),
-    GbzUseCase("GCS21b", 0x00B5, "4.13", "ReadPrepaymentConfigurationRsp", "attributes",
+    GbzUseCase("GCS21b", 0x00B5, "4.13", "ReadPrepaymentConfigurationRsp", "prepayment_configuration",
                "GBCS GCS21b: Prepayment attributes, Price 0x0617, Calendar non-disablement commands",
                "MMC ReadPrepaymentConfigurationRsp",
-               status="partial: NonDisablementCalendar, SuspendDebt* not written",
-               commands=("PublishDayProfile", "PublishWeekProfile", "PublishSeasons",
-                         "PublishSpecialDays")),
+               status="partial: SuspendDebtDisabled, SuspendDebtEmergency not written"),
 
     # --- cluster-specific commands, by row template
     GbzUseCase("GCS31", 0x0080, "14.1", "RecordNetworkDataGASRsp", "start_sampling",
@@ -344,6 +342,7 @@ CONTEXT_ATTRIBUTES: dict[tuple[int, int], str] = {
 SHAPES: dict[str, tuple[str, ...]] = {
     "billing_data_log": ("billing_data_log", "billing_prepayment_log"),
     "com_billing_log": ("com_billing_registers", "com_billing_prepayment"),
+    "prepayment_configuration": ("attributes", "non_disablement_calendar"),
 }
 
 
@@ -432,6 +431,14 @@ TEMPLATES: dict[str, Template] = {
         PREPAYMENT, "PublishPrepaySnapshot", "Gas", "LogEntryPrepaymentData",
         _PREPAYMENT_OPERATIONAL_DATA, 12,
         "ZSE PublishPrepaySnapshot, payload type 0", "MMC PrepaymentOperationalDataType"),
+    "non_disablement_calendar": Template(
+        0x0707, "PublishDayProfile", "Gas/NonDisablementCalendar", "",
+        (), 5,
+        "ZSE D.9 Calendar cluster, calendar type 0x03 (friendly credit): PublishDayProfile "
+        "(start time in minutes, 1 = friendly credit on), PublishWeekProfile, PublishSeasons, "
+        "PublishSpecialDays (ZCL dates, 0xFF = any)",
+        "MMC GasNonDisablementCalendar (DayProfiles ≤ 5 × 3 actions, WeekProfiles ≤ 2, "
+        "Seasons ≤ 3, SpecialDays ≤ 20)"),
     "prepayment_credits": Template(
         PREPAYMENT, "PublishTopUpLog", "PrepaymentCredits", "LogEntry",
         (EntryField("Amount", "TopUpAmount"), EntryField("Timestamp", "TopUpTime", "utc")), 5,
@@ -470,6 +477,18 @@ GSME_SUPPLIER_EVENTS: tuple[int, ...] = (
     0x81AD, 0x81AE, 0x81AF, 0x81B0, 0x81B1, 0x81B2, 0x81B3, 0x81B4, 0x81B5, 0x81B6, 0x81B9,
     0x81BA, 0x81BC, 0x81BD, 0x81BE, 0x81BF, 0x81C0, 0x81C2, 0x81C3, 0x81C4, 0x81C5, 0x81C6,
 )
+
+# The Calendar cluster commands of a non-disablement (friendly credit) calendar, in MMC order
+# of GasNonDisablementCalendar's parts: (command, MMC element, limit).
+NON_DISABLEMENT_PARTS: tuple[tuple[str, str, int], ...] = (
+    ("PublishDayProfile", "DayProfiles", 5),
+    ("PublishWeekProfile", "WeekProfiles", 2),
+    ("PublishSeasons", "SeasonProfiles", 3),
+    ("PublishSpecialDays", "SpecialDays", 20),
+)
+FRIENDLY_CREDIT_ACTIONS: dict[int, str] = {0x01: "START", 0x00: "STOP"}
+ZCL_DATE_YEAR_BASE = 1900         # ZCL Date: year - 1900, month, day of month, day of week
+MMC_GAS_FIRST_YEAR = 2014         # MMC GasYearWithWildcards minInclusive
 
 # ZSE PublishSnapshot payloads pandc reads: type → (billing fields present, block fields present)
 SNAPSHOT_PAYLOADS: dict[int, tuple[str, bool, bool]] = {
