@@ -693,3 +693,33 @@ def test_non_disablement_calendar_from_friendly_credit_commands():
     assert special_day.find("ReferencedDayName").value == 4
     assert [w for w in message.warnings if "missing from the response" not in w] == []
     valid_official(message)
+
+
+def test_profile_data_most_recent_interval_first():
+    end = 0x1C371240                                   # 2014-12-31 20:00 UTC
+    payload = le(end, 4) + b"\x00\x02\x03" + le(7, 3) + le(0, 3) + le(0x0A0B0C, 3)
+    message = decode(0x0078, (0x0702, zcl_frame(CLUSTER_SPECIFIC, 0x00, payload)))
+    root = message.values
+    assert leaves(root, "LogEntry/Gas/PrimaryValue") == [Decimal(7), Decimal(0), Decimal(0x0A0B0C)]
+    assert leaves(root, "LogEntry/Timestamp") == [utc(end), utc(end - 1800), utc(end - 3600)]
+    valid_official(message)
+
+
+def test_profile_status_is_a_failure():
+    payload = le(0, 4) + b"\x05\x02\x00"               # no intervals for the requested time
+    message = decode(0x0078, (0x0702, zcl_frame(CLUSTER_SPECIFIC, 0x00, payload)))
+    assert [f.name for f in message.failures] == ["NO_INTERVALS_AVAILABLE_FOR_THE_REQUESTED_TIME"]
+    assert message.values.attribute("MessageSuccess") is False
+    valid_official(message)
+
+
+def test_debt_payments_log():
+    entries = [(0x1C2F1E00, 250, 2, 1000), (0x1C300000, 75, 2, 925)]
+    payload = b"\x00\x01" + b"".join(le(t, 4) + le(a, 4) + bytes([d]) + le(o, 4)
+                                     for t, a, d, o in entries)
+    message = decode(0x00C4, (0x0705, zcl_frame(CLUSTER_SPECIFIC, 0x04, payload)))
+    root = message.values
+    assert leaves(root, "PaymentBasedDebtRepayment/LogEntry/Amount") == [250, 75]
+    assert leaves(root, "PaymentBasedDebtRepayment/LogEntry/Timestamp") == [
+        utc(0x1C2F1E00), utc(0x1C300000)]
+    valid_official(message)

@@ -398,6 +398,11 @@ COMMANDS: dict[tuple[int, bool, int], CommandLayout] = {
         (("ProviderID", UINT32), ("IssuerEventID", UINT32), ("BillingPeriodStartTime", UTC_TIME),
          ("BillingPeriodDuration", UINT24), ("BillingPeriodDurationType", MAP8),
          ("TariffType", MAP8)), reference="ZSE D.4.2.4.10"),
+    (0x0702, True, 0x00): CommandLayout(
+        "GetProfileResponse",
+        (("EndTime", UTC_TIME), ("Status", ENUM8), ("ProfileIntervalPeriod", ENUM8),
+         ("NumberOfPeriodsDelivered", UINT8)),
+        entry=(("Interval", UINT24),), reference="ZSE D.3.2.3.1.1"),
     (0x0702, True, 0x06): CommandLayout(
         "PublishSnapshot", _HEAD_SNAPSHOT, rest=True, reference="ZSE D.3.2.3.1.7"),
     (0x0702, True, 0x07): CommandLayout(
@@ -422,6 +427,10 @@ COMMANDS: dict[tuple[int, bool, int], CommandLayout] = {
         "ConsumerTopUpResponse",
         (("ResultType", ENUM8), ("TopUpValue", INT32), ("SourceOfTopUp", ENUM8),
          ("CreditRemaining", INT32)), reference="ZSE D.7.2.4.4"),
+    (0x0705, True, 0x04): CommandLayout(
+        "PublishDebtLog", (("CommandIndex", UINT8), ("TotalNumberOfCommands", UINT8)),
+        entry=(("CollectionTime", UTC_TIME), ("AmountCollected", UINT32), ("DebtType", ENUM8),
+               ("OutstandingDebt", UINT32)), reference="ZSE D.7.2.4.5"),
     (0x0705, True, 0x05): CommandLayout(
         "PublishTopUpLog", (("CommandIndex", UINT8), ("TotalNumberOfCommands", UINT8)),
         entry=(("TopUpCode", OCTET_STRING), ("TopUpAmount", INT32), ("TopUpTime", UTC_TIME)),

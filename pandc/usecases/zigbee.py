@@ -126,6 +126,12 @@ def _command_status(cluster: int, frame: zcl.ZclFrame, command: zcl.ZclCommand,
             readout.failures.append(Failure(
                 "zigbee", result, catalogue.TOP_UP_RESULTS.get(result, f"TOP_UP_RESULT_0x{result:02X}"),
                 cluster_id=cluster, command_id=frame.command_id))
+    elif command.name == "GetProfileResponse":
+        status = command.fields["Status"]
+        if status:
+            readout.failures.append(Failure(
+                "zigbee", status, catalogue.PROFILE_STATUSES.get(status, f"PROFILE_STATUS_0x{status:02X}"),
+                cluster_id=cluster, command_id=frame.command_id))
     elif command.name == "StartSamplingResponse":
         if command.fields["SampleID"] == catalogue.SAMPLING_NOT_STARTED:
             readout.failures.append(Failure(
@@ -422,6 +428,22 @@ def _entries(name: str, command: zcl.ZclCommand, warnings: list[str]) -> list[di
                             f"carries {len(command.entries)}")
         return [{"Sample": entry["Sample"],
                  "SampleTime": None if start is None else start + index * step}
+                for index, entry in enumerate(command.entries)]
+    if command.name == "GetProfileResponse":
+        seconds = catalogue.PROFILE_INTERVAL_SECONDS.get(fields["ProfileIntervalPeriod"])
+        end = utc_time(fields["EndTime"])
+        if seconds is None:
+            warnings.append(f"GetProfileResponse: interval period {fields['ProfileIntervalPeriod']} "
+                            "is not a ZSE one; interval times left out")
+        if end is None:
+            warnings.append("GetProfileResponse: EndTime invalid (0xFFFFFFFF); interval times "
+                            "left out")
+        if fields["NumberOfPeriodsDelivered"] != len(command.entries):
+            warnings.append(f"GetProfileResponse announces {fields['NumberOfPeriodsDelivered']} "
+                            f"intervals, carries {len(command.entries)}")
+        return [{"Interval": entry["Interval"],
+                 "IntervalEnd": None if end is None or seconds is None
+                 else end - timedelta(seconds=index * seconds)}
                 for index, entry in enumerate(command.entries)]
     if command.name == "PublishSnapshot":
         registers = _snapshot_registers(command, warnings)

@@ -180,6 +180,13 @@ USE_CASES: tuple[GbzUseCase, ...] = (
     GbzUseCase("GCS16b", 0x0096, "4.14", "ReadPrepaymentDailyReadLogRsp", "prepayment_daily_log",
                "GBCS GCS16b: ZSE PublishPrepaySnapshot per day", "MMC ReadPrepaymentDailyReadLogRsp/Gas",
                always=("Gas",), log=True),
+    GbzUseCase("GCS15d", 0x00C4, "4.4.4", "RetrieveBillingDataLogDebtPaymentsRsp", "debt_payments",
+               "GBCS GCS15d: ZSE PublishDebtLog", "MMC PaymentBasedDebtRepaymentType", log=True,
+               status="values [?] ZSE PublishDebtLog field order"),
+    GbzUseCase("GCS17", 0x0078, "4.8.1", "ReadActiveImportProfileDataRsp", "profile_data",
+               "GBCS GCS17: ZSE GetProfileResponse (half-hour intervals, most recent first)",
+               "MMC ProfileDataLogActiveImportType", log=True,
+               status="values (raw interval units) [?] Timestamp = interval end"),
     GbzUseCase("GCS15e", 0x00C5, "4.4.5", "RetrieveBillingDataLogPrepaymentCreditsRsp", "prepayment_credits",
                "GBCS GCS15e: ZSE PublishTopUpLog", "MMC PrepaymentCreditsType", log=True),
     GbzUseCase("CS10b", 0x00A1, "6.13", "ReadEventOrSecurityLogRsp", "event_log",
@@ -439,6 +446,16 @@ TEMPLATES: dict[str, Template] = {
         "PublishSpecialDays (ZCL dates, 0xFF = any)",
         "MMC GasNonDisablementCalendar (DayProfiles ≤ 5 × 3 actions, WeekProfiles ≤ 2, "
         "Seasons ≤ 3, SpecialDays ≤ 20)"),
+    "debt_payments": Template(
+        PREPAYMENT, "PublishDebtLog", "PaymentBasedDebtRepayment", "LogEntry",
+        (EntryField("Amount", "AmountCollected"), EntryField("Timestamp", "CollectionTime", "utc")), 10,
+        "ZSE D.7.2.4.5 PublishDebtLog [?]", "MMC PaymentBasedDebtRepaymentType/LogEntry"),
+    "profile_data": Template(
+        METERING, "GetProfileResponse", "", "LogEntry",
+        (EntryField("Timestamp", "IntervalEnd", "utc"),
+         EntryField("Gas/PrimaryValue", "Interval", "raw_decimal")), 19056,
+        "ZSE D.3.2.3.1.1 GetProfileResponse: interval i ends at EndTime - i x period",
+        "MMC ProfileDataLogActiveImportType (Timestamp, Gas/PrimaryValue)"),
     "prepayment_credits": Template(
         PREPAYMENT, "PublishTopUpLog", "PrepaymentCredits", "LogEntry",
         (EntryField("Amount", "TopUpAmount"), EntryField("Timestamp", "TopUpTime", "utc")), 5,
@@ -507,6 +524,16 @@ TOP_UP_RESULTS: dict[int, str] = {
     0x11: "ACCEPTED_SUPPLY_DISABLED", 0x12: "ACCEPTED_SUPPLY_ARMED",
 }
 TOP_UP_ACCEPTED = frozenset({0x00, 0x10, 0x11, 0x12})
+
+# ZSE GetProfileResponse ProfileIntervalPeriod → seconds; Status (0 = success).
+PROFILE_INTERVAL_SECONDS: dict[int, int] = {
+    0: 86400, 1: 3600, 2: 1800, 3: 900, 4: 600, 5: 450, 6: 300, 7: 150}
+PROFILE_STATUSES: dict[int, str] = {
+    0x00: "SUCCESS", 0x01: "UNDEFINED_INTERVAL_CHANNEL_REQUESTED",
+    0x02: "INTERVAL_CHANNEL_NOT_SUPPORTED", 0x03: "INVALID_END_TIME",
+    0x04: "MORE_PERIODS_REQUESTED_THAN_CAN_BE_RETURNED",
+    0x05: "NO_INTERVALS_AVAILABLE_FOR_THE_REQUESTED_TIME",
+}
 
 # ZSE StartSamplingResponse: SampleID 0xFFFF means the meter could not start sampling.
 SAMPLING_NOT_STARTED = 0xFFFF
