@@ -395,6 +395,7 @@ def test_cluster_command_with_trailing_bytes_is_an_error_with_offset():
 
 @pytest.mark.parametrize("code, frame", [
     (0x0080, zcl_frame(0x09, 0x7E, b"\x00")),                    # no such command
+    (0x0080, bytes([0x0D, 0x34, 0x12, 0x01, 0x0D, 0x02, 0x00])),  # manufacturer-specific 0x0D
     (0x0074, zcl_frame(CLUSTER_SPECIFIC, 0x06, bytes(40))),      # a snapshot in a register read
 ])
 def test_command_the_use_case_does_not_define_is_a_use_case_error(code, frame):
@@ -403,7 +404,8 @@ def test_command_the_use_case_does_not_define_is_a_use_case_error(code, frame):
     raw = build_message(message_code=code, payload=gbz((0x0702, frame)))
     with pytest.raises(UseCaseError) as caught:
         usecases.decode(pandc.decode(raw))
-    assert f"command 0x{frame[2]:02X}" in caught.value.reason and caught.value.offset is not None
+    command = frame[4] if frame[0] & 0x04 else frame[2]
+    assert f"command 0x{command:02X}" in caught.value.reason and caught.value.offset is not None
     message = pandc.decode(raw)                                    # the pipeline says so
     assert message.values is None
     assert any("values not decoded" in w for w in message.warnings)

@@ -481,6 +481,10 @@ class ZclCommand:
 
 
 def command_layout(cluster_id: int, frame: ZclFrame) -> CommandLayout | None:
+    """The ZSE layout of a cluster-specific command frame; None for profile-wide and
+    manufacturer-specific frames (whose command ids mean what the manufacturer says)."""
+    if frame.profile_wide or frame.manufacturer_code is not None:
+        return None
     server = bool(frame.frame_control & DIRECTION_SERVER_TO_CLIENT)
     return COMMANDS.get((cluster_id, server, frame.command_id))
 
