@@ -725,3 +725,10 @@ def test_debt_payments_log():
     assert leaves(root, "PaymentBasedDebtRepayment/LogEntry/Timestamp") == [
         utc(0x1C2F1E00), utc(0x1C300000)]
     valid_official(message)
+
+
+def test_payload_past_the_message_size_limit_is_refused_before_reading():
+    from pandc.codec.limits import MAX_MESSAGE_BYTES
+    with pytest.raises(LimitError) as caught:
+        zcl.read_attributes_response(bytes(MAX_MESSAGE_BYTES + 1), base=5)
+    assert caught.value.offset == 5
