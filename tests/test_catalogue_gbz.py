@@ -582,7 +582,7 @@ def test_rtds_daily_consumption_log_read_by_hand(keys):
 
 
 def test_coverage_rows_name_every_catalogue_use_case():
-    rows = [r for r in coverage_rows() if r.encoding == "gbz"]
+    rows = [r for r in coverage_rows() if r.encoding == "GBZ"]
     assert {r.use_case for r in rows} >= {u.use_case for u in catalogue.USE_CASES}
     assert all(r.mmc_type or r.status.startswith("no MMC type") for r in rows)
 

@@ -546,8 +546,8 @@ for _row in VALUES:
 
 
 def coverage_rows() -> list[CoverageRow]:
-    rows = [CoverageRow(u.use_case, u.srv, u.mmc_type, "gbz", u.status) for u in USE_CASES]
-    rows += [CoverageRow(use_case, srv, "", "gbz", f"no MMC type: {reason}")
+    rows = [CoverageRow(u.use_case, u.srv, u.mmc_type, "GBZ", u.status) for u in USE_CASES]
+    rows += [CoverageRow(use_case, srv, "", "GBZ", f"no MMC type: {reason}")
              for use_case, srv, reason in NO_MMC_TYPE]
     return sorted(rows, key=lambda r: (_srv_key(r.srv), r.use_case))
 
