@@ -322,3 +322,12 @@ def test_operational_update_control_characters_are_replaced_with_a_warning():
     assert node.find("ra:OutputState", NS) is None          # "5\x00" is not a level
     assert any("U+FFFD" in warning for warning in message.warnings)
     assert validate(to_mmc(message), schema="mmc", schema_dir=str(require(OFFICIAL_XSD)))
+
+
+def test_alert_coverage_rows():
+    rows = alerts.coverage_rows()
+    assert rows[0][2] == "DeviceAlertContent" and rows[0][4] == "decoded"
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code["alert 0x8F36"][2].endswith("SupplyOutageRestoreAlert")
+    assert by_code["alert 0x8F0A"][4].startswith("no Payload")
+    assert all(len(row) == 5 for row in rows)
