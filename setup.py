@@ -3,7 +3,7 @@ from setuptools import setup
 
 setup(
     packages=["pandc", "pandc.codec", "pandc.data", "pandc.io", "pandc.mmc", "pandc.security",
-              "pandc.usecases", "pandc.schemas"],
+              "pandc.usecases", "pandc.usecases.catalogue", "pandc.schemas"],
     package_dir={"pandc.schemas": "schemas"},
     package_data={"pandc": ["py.typed"], "pandc.data": ["*.csv"], "pandc.schemas": ["*.xsd"]},
     cffi_modules=["csrc/build_ffi.py:ffibuilder"],
