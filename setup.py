@@ -3,8 +3,8 @@ from setuptools import find_packages, setup
 
 setup(
     # Every package under pandc/ (a new one is never left out of a non-editable install),
-    # plus the top-level schemas/ installed as pandc.schemas.
-    packages=find_packages(include=["pandc", "pandc.*"]) + ["pandc.schemas"],
+    # the data files (pandc.data) and the top-level schemas/ installed as pandc.schemas.
+    packages=find_packages(include=["pandc", "pandc.*"]) + ["pandc.data", "pandc.schemas"],
     package_dir={"pandc.schemas": "schemas"},
     package_data={"pandc": ["py.typed"], "pandc.data": ["*.csv", "*.toml"],
                   "pandc.schemas": ["*.xsd"]},
