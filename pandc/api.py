@@ -123,6 +123,8 @@ def decode_duis(document: bytes | str, *, keys: "KeySource | None" = None) -> li
     """Every sr:GBCSPayload of a DUIS Response, decoded (errors in place, in order)."""
     results: list[Message | DecodeError] = []
     for payload in duis.iter_payloads(document):
+        if not isinstance(payload, duis.DuisPayload):   # only with responses=True
+            continue
         try:
             results.append(_decode_one(to_message_bytes(payload.text), keys, payload.context()))
         except DecodeError as error:

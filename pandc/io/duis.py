@@ -107,7 +107,7 @@ def iter_payloads(source: bytes | str | BinaryIO, *, responses: bool = False
 
 
 def _drop(element: etree._Element) -> None:
-    element.clear(keep_tail=False)
+    element.clear(keep_tail=False)  # type: ignore[call-arg]  # lxml-stubs lack keep_tail
     parent = element.getparent()
     if parent is not None:
         while element.getprevious() is not None:
