@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from . import usecases
 from .codec import header
+from .codec import gbt
 from .codec.frame import Frame, build_frame
 from .codec.limits import LimitError
 from .codec.parts import PayloadPart
 from .codec.text import looks_like_xml, to_message_bytes
 from .errors import DecodeError
+from .duis import DuisResponse
 from .io import duis
 from .io.sources import SourceItem, iter_items
 from .message import DuisContext, Message, message_from_frame
@@ -26,6 +28,9 @@ if TYPE_CHECKING:
     from .security import KeySource, Secured
 
 BATCH_SIZE = 512
+# What a stream of inputs yields, one per input: a message, the DUIS response that carries
+# none, or the error that stopped it.
+Result = Message | DecodeError | DuisResponse
 _ACCEPTED = (bytes, bytearray, memoryview, str)
 
 
@@ -33,7 +38,7 @@ def _values(frame: Frame, parts: tuple[PayloadPart, ...], warnings: list[str]
             ) -> tuple[Any, tuple[Any, ...]]:
     """(value tree, failures) of the frame's use case; what could not be decoded is a
     warning, never silent. Hostile input past a decoder's limits is a DecodeError."""
-    if frame.cra != "response":
+    if frame.cra not in ("response", "alert"):
         return None, ()
     try:
         result = usecases.decode(frame, parts)
@@ -43,11 +48,12 @@ def _values(frame: Frame, parts: tuple[PayloadPart, ...], warnings: list[str]
         warnings.append(f"{frame.use_case or frame.message_code_hex}: values not decoded: {error}")
         return None, ()
     if result is None:
-        if frame.message_code not in usecases.registered_codes():
+        if frame.cra == "response" and frame.message_code not in usecases.registered_codes():
             warnings.append(f"{frame.use_case or frame.message_code_hex}: no use-case decoder; "
                             "the payload stays as GBCSData")
         elif any(part.encrypted and part.plaintext is None for part in parts):
-            warnings.append(f"{frame.use_case}: payload encrypted; its values need keys")
+            warnings.append(f"{frame.use_case or frame.message_code_hex}: payload encrypted; "
+                            "its values need keys")
         return None, ()
     warnings.extend(result.warnings)
     return result.values, result.failures
@@ -117,8 +123,10 @@ def decode_duis(document: bytes | str, *, keys: "KeySource | None" = None) -> li
     """Every sr:GBCSPayload of a DUIS Response, decoded (errors in place, in order)."""
     results: list[Message | DecodeError] = []
     for payload in duis.iter_payloads(document):
+        if not isinstance(payload, duis.DuisPayload):   # only with responses=True
+            continue
         try:
-            results.append(_decode_one(to_message_bytes(payload.text), keys, payload.context))
+            results.append(_decode_one(to_message_bytes(payload.text), keys, payload.context()))
         except DecodeError as error:
             error.source = f"GBCSPayload at line {payload.line}"
             results.append(error)
@@ -132,28 +140,60 @@ def verify(message: Frame, keys: "KeySource") -> Verification:
 
 
 def decode_many(items: Iterable[bytes | bytearray | memoryview | str], *,
-                keys: "KeySource | None" = None) -> list[Message | DecodeError]:
+                keys: "KeySource | None" = None, workers: int = 1) -> list[Message | DecodeError]:
     """Decodes every item (as :func:`decode` would) with one C batch call for the headers.
 
-    Returns, in order, a Message or the DecodeError for each item; never stops early.
+    Returns, in order, a Message or the DecodeError for each item; never stops early. With
+    ``workers`` > 1 the batch is shared among that many worker processes (started with
+    forkserver or spawn, never fork: a fork while verification threads run can deadlock);
+    ``keys`` then travel to them by pickling (a :class:`KeyStore` by its directory), each
+    worker keeps its own ECDH cache, and the results equal one worker's.
     """
-    return decode_with_context(((item, None) for item in items), keys=keys)
+    pairs = ((item, None) for item in items)
+    if workers > 1:
+        from .workers import decode_in_workers
+        return decode_in_workers(list(_reassembled_pairs(pairs)), keys, workers)
+    return decode_with_context(pairs, keys=keys)
 
 
-def decode_with_context(items: Iterable[tuple[Any, "duis.DuisPayload | None"]], *,
+def _reassembled_pairs(pairs: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
+    """(data, DUIS payload) pairs with GBT blocks replaced by the messages they carry (each
+    at the place of its last-arriving block); a broken transfer is a DecodeError in place."""
+    return gbt.reassemble_stream(
+        pairs, block_of=lambda pair: gbt.block_bytes(pair[0]),
+        on_message=lambda pair, done: (done.message, pair[1]),
+        on_error=lambda pair, error: (error, None))
+
+
+def _reassembled_items(items: Iterable[SourceItem]) -> Iterator[SourceItem]:
+    """Source items with GBT blocks reassembled, as _reassembled_pairs."""
+    return gbt.reassemble_stream(
+        items, block_of=lambda item: gbt.block_bytes(item.data) if item.error is None else None,
+        on_message=lambda item, done: SourceItem(item.source, done.message, item.context),
+        on_error=lambda item, error: SourceItem(item.source if item else "<end of input>",
+                                                None, error=error))
+
+
+def decode_with_context(items: Iterable[tuple[Any, DuisContext | None]], *,
                         keys: "KeySource | None" = None) -> list[Message | DecodeError]:
-    """decode_many for (data, DUIS payload) pairs, as read from DUIS documents by io.sources."""
+    """decode_many for (data, DUIS context) pairs, as read from DUIS documents by io.sources.
+
+    GBT blocks among the items are reassembled first: a complete transfer gives one message.
+    """
     results: list[Message | DecodeError | None] = []
     blobs: list[bytes] = []
     pending: list[tuple[int, DuisContext | None]] = []
-    for item, payload in items:
+    for item, context in _reassembled_pairs(items):
+        if isinstance(item, DecodeError):
+            results.append(item)
+            continue
         try:
             _check_type(item)
             if looks_like_xml(item):
                 results.append(decode(item, keys=keys))
                 continue
             blobs.append(to_message_bytes(_binary_or_text(item)))
-            pending.append((len(results), payload.context if payload else None))
+            pending.append((len(results), context))
             results.append(None)
         except DecodeError as error:
             results.append(error)
@@ -183,29 +223,43 @@ def decode_with_context(items: Iterable[tuple[Any, "duis.DuisPayload | None"]], 
     return results  # type: ignore[return-value]
 
 
-def iter_decode_items(items: Iterable[SourceItem], *, keys: "KeySource | None" = None
-                      ) -> Iterator[tuple[SourceItem, Message | DecodeError]]:
-    """(source item, result) for every item, decoded a batch at a time, lazily and in order."""
-    iterator = iter(items)
+def iter_decode_items(items: Iterable[SourceItem], *, keys: "KeySource | None" = None,
+                      workers: int = 1) -> Iterator[tuple[SourceItem, Result]]:
+    """(source item, result) for every item, decoded a batch at a time, lazily and in order
+    (with ``workers`` > 1, several batches at once in worker processes)."""
+    iterator = _reassembled_items(items)
+    if workers > 1:
+        from .workers import iter_in_workers
+        yield from iter_in_workers(iterator, keys, workers, BATCH_SIZE)
+        return
     while True:
         batch = list(itertools.islice(iterator, BATCH_SIZE))
         if not batch:
             return
-        readable = [item for item in batch if item.error is None]
-        decoded = iter(decode_with_context(((item.data, item.context) for item in readable),
-                                           keys=keys))
-        for item in batch:
-            yield item, item.error if item.error is not None else next(decoded)
+        yield from zip(batch, decode_batch(batch, keys))
 
 
-def iter_decode(source: Any, *, keys: "KeySource | None" = None) -> Iterator[Message | DecodeError]:
+def decode_batch(batch: list[SourceItem], keys: "KeySource | None") -> list[Result]:
+    """One result per source item (its read error, the decoded message, or the DUIS response
+    that carries no GBCS message), in order."""
+    readable = [item for item in batch if item.error is None and item.response is None]
+    decoded = iter(decode_with_context(((item.data, item.context) for item in readable),
+                                       keys=keys))
+    return [item.error if item.error is not None else
+            item.response if item.response is not None else next(decoded) for item in batch]
+
+
+def iter_decode(source: Any, *, keys: "KeySource | None" = None,
+                workers: int = 1) -> Iterator[Result]:
     """Decode lazily from a path, a binary or text file object, or an iterable of lines or
     messages: one result per input message, in order, never stopping at a bad one. Memory
-    stays flat whatever the size of the input.
+    stays flat whatever the size of the input. A DUIS Response that carries no GBCS message
+    (an acknowledgement, a DSP-generated body, a DCC alert) is yielded as the
+    :class:`pandc.duis.DuisResponse` it is.
 
     Each DecodeError carries ``source`` ("name:line") naming the input it came from.
     """
-    for item, result in iter_decode_items(iter_items(source), keys=keys):
+    for item, result in iter_decode_items(iter_items(source), keys=keys, workers=workers):
         if isinstance(result, DecodeError) and result.source is None:
             result.source = item.source
         yield result

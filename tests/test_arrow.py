@@ -56,8 +56,9 @@ def as_json_values(row):
         converted["message_code"] = f"0x{converted['message_code']:04X}"
     if converted.get("date_time") is not None:
         converted["date_time"] = format_date_time(converted["date_time"])
-    if converted.get("smets_data") is not None:
-        converted["smets_data"] = json.loads(converted["smets_data"])
+    for key in ("smets_data", "device_alert_content"):
+        if converted.get(key) is not None:
+            converted[key] = json.loads(converted[key])
     return converted
 
 
@@ -74,8 +75,9 @@ def assert_matches_json_lines(table, records):
         for key, value in record.items():
             if key in row:
                 assert row[key] == value, (record["source"], key)
-        if "smets_data" in row:
-            assert row["smets_data"] == record.get("smets_data")
+        for key in ("smets_data", "device_alert_content"):
+            if key in row:
+                assert row[key] == record.get(key), (record["source"], key)
 
 
 def test_header_table_equals_json_lines(tmp_path):

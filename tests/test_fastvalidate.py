@@ -69,12 +69,34 @@ def _mutations(document: bytes, rng: random.Random) -> list[bytes]:
     return out
 
 
+# xmlschema accepts text inside an element whose content is only a wildcard (xs:any), which
+# XSD forbids (element-only content); libxml2 refuses it. The one known disagreement, shown by
+# test_xmlschema_accepts_text_in_wildcard_content below.
+_TEXT_IN_ELEMENT_ONLY = "Character content other than whitespace is not allowed"
+
+
 def test_same_verdicts_on_mutated_documents(mmc_documents):
     rng = random.Random(20261125)
     mutated = [m for document in mmc_documents[::3] for m in _mutations(document, rng)]
-    slow, fast = verdicts(mutated)
-    assert slow == fast
-    assert not all(fast)
+    slow = [validation.validate(document).valid for document in mutated]
+    fast_reports = fastvalidate.validate_many(mutated)
+    for document, slow_valid, report in zip(mutated, slow, fast_reports):
+        if slow_valid and not report.valid:
+            assert all(_TEXT_IN_ELEMENT_ONLY in issue.message for issue in report.errors), report
+            continue
+        assert slow_valid == report.valid, document
+    assert not all(report.valid for report in fast_reports)
+
+
+def test_xmlschema_accepts_text_in_wildcard_content():
+    import xmlschema
+    xsd = """<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t"
+        elementFormDefault="qualified"><xs:element name="A"><xs:complexType><xs:sequence>
+        <xs:any namespace="##targetNamespace" processContents="lax"/></xs:sequence>
+        </xs:complexType></xs:element></xs:schema>"""
+    document = '<A xmlns="urn:t">text<C/></A>'
+    assert xmlschema.XMLSchema11(xsd).is_valid(document)          # lenient (a bug)
+    assert not etree.XMLSchema(etree.fromstring(xsd)).validate(etree.fromstring(document))
 
 
 def _without_timestamp(document: bytes) -> bytes:
@@ -151,7 +173,8 @@ def test_the_xsd10_form_has_no_assertions():
     for kind in ("mmc", "duis"):
         tree = fastvalidate.xsd10_form(validation.bundled_schema_dir() / validation.BUNDLED_SCHEMA_FILES[kind])
         xs = "{http://www.w3.org/2001/XMLSchema}"
-        assert not list(tree.getroot().iter(xs + "assert", xs + "assertion"))
+        assert not list(tree.getroot().iter(xs + "assert", xs + "assertion", xs + "include"))
+        assert not [e for e in tree.getroot().iter() if e.get("type") == "xs:base64Binary"]
         assert all(rule.schema in ("mmc", "duis") for rule in fastvalidate.XSD11_RULES)
 
 

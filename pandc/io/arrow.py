@@ -28,13 +28,13 @@ error_code                                uint8                            (the 
 offset                                    uint32                           same
 authenticated                             bool                             same
 authentication_reason                     string                           same
-smets_data                                string (JSON text)               the same object
+smets_data, device_alert_content          string (JSON text)               the same object
 warnings                                  list<string>                     same
 ========================================  ===============================  =====================
 
 A message that does not decode is a row with ``error`` and ``offset`` set and the header
 columns null, never a stop. The header and time-status columns come from the C reader; the
-last four (``PIPELINE_COLUMNS``) need the whole pipeline (``pandc.api.decode_many``, which
+last five (``PIPELINE_COLUMNS``) need the whole pipeline (``pandc.api.decode_many``, which
 decrypts and verifies with ``keys``) and are computed only when asked for in ``columns`` or
 when ``keys`` are given. A row the pipeline cannot finish (a payload past a decoder's limits)
 then has its ``error`` set too, as its JSON Lines record is an error record.
@@ -76,7 +76,8 @@ HEADER_COLUMNS: tuple[str, ...] = (
     "supplementary_remote_party_counter", "supplementary_originator_counter",
     "payload_length", "signed", "error", "error_code", "offset",
 )
-PIPELINE_COLUMNS: tuple[str, ...] = ("authenticated", "authentication_reason", "smets_data", "warnings")
+PIPELINE_COLUMNS: tuple[str, ...] = ("authenticated", "authentication_reason", "smets_data",
+                                     "device_alert_content", "warnings")
 ALL_COLUMNS = HEADER_COLUMNS + PIPELINE_COLUMNS
 
 _DICT = pa.dictionary(pa.int32(), pa.string())
@@ -109,6 +110,7 @@ SCHEMA = pa.schema([
     ("authenticated", pa.bool_()),
     ("authentication_reason", pa.string()),
     ("smets_data", pa.string()),
+    ("device_alert_content", pa.string()),
     ("warnings", pa.list_(pa.string())),
 ])
 
@@ -309,13 +311,18 @@ def _pipeline(columns: Columns, kind: str, keys: "KeySource | None"
     return values, overrides
 
 
+def _values_key(message: "Message") -> str:
+    """Where pandc.io.jsonl puts the decoded values: an alert's are its DeviceAlertContent."""
+    return "smets_data" if message.cra == "response" else "device_alert_content"
+
+
 def _pipeline_values(values: dict[str, list[Any]], row: int, message: "Message") -> None:
     verification = message.verification
     if verification is not None:
         values["authenticated"][row] = verification.authenticated
         values["authentication_reason"][row] = verification.reason
     if message.values is not None:
-        values["smets_data"][row] = json.dumps(to_json(message.values), ensure_ascii=False)
+        values[_values_key(message)][row] = json.dumps(to_json(message.values), ensure_ascii=False)
     values["warnings"][row] = list(message.warnings)
 
 
@@ -377,10 +384,10 @@ def _pipeline_row(source: str, result: "Message | DecodeError") -> dict[str, Any
         payload_length=len(result.payload), signed=result.signed,
         authenticated=None if verification is None else verification.authenticated,
         authentication_reason=None if verification is None else verification.reason,
-        smets_data=(None if result.values is None
-                    else json.dumps(to_json(result.values), ensure_ascii=False)),
         warnings=list(result.warnings),
     )
+    if result.values is not None:
+        row[_values_key(result)] = json.dumps(to_json(result.values), ensure_ascii=False)
     return row
 
 

@@ -140,12 +140,31 @@ def _check_base64(root: etree._Element) -> None:
     etree.SubElement(restriction, f"{{{XS}}}pattern", value=BASE64_PATTERN)
 
 
+def _inline_includes(root: etree._Element, directory: Path, depth: int = 0) -> None:
+    """Replaces each xs:include of a bundled profile by the included file's components, so
+    that the XSD 1.0 rewriting below reaches them too (the profiles share one namespace and
+    its prefixes)."""
+    if depth > 8:
+        raise ValueError("xs:include nested too deeply")
+    for include in list(root.iter(f"{{{XS}}}include")):
+        included = etree.parse(str(directory / include.get("schemaLocation")), hardened_parser()).getroot()
+        if {p: u for p, u in included.nsmap.items() if p} != {p: u for p, u in root.nsmap.items() if p}:
+            raise ValueError(f"{include.get('schemaLocation')} declares other prefixes than its includer")
+        _inline_includes(included, directory, depth + 1)
+        parent = include.getparent()
+        position = parent.index(include)
+        parent.remove(include)
+        for offset, component in enumerate(child for child in included if isinstance(child.tag, str)):
+            parent.insert(position + offset, component)
+
+
 def xsd10_form(path: Path) -> etree._ElementTree:
-    """The schema at ``path`` with its XSD 1.1 assertions taken out, xs:base64Binary checked
-    by its lexical pattern and the XML-DSig import pointed at a local file: what libxml2
-    compiles."""
+    """The schema at ``path`` (its xs:includes inlined) with its XSD 1.1 assertions taken out,
+    xs:base64Binary checked by its lexical pattern and the XML-DSig import pointed at a local
+    file: what libxml2 compiles."""
     tree = etree.parse(str(path), hardened_parser())
     root = tree.getroot()
+    _inline_includes(root, path.parent)
     _check_base64(root)
     for element in root.iter(f"{{{XS}}}assert", f"{{{XS}}}assertion"):
         element.getparent().remove(element)

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from . import register
 from .base import (
-    gas_response,
-    METERING_CLUSTER, PREPAYMENT_CLUSTER, result, dlms_content, missing,
-    require, response_element, sub,
+    result, dlms_content, require, response_element, sub,
 )
 from ..codec import dlms
 
@@ -20,25 +18,6 @@ ECS82 = 0x0069
 
 BILL_TO_DATE_DELIVERED = 0x0A00     # Metering cluster
 CREDIT_REMAINING = 0x0001           # Prepayment cluster
-
-
-@register(GCS60, GCS60A)
-def gas_meter_balance(message):
-    started = gas_response(message, "ReadMeterBalanceRsp")
-    if started is None:
-        return None
-    readout, failures, root = started
-    warnings: list[str] = []
-    if not failures:
-        missing(readout, METERING_CLUSTER, (BILL_TO_DATE_DELIVERED,), warnings)
-        missing(readout, PREPAYMENT_CLUSTER, (CREDIT_REMAINING,), warnings)
-    balance = readout.value(METERING_CLUSTER, BILL_TO_DATE_DELIVERED)
-    if isinstance(balance, int):
-        sub(root, "MeterBalance", balance)
-    prepayment_balance = readout.value(PREPAYMENT_CLUSTER, CREDIT_REMAINING)
-    if isinstance(prepayment_balance, int):
-        sub(sub(root, "Gas"), "MeterBalancePrepaymentMode", prepayment_balance)
-    return result(root, failures, warnings)
 
 
 @register(ECS82)

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from . import register
 from .base import (
-    gas_response,
-    PREPAYMENT_CLUSTER, result, dlms_content, register_value, missing,
-    registers, require, response_element, sub,
+    result, dlms_content, register_value, registers, require, response_element, sub,
 )
 from ..codec import dlms
 
@@ -30,22 +28,6 @@ GAS_PREPAY_ATTRIBUTES = (
 ELECTRICITY_PREPAY_ORDER = ("MeterBalance", "EmergencyCreditBalance", "AccumulatedDebtRegister",
                             "PaymentDebtRegister", "TimeDebtRegister1", "TimeDebtRegister2")
 MMC_ORDER = tuple(name for name, _ in GAS_PREPAY_ATTRIBUTES)
-
-
-@register(GCS14)
-def gas_prepay_values(message):
-    started = gas_response(message, "ReadInstantaneousPrepayValuesRsp")
-    if started is None:
-        return None
-    readout, failures, root = started
-    warnings: list[str] = []
-    if not any(f.cluster_id == PREPAYMENT_CLUSTER for f in failures):
-        missing(readout, PREPAYMENT_CLUSTER, [a for _, a in GAS_PREPAY_ATTRIBUTES], warnings)
-    for name, attribute_id in GAS_PREPAY_ATTRIBUTES:
-        value = readout.value(PREPAYMENT_CLUSTER, attribute_id)
-        if isinstance(value, int):
-            sub(root, name, value)
-    return result(root, failures, warnings)
 
 
 @register(ECS19)

@@ -1,11 +1,10 @@
-"""SRV 4.1.1 Read Instantaneous Import Registers: GCS13a (gas) and ECS17b (electricity)."""
+"""SRV 4.1.1 Read Instantaneous Import Registers: ECS17b (electricity; gas GCS13a is in the
+GBZ catalogue, pandc/usecases/catalogue/gbz.py)."""
 from __future__ import annotations
 
 from . import register
 from .base import (
-    gas_response,
-    result, dlms_content, gas_unit, gas_values,
-    register_value, registers, require, response_element, sub,
+    result, dlms_content, register_value, registers, require, response_element, sub,
 )
 from ..codec import dlms
 
@@ -24,24 +23,6 @@ _ELECTRICITY_REGISTERS = (
     ("ReactiveImportRegister", "ReactiveEnergyUnit", UNIT_VARH, "varh"),
     ("SecondaryActiveImportRegister", "ActiveEnergyUnit", UNIT_WH, "Wh"),   # twin element
 )
-
-
-@register(GCS13A)
-def gas_consumption_register(message):
-    started = gas_response(message, "ReadInstantaneousImportRegistersRsp")
-    if started is None:
-        return None
-    readout, failures, root = started
-    warnings: list[str] = []
-    gas = sub(root, "Gas")
-    values = gas_values(readout, (CURRENT_SUMMATION_DELIVERED,), warnings)
-    if CURRENT_SUMMATION_DELIVERED in values:
-        consumption = sub(gas, "ConsumptionRegister")
-        sub(consumption, "Value", values[CURRENT_SUMMATION_DELIVERED])
-        unit = gas_unit(readout, warnings)
-        if unit is not None:
-            sub(consumption, "Unit", unit)
-    return result(root, failures, warnings)
 
 
 @register(ECS17B)

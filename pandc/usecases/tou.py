@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from . import register
 from .base import (
-    gas_response,
-    result, dlms_content, gas_values, require,
+    result, dlms_content, require,
     response_element, sub, unwrap,
 )
 from ..codec import dlms
@@ -16,23 +15,6 @@ ECS17D = 0x0029
 TIER_SUMMATIONS = {0x0100 + 2 * tier: tier + 1 for tier in range(4)}
 MAX_PRIMARY_TOU = 48
 MAX_SECONDARY_TOU = 4
-
-
-@register(GCS13C)
-def gas_tou_matrix(message):
-    started = gas_response(message, "ReadInstantaneousImportTOUMatricesRsp")
-    if started is None:
-        return None
-    readout, failures, root = started
-    warnings: list[str] = []
-    gas = sub(root, "Gas")
-    values = gas_values(readout, tuple(TIER_SUMMATIONS), warnings)
-    if values:
-        matrix = sub(gas, "TariffTOURegisterMatrix")
-        for attribute_id, index in TIER_SUMMATIONS.items():
-            if attribute_id in values:
-                sub(matrix, "TOURegisterMatrixValue", values[attribute_id], index=index)
-    return result(root, failures, warnings)
 
 
 @register(ECS17D)
