@@ -173,3 +173,24 @@ def test_threads_decode_side_by_side(tmp_path):
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: pandc.decode_table(path, batch_size=97).to_pylist(), range(8)))
     assert all(result == expected for result in results)
+
+
+def test_gbt_blocks_are_reassembled_as_the_json_lines_do(tmp_path):
+    """A message in GBT blocks is one row at its last block's line; a transfer that never
+    completes is an error row at the end (pandc.api's rule)."""
+    from pandc.testing import build_message, split_into_blocks
+    whole = build_message(payload=bytes(range(200)), originator_counter=7)
+    blocks = split_into_blocks(whole, 60)
+    broken = split_into_blocks(build_message(payload=bytes(90), originator_counter=8), 40)[:-1]
+    lines = [path.read_text().strip() for path in rtds_files()][:6]
+    text = [lines[0], blocks[1].hex(), lines[1], broken[0].hex(), blocks[0].hex(), lines[2],
+            *(b.hex() for b in blocks[2:]), lines[3], base64.b64encode(broken[1]).decode(), lines[4]]
+    path = tmp_path / "gbt.txt"
+    path.write_text("\n".join(text) + "\n")
+    for batch_size in (3, 1000):
+        table = pandc.decode_table(path, columns=list(arrow.ALL_COLUMNS), batch_size=batch_size)
+        assert_matches_json_lines(table, json_lines(path))
+    rows = pandc.decode_table(path).to_pylist()
+    reassembled = [row for row in rows if row["originator_counter"] == 7]
+    assert len(reassembled) == 1 and reassembled[0]["line"] == 6 + len(blocks) - 2
+    assert rows[-1]["error"] is not None and rows[-1]["originator_counter"] is None

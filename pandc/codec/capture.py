@@ -91,7 +91,10 @@ def iter_columns(stream: BinaryIO, *, batch_size: int = 65536, kind: str = LINES
         yield columns
 
 
-_TEXT_ERROR = re.compile(rb"[\x20-\xff]")   # error codes of the capture reader (32 and up)
+# Rows whose raw line is kept: the capture reader's errors (32 and up), and GBT blocks (19),
+# which the caller reassembles.
+GBT_BLOCK = 19
+_TEXT_ERROR = re.compile(rb"[\x13\x20-\xff]")
 
 
 def _collect_texts(columns: Columns, before: int, buffer: bytes, start: int,

@@ -342,6 +342,100 @@ def _record_batch(columns: Columns, name: str, wanted: list[str], kind: str,
     return pa.RecordBatch.from_arrays(arrays, schema=pa.schema([SCHEMA.field(c) for c in wanted]))
 
 
+# GBT: blocks (DD 09 routing header) are reassembled into the messages they carry, as the
+# pipeline does (pandc.api): each message takes the row of its last-arriving block, a
+# broken transfer is an error row there, the other blocks take no row.
+
+class _BlockRows:
+    """Reassembles the GBT blocks among a capture's rows, batch after batch."""
+
+    def __init__(self, name: str, wanted: list[str], kind: str, keys: "KeySource | None") -> None:
+        from ..codec import gbt
+        self.gbt = gbt
+        self.machine = gbt.Reassembler()
+        self.latest: dict[Any, tuple[str, int | None]] = {}
+        self.name, self.wanted, self.kind, self.keys = name, wanted, kind, keys
+        self.schema = table_schema(wanted, keys)
+
+    def _bytes(self, raw: bytes) -> bytes:
+        return raw[4:] if self.kind == capture.RECORDS else text_to_bytes(raw.decode("ascii").strip())
+
+    def _events(self, raw: bytes, where: tuple[str, int | None]) -> list[tuple[str, Any, tuple[str, int | None]]]:
+        """(kind, message bytes or error, where) for what one block completes or reveals."""
+        try:
+            block = self.gbt.parse_block(self._bytes(raw))
+            events = self.machine.add(block)
+        except DecodeError as error:
+            return [("error", error, where)]
+        self.latest[block.key] = where
+        out: list[tuple[str, Any, tuple[str, int | None]]] = []
+        touched = {block.key}
+        for event in events:
+            if isinstance(event, self.gbt.Reassembled):
+                out.append(("message", event.message, where))
+            else:
+                touched.add(event.key)
+                out.append(("error", event, self.latest.get(event.key, where)))
+        for key in touched:
+            if key not in self.machine:
+                self.latest.pop(key, None)
+        return out
+
+    def _rows(self, events: list[tuple[str, Any, tuple[str, int | None]]]) -> pa.Table:
+        """One row per event, in order: messages decoded by the columnar reader."""
+        messages = [payload for kind, payload, _ in events if kind == "message"]
+        records = b"".join(len(m).to_bytes(4, "big") + m for m in messages)
+        decoded = pa.Table.from_batches(
+            list(iter_tables(records, max(len(messages), 1), columns=self.wanted, keys=self.keys,
+                             kind=capture.RECORDS)), schema=self.schema).to_pylist() if messages else []
+        rows = []
+        position = 0
+        for kind, payload, (source, line) in events:
+            if kind == "message":
+                row = dict(decoded[position])
+                position += 1
+            else:
+                row = {"error": payload.reason, "error_code": payload.code, "offset": payload.offset}
+            row.update(source=source, line=line)
+            rows.append(row)
+        return pa.Table.from_batches([_batch_of_rows(rows, self.schema)], schema=self.schema)
+
+    def rewrite(self, batch: pa.RecordBatch, columns: Columns) -> pa.RecordBatch:
+        errors = columns.buffers["error"]
+        texts = columns.texts or {}
+        lines = columns.view("line")
+        order: list[int] = []
+        events: list[tuple[str, Any, tuple[str, int | None]]] = []
+        for row in range(columns.rows):
+            if errors[row] != capture.GBT_BLOCK:
+                order.append(row)
+                continue
+            where = (f"{self.name}:{lines[row]}", lines[row])
+            for event in self._events(texts[row], where):
+                order.append(columns.rows + len(events))
+                events.append(event)
+        table = pa.Table.from_batches([batch])
+        if events:
+            table = pa.concat_tables([table, self._rows(events).select(batch.schema.names)])
+        result = table.take(pa.array(order, pa.int64())).combine_chunks()
+        return _one_batch(result, batch.schema)
+
+    def finish(self) -> pa.RecordBatch | None:
+        events = []
+        for unfinished in self.machine.finish():
+            where = self.latest.pop(unfinished.key, ("<end of input>", None))
+            events.append(("error", unfinished, where))
+        if not events:
+            return None
+        return _one_batch(self._rows(events), self.schema)
+
+
+def _one_batch(table: pa.Table, schema: pa.Schema) -> pa.RecordBatch:
+    if table.num_rows == 0:
+        return _empty(schema)
+    return table.combine_chunks().to_batches(max_chunksize=table.num_rows)[0]
+
+
 # Sources that are not line or record captures: DUIS XML, or one binary message.
 
 def _rows_from_pipeline(items: Iterable[Any], wanted: list[str], keys: "KeySource | None",
@@ -475,10 +569,20 @@ def iter_tables(source: Any, batch_size: int = DEFAULT_BATCH_SIZE, *,
             yield from _rows_from_pipeline(iter_stream(stream, name), wanted, keys, batch_size)
             return
         need_text = any(column in PIPELINE_COLUMNS for column in wanted)
-        for batch in capture.iter_columns(stream, batch_size=batch_size, kind=detected,
-                                          keep_text=True, text_for_all=need_text,
-                                          first_line=first_line):
-            yield _record_batch(batch, name, wanted, detected, keys)
+        blocks: _BlockRows | None = None
+        for columns_batch in capture.iter_columns(stream, batch_size=batch_size, kind=detected,
+                                                  keep_text=True, text_for_all=need_text,
+                                                  first_line=first_line):
+            batch = _record_batch(columns_batch, name, wanted, detected, keys)
+            if bytes([capture.GBT_BLOCK]) in columns_batch.buffers["error"][:columns_batch.rows]:
+                blocks = blocks or _BlockRows(name, wanted, detected, keys)
+                batch = blocks.rewrite(batch, columns_batch)
+            if batch.num_rows:
+                yield batch
+        if blocks is not None:
+            tail = blocks.finish()
+            if tail is not None:
+                yield tail
     finally:
         if opened:
             stream.close()
