@@ -6,6 +6,10 @@ same columnar reader as :func:`pandc.decode_table` (the C core when it is built)
 equal ``decode_table`` over the same files, ``source`` and ``line`` included (line numbers
 count from the start of the file, as a first pass counts the lines of each range).
 
+GBT blocks are reassembled within a partition: a transfer whose blocks fall into different
+byte ranges (or files) gives error rows instead of its message; use a partition per file
+(no ``blocksize``) for captures whose transfers span more than a block.
+
 Columns keep their Arrow types in pandas (``pd.ArrowDtype``): 64-bit counters stay exact,
 EUIs are 8-byte binaries, ``date_time`` a UTC timestamp. Needs the [dask] extra.
 """

@@ -5,7 +5,8 @@ base64 text). ``mapInArrow`` hands each partition to the same columnar reader as
 :func:`pandc.decode_table` (the C core when it is built on the executors) a batch at a time:
 one output row per input row, in order, with the other input columns passed through first
 (so rows can be joined back by a key). A value that holds no message (null, blank, a ``#``
-comment, several lines) is a row with ``error`` set.
+comment, several lines) is a row with ``error`` set; so is a GBT block (error code 19: the
+blocks of a transfer are not reassembled across rows here).
 
 Spark has no unsigned integers: ``originator_counter`` and the other 64-bit counters become
 ``decimal(20,0)`` (exact), uint32 ``long``, uint16 ``int``, uint8 ``short``; dictionary
@@ -75,7 +76,9 @@ def _decoded(values: pa.Array, columns: list[str]) -> pa.RecordBatch:
         text = pc.if_else(empty, pa.scalar("!"), text)
         data = ("\n".join(text.to_pylist()) + "\n").encode("utf-8") if rows else b""
         kind = capture.LINES
-    batches = list(arrow.iter_tables(data, max(rows, 1), columns=columns, kind=kind))
+    # One row per value: a GBT block stays a row of its own (error 19), not reassembled.
+    batches = list(arrow.iter_tables(data, max(rows, 1), columns=columns, kind=kind,
+                                     reassemble=False))
     table = pa.Table.from_batches(batches, schema=arrow.table_schema(columns))
     if bad:
         table = _mark_no_message(table, bad)

@@ -547,8 +547,8 @@ def _kind(stream: BinaryIO) -> str:
 
 def iter_tables(source: Any, batch_size: int = DEFAULT_BATCH_SIZE, *,
                 columns: Sequence[str] | None = None, keys: "KeySource | None" = None,
-                kind: str = "auto", name: str | None = None, first_line: int = 1
-                ) -> Iterator[pa.RecordBatch]:
+                kind: str = "auto", name: str | None = None, first_line: int = 1,
+                reassemble: bool = True) -> Iterator[pa.RecordBatch]:
     """Record batches of at most ``batch_size`` rows, one row per message of ``source``.
 
     ``source`` is a path, bytes, or a file object holding one message a line (hex or base64),
@@ -557,7 +557,9 @@ def iter_tables(source: Any, batch_size: int = DEFAULT_BATCH_SIZE, *,
     columns, and with ``keys`` the pipeline columns too). Memory stays flat: only one chunk of
     the input and one batch of columns are held at a time. ``name`` replaces the source's
     name in ``source``, and ``first_line`` numbers its first line (for a byte range of a
-    larger file, as pandc.dask reads it).
+    larger file, as pandc.dask reads it). GBT blocks are reassembled into the messages they
+    carry (as the JSON Lines do); with ``reassemble=False`` each block is a row of its own
+    with error code 19 (one row per input line, as pandc.spark needs).
     """
     wanted = _wanted(columns, keys)
     stream, opened_name, opened = _open(source)
@@ -574,7 +576,7 @@ def iter_tables(source: Any, batch_size: int = DEFAULT_BATCH_SIZE, *,
                                                   keep_text=True, text_for_all=need_text,
                                                   first_line=first_line):
             batch = _record_batch(columns_batch, name, wanted, detected, keys)
-            if bytes([capture.GBT_BLOCK]) in columns_batch.buffers["error"][:columns_batch.rows]:
+            if reassemble and bytes([capture.GBT_BLOCK]) in columns_batch.buffers["error"][:columns_batch.rows]:
                 blocks = blocks or _BlockRows(name, wanted, detected, keys)
                 batch = blocks.rewrite(batch, columns_batch)
             if batch.num_rows:
