@@ -26,7 +26,7 @@ from .security import KeySource, KeyStore, KeyStoreError, Verification
 from .values import Node
 
 if TYPE_CHECKING:
-    from .io.arrow import decode_table, iter_tables
+    from .tables import decode_table, iter_tables
     from .mmc.validation import SchemaNotFoundError, ValidationIssue, ValidationReport, validate
 
 try:
@@ -46,8 +46,8 @@ def __getattr__(name: str) -> Any:
         return getattr(validation, name)
     if name in _LAZY_ARROW:
         # Arrow output needs pyarrow (the [arrow] extra), imported on first use only.
-        from .io import arrow
-        return getattr(arrow, name)
+        from . import tables
+        return getattr(tables, name)
     raise AttributeError(f"module 'pandc' has no attribute {name!r}")
 
 

@@ -67,6 +67,7 @@ def run_decode_table(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"pandc decode: --format {args.format} does not take --validate or --out-dir\n")
         return 2
     try:
+        from . import tables
         from .io import arrow
     except ImportError:
         err.write(f"pandc decode: --format {args.format} needs pyarrow (pip install 'pandc[arrow]')\n")
@@ -82,7 +83,7 @@ def run_decode_table(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for path in args.paths or ["-"]:
             source = sys.stdin.buffer if path == "-" else path
             try:
-                for batch in arrow.iter_tables(source, keys=keys):
+                for batch in tables.iter_tables(source, keys=keys):
                     writer.write(batch)
                     errors = batch.num_rows - batch.column("error").null_count
                     failed = failed or errors > 0

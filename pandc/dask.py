@@ -26,6 +26,7 @@ import dask.dataframe as dd
 import pandas as pd
 import pyarrow as pa
 
+from . import tables
 from .io import arrow
 
 if TYPE_CHECKING:
@@ -89,13 +90,13 @@ def _count_lines(path: str, start: int, end: int) -> int:
 def _partition(path: str, start: int | None, end: int | None, prior: Sequence[int],
                columns: list[str], keys: "KeySource | None", batch_size: int) -> pd.DataFrame:
     if start is None:
-        batches = list(arrow.iter_tables(path, batch_size, columns=columns, keys=keys))
+        batches = list(tables.iter_tables(path, batch_size, columns=columns, keys=keys))
     else:
         first, after = _span(path, start, end or 0)
         with open(path, "rb") as stream:
             stream.seek(first)
             data = stream.read(after - first)
-        batches = list(arrow.iter_tables(data, batch_size, columns=columns, keys=keys, kind="lines",
+        batches = list(tables.iter_tables(data, batch_size, columns=columns, keys=keys, kind="lines",
                                          name=path, first_line=1 + sum(prior)))
     table = pa.Table.from_batches(batches, schema=arrow.table_schema(columns, keys))
     return table.to_pandas(types_mapper=pd.ArrowDtype)

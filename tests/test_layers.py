@@ -28,7 +28,7 @@ LAYERS = {
     "usecases": 4,
     "message": 5,
     "mmc": 6, "io": 6, "duis": 6, "correlate": 6,
-    "api": 7, "workers": 7, "testing": 7, "testing_duis": 7, "dask": 7, "spark": 7,
+    "api": 7, "workers": 7, "testing": 7, "testing_duis": 7, "dask": 7, "spark": 7, "tables": 7,
     "cli": 8, "duis.cli": 8, "correlate.cli": 8, "__init__": 8,
 }
 

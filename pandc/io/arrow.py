@@ -49,7 +49,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -289,10 +289,26 @@ def _wanted(columns: Sequence[str] | None, keys: "KeySource | None") -> list[str
     return list(columns)
 
 
-def _pipeline(columns: Columns, kind: str, keys: "KeySource | None"
+class Pipeline(Protocol):
+    """What the pipeline columns need from pandc.api (handed in by pandc.tables, since io
+    sits below the api layer): ``decode_many`` and ``iter_decode_items``."""
+
+    def decode_many(self, items: Any, *, keys: Any = None) -> list[Any]: ...
+
+    def iter_decode_items(self, items: Any, *, keys: Any = None) -> Iterator[tuple[Any, Any]]: ...
+
+
+def _need(pipeline: "Pipeline | None") -> "Pipeline":
+    if pipeline is None:
+        raise ValueError("the pipeline columns (and DUIS XML or single binary inputs) need the "
+                         "pipeline: use pandc.decode_table / pandc.iter_tables")
+    return pipeline
+
+
+def _pipeline(columns: Columns, kind: str, keys: "KeySource | None", pipeline: "Pipeline | None"
               ) -> tuple[dict[str, list[Any]], dict[int, tuple[str, int | None, int]]]:
     """The pipeline columns of the batch's rows, and the rows the pipeline found bad."""
-    from ..api import decode_many
+    decode_many = _need(pipeline).decode_many
     rows = columns.rows
     error_codes = columns.buffers["error"]
     texts = columns.texts or {}
@@ -327,11 +343,12 @@ def _pipeline_values(values: dict[str, list[Any]], row: int, message: "Message")
 
 
 def _record_batch(columns: Columns, name: str, wanted: list[str], kind: str,
+                  pipeline_module: "Pipeline | None",
                   keys: "KeySource | None") -> pa.RecordBatch:
     pipeline: dict[str, list[Any]] = {}
     overrides: dict[int, tuple[str, int | None, int]] = {}
     if any(column in PIPELINE_COLUMNS for column in wanted):
-        pipeline, overrides = _pipeline(columns, kind, keys)
+        pipeline, overrides = _pipeline(columns, kind, keys, pipeline_module)
     batch = _Batch(columns, name, overrides)
     arrays = []
     for column in wanted:
@@ -349,12 +366,14 @@ def _record_batch(columns: Columns, name: str, wanted: list[str], kind: str,
 class _BlockRows:
     """Reassembles the GBT blocks among a capture's rows, batch after batch."""
 
-    def __init__(self, name: str, wanted: list[str], kind: str, keys: "KeySource | None") -> None:
+    def __init__(self, name: str, wanted: list[str], kind: str, keys: "KeySource | None",
+                 pipeline: "Pipeline | None") -> None:
         from ..codec import gbt
         self.gbt = gbt
         self.machine = gbt.Reassembler()
         self.latest: dict[Any, tuple[str, int | None]] = {}
         self.name, self.wanted, self.kind, self.keys = name, wanted, kind, keys
+        self.pipeline = pipeline
         self.schema = table_schema(wanted, keys)
 
     def _bytes(self, raw: bytes) -> bytes:
@@ -387,6 +406,7 @@ class _BlockRows:
         records = b"".join(len(m).to_bytes(4, "big") + m for m in messages)
         decoded = pa.Table.from_batches(
             list(iter_tables(records, max(len(messages), 1), columns=self.wanted, keys=self.keys,
+                             pipeline=self.pipeline,
                              kind=capture.RECORDS)), schema=self.schema).to_pylist() if messages else []
         rows = []
         position = 0
@@ -439,10 +459,11 @@ def _one_batch(table: pa.Table, schema: pa.Schema) -> pa.RecordBatch:
 # Sources that are not line or record captures: DUIS XML, or one binary message.
 
 def _rows_from_pipeline(items: Iterable[Any], wanted: list[str], keys: "KeySource | None",
+                        pipeline: "Pipeline | None",
                         batch_size: int) -> Iterator[pa.RecordBatch]:
     """Record batches built from pipeline results, one Python record a row (the slow path,
     for inputs the C reader does not read)."""
-    from ..api import iter_decode_items
+    iter_decode_items = _need(pipeline).iter_decode_items
     schema = pa.schema([SCHEMA.field(c) for c in wanted])
     rows: list[dict[str, Any]] = []
     for item, result in iter_decode_items(items, keys=keys):
@@ -548,7 +569,8 @@ def _kind(stream: BinaryIO) -> str:
 def iter_tables(source: Any, batch_size: int = DEFAULT_BATCH_SIZE, *,
                 columns: Sequence[str] | None = None, keys: "KeySource | None" = None,
                 kind: str = "auto", name: str | None = None, first_line: int = 1,
-                reassemble: bool = True) -> Iterator[pa.RecordBatch]:
+                reassemble: bool = True, pipeline: "Pipeline | None" = None
+                ) -> Iterator[pa.RecordBatch]:
     """Record batches of at most ``batch_size`` rows, one row per message of ``source``.
 
     ``source`` is a path, bytes, or a file object holding one message a line (hex or base64),
@@ -559,7 +581,9 @@ def iter_tables(source: Any, batch_size: int = DEFAULT_BATCH_SIZE, *,
     name in ``source``, and ``first_line`` numbers its first line (for a byte range of a
     larger file, as pandc.dask reads it). GBT blocks are reassembled into the messages they
     carry (as the JSON Lines do); with ``reassemble=False`` each block is a row of its own
-    with error code 19 (one row per input line, as pandc.spark needs).
+    with error code 19 (one row per input line, as pandc.spark needs). ``pipeline`` (the
+    pandc.api module, handed in by :mod:`pandc.tables`) is needed for the pipeline columns and
+    for DUIS XML or single binary inputs.
     """
     wanted = _wanted(columns, keys)
     stream, opened_name, opened = _open(source)
@@ -568,16 +592,17 @@ def iter_tables(source: Any, batch_size: int = DEFAULT_BATCH_SIZE, *,
         detected = _kind(stream) if kind == "auto" else kind
         if detected in ("xml", "binary"):
             from .sources import iter_stream
-            yield from _rows_from_pipeline(iter_stream(stream, name), wanted, keys, batch_size)
+            yield from _rows_from_pipeline(iter_stream(stream, name), wanted, keys, pipeline,
+                                           batch_size)
             return
         need_text = any(column in PIPELINE_COLUMNS for column in wanted)
         blocks: _BlockRows | None = None
         for columns_batch in capture.iter_columns(stream, batch_size=batch_size, kind=detected,
                                                   keep_text=True, text_for_all=need_text,
                                                   first_line=first_line):
-            batch = _record_batch(columns_batch, name, wanted, detected, keys)
+            batch = _record_batch(columns_batch, name, wanted, detected, pipeline, keys)
             if reassemble and bytes([capture.GBT_BLOCK]) in columns_batch.buffers["error"][:columns_batch.rows]:
-                blocks = blocks or _BlockRows(name, wanted, detected, keys)
+                blocks = blocks or _BlockRows(name, wanted, detected, keys, pipeline)
                 batch = blocks.rewrite(batch, columns_batch)
             if batch.num_rows:
                 yield batch
@@ -592,12 +617,13 @@ def iter_tables(source: Any, batch_size: int = DEFAULT_BATCH_SIZE, *,
 
 def decode_table(source: Any, columns: Sequence[str] | None = None,
                  keys: "KeySource | None" = None, *, batch_size: int = DEFAULT_BATCH_SIZE,
-                 kind: str = "auto") -> pa.Table:
+                 kind: str = "auto", pipeline: "Pipeline | None" = None) -> pa.Table:
     """Every message of ``source`` as one ``pyarrow.Table`` (see :func:`iter_tables`)."""
     wanted = _wanted(columns, keys)
     schema = pa.schema([SCHEMA.field(c) for c in wanted])
     return pa.Table.from_batches(
-        list(iter_tables(source, batch_size, columns=wanted, keys=keys, kind=kind)), schema=schema)
+        list(iter_tables(source, batch_size, columns=wanted, keys=keys, kind=kind, pipeline=pipeline)),
+        schema=schema)
 
 
 # Writers for the command line: one file, batch by batch (memory stays flat).

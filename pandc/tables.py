@@ -1,0 +1,46 @@
+"""Captures as Arrow tables: ``pandc.decode_table`` and ``pandc.iter_tables``.
+
+The columnar sink itself is :mod:`pandc.io.arrow` (the C capture reader's buffers as Arrow
+arrays; see its module doc for the columns). It sits in the io layer, below the pipeline, so
+this module hands it :mod:`pandc.api` for what needs the whole pipeline: the pipeline columns
+(``smets_data``, ``device_alert_content``, ``authenticated``, ...), DUIS XML documents and
+single binary messages. Needs pyarrow (the [arrow] extra).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from . import api
+from .io import arrow
+
+if TYPE_CHECKING:
+    from .security import KeySource
+
+__all__ = ["decode_table", "iter_tables"]
+
+
+def iter_tables(source: Any, batch_size: int = arrow.DEFAULT_BATCH_SIZE, *,
+                columns: Sequence[str] | None = None, keys: "KeySource | None" = None,
+                kind: str = "auto", name: str | None = None, first_line: int = 1,
+                reassemble: bool = True) -> Iterator[pa.RecordBatch]:
+    """Record batches of at most ``batch_size`` rows, one row per message of ``source``.
+
+    ``source`` is a path, bytes, or a file object holding one message a line (hex or base64;
+    blank and ``#`` lines skipped), length-prefixed binary records (``kind="records"``;
+    detected by a leading NUL), a DUIS Response document or one binary message. ``columns``
+    picks columns (default: the header columns, and with ``keys`` the pipeline columns too).
+    Memory stays flat: one chunk of the input and one batch of columns at a time. See
+    :func:`pandc.io.arrow.iter_tables` for ``name``, ``first_line`` and ``reassemble``.
+    """
+    return arrow.iter_tables(source, batch_size, columns=columns, keys=keys, kind=kind, name=name,
+                             first_line=first_line, reassemble=reassemble, pipeline=api)
+
+
+def decode_table(source: Any, columns: Sequence[str] | None = None,
+                 keys: "KeySource | None" = None, *, batch_size: int = arrow.DEFAULT_BATCH_SIZE,
+                 kind: str = "auto") -> pa.Table:
+    """Every message of ``source`` as one ``pyarrow.Table`` (see :func:`iter_tables`)."""
+    return arrow.decode_table(source, columns, keys, batch_size=batch_size, kind=kind, pipeline=api)
