@@ -22,7 +22,7 @@ import pandc
 from pandc.codec import _pycapture, capture
 from pandc.io import arrow
 
-RTDS = Path(os.environ.get("PANDC_SHARED", Path(__file__).resolve().parents[1].parent / "shared")) / "corpus" / "rtds"
+from conftest import RTDS, require
 RATES: dict[str, float] = {}
 
 
@@ -33,9 +33,7 @@ def _lines_wanted(config) -> int:
 
 @pytest.fixture(scope="module")
 def rtds_lines() -> list[bytes]:
-    if not RTDS.is_dir():
-        pytest.skip(f"{RTDS} is absent (shared reference data not available)")
-    return [p.read_bytes().strip() for p in sorted(RTDS.glob("*/*.HEX"))]
+    return [p.read_bytes().strip() for p in sorted(require(RTDS).glob("*/*.HEX"))]
 
 
 def _write_capture(path: Path, lines: list[bytes], count: int) -> Path:
