@@ -21,8 +21,8 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import dask
 import dask.dataframe as dd
+from dask.delayed import delayed
 import pandas as pd
 import pyarrow as pa
 
@@ -119,11 +119,12 @@ def read_captures(paths_or_glob: str | os.PathLike[str] | Sequence[str | os.Path
     for path in _paths(paths_or_glob):
         size = os.path.getsize(path)
         if blocksize is None or size <= blocksize or not _is_line_capture(path):
-            parts.append(dask.delayed(_partition)(path, None, None, (), wanted, keys, batch_size))
+            parts.append(delayed(_partition)(path, None, None, (), wanted, keys, batch_size))
             continue
         ranges = [(start, min(start + blocksize, size)) for start in range(0, size, blocksize)]
-        counts = [dask.delayed(_count_lines)(path, start, end) for start, end in ranges]
+        counts = [delayed(_count_lines)(path, start, end) for start, end in ranges]
         for index, (start, end) in enumerate(ranges):
-            parts.append(dask.delayed(_partition)(path, start, end, counts[:index], wanted, keys,
+            parts.append(delayed(_partition)(path, start, end, counts[:index], wanted, keys,
                                                   batch_size))
-    return dd.from_delayed(parts, meta=meta, verify_meta=False)
+    frame: dd.DataFrame = dd.from_delayed(parts, meta=meta, verify_meta=False)
+    return frame

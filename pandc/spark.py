@@ -15,7 +15,7 @@ conversion, so ``decode_table``'s rows can be compared with Spark's. Needs the [
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -103,7 +103,8 @@ def _mark_no_message(table: pa.Table, rows: list[int]) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=table.schema)
 
 
-def _mapper(column: str, columns: list[str]):
+def _mapper(column: str, columns: list[str]
+            ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     def decode(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
             values = batch.column(column)

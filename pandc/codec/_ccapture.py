@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._cheader import ffi, lib
+from . import _cheader
 from .columns import FIELDS, Columns
 
+# _cheader is the one importer of the compiled module (and checks its ABI); its names here.
+ffi: Any = getattr(_cheader, "ffi")
+lib: Any = getattr(_cheader, "lib")
 _C_TYPES = {"Q": "uint64_t[]", "q": "int64_t[]", "I": "uint32_t[]", "H": "uint16_t[]", "B": "uint8_t[]"}
 
 
 def _struct(columns: Columns) -> Any:
-    if columns._c is None:
+    keepalive = columns._c
+    if keepalive is None:
         struct = ffi.new("pandc_capture_columns *")
         keepalive = [struct]
         for name, _, item in FIELDS:
@@ -24,7 +28,7 @@ def _struct(columns: Columns) -> Any:
             keepalive.append(pointer)
         struct.capacity = columns.capacity
         columns._c = keepalive
-    struct = columns._c[0]
+    struct = keepalive[0]
     struct.rows = columns.rows
     return struct
 

@@ -7,6 +7,7 @@ rules the rest of pandc (and its JSON Lines) follows.
 """
 from __future__ import annotations
 
+import struct
 from datetime import datetime, timedelta, timezone
 
 from ..errors import DecodeError
@@ -53,15 +54,14 @@ class _Writer:
 
     def __init__(self, columns: Columns) -> None:
         self.columns = columns
-        for name in columns.buffers:
-            setattr(self, name, columns.view(name))
+        self.v: dict[str, memoryview[int]] = {name: columns.view(name) for name in columns.buffers}
 
     def new_row(self, number: int, text_start: int, text_length: int) -> int:
         row = self.columns.rows
         self.columns.rows = row + 1
-        self.line[row] = number
-        self.text_start[row] = text_start
-        self.text_length[row] = min(text_length, 0xFFFFFFFF)
+        self.v["line"][row] = number
+        self.v["text_start"][row] = text_start
+        self.v["text_length"][row] = min(text_length, 0xFFFFFFFF)
         return row
 
     @staticmethod
@@ -69,11 +69,11 @@ class _Writer:
         bitmap[row >> 3] |= 1 << (row & 7)
 
     def fail(self, row: int, code: int, offset: int | None) -> None:
-        self.error[row] = code
-        self.set(self.error_valid, row)
+        self.v["error"][row] = code
+        self.set(self.v["error_valid"], row)
         if offset is not None:
-            self.offset[row] = offset
-            self.set(self.offset_valid, row)
+            self.v["offset"][row] = offset
+            self.set(self.v["offset_valid"], row)
 
     def message(self, row: int, data: bytes) -> None:
         try:
@@ -81,39 +81,39 @@ class _Writer:
         except _Fail as failure:
             self.fail(row, failure.code, failure.offset)
             return
-        self.set(self.header_valid, row)
-        self.frame[row] = raw.frame
-        self.cra[row] = raw.cra
-        self.originator_counter[row] = raw.originator_counter
-        self.originator[row * 8:row * 8 + 8] = raw.originator
-        self.recipient[row * 8:row * 8 + 8] = raw.recipient
-        self.message_code[row] = raw.message_code
-        self.payload_length[row] = raw.content_length
+        self.set(self.v["header_valid"], row)
+        self.v["frame"][row] = raw.frame
+        self.v["cra"][row] = raw.cra
+        self.v["originator_counter"][row] = raw.originator_counter
+        self.v["originator"][row * 8:row * 8 + 8] = raw.originator
+        self.v["recipient"][row * 8:row * 8 + 8] = raw.recipient
+        self.v["message_code"][row] = raw.message_code
+        self.v["payload_length"][row] = raw.content_length
         flags = raw.flags
         if flags & HAS_SIGNATURE_FIELD and raw.signature_length:
-            self.set(self.is_signed, row)
+            self.set(self.v["is_signed"], row)
         if flags & HAS_SRP_ID:
-            self.supplementary_remote_party_id[row * 8:row * 8 + 8] = raw.supplementary_remote_party_id
-            self.set(self.supplementary_remote_party_id_valid, row)
+            self.v["supplementary_remote_party_id"][row * 8:row * 8 + 8] = raw.supplementary_remote_party_id
+            self.set(self.v["supplementary_remote_party_id_valid"], row)
         if flags & HAS_SRP_COUNTER:
-            self.supplementary_remote_party_counter[row] = raw.supplementary_remote_party_counter
-            self.set(self.supplementary_remote_party_counter_valid, row)
+            self.v["supplementary_remote_party_counter"][row] = raw.supplementary_remote_party_counter
+            self.set(self.v["supplementary_remote_party_counter_valid"], row)
         if flags & HAS_SO_COUNTER:
-            self.supplementary_originator_counter[row] = raw.supplementary_originator_counter
-            self.set(self.supplementary_originator_counter_valid, row)
+            self.v["supplementary_originator_counter"][row] = raw.supplementary_originator_counter
+            self.set(self.v["supplementary_originator_counter_valid"], row)
         if flags & HAS_DATE_TIME:
             decoded = decode_date_time(raw.date_time)
-            self.time_status[row] = decoded.time_status
-            self.set(self.time_status_valid, row)
+            self.v["time_status"][row] = decoded.time_status
+            self.set(self.v["time_status_valid"], row)
             if decoded.value is not None and _utc_representable(decoded.value):
-                self.date_time[row] = (decoded.value - _EPOCH) // _MICROSECOND
-                self.set(self.date_time_valid, row)
+                self.v["date_time"][row] = (decoded.value - _EPOCH) // _MICROSECOND
+                self.set(self.v["date_time_valid"], row)
             clock = clock_status_of(decoded.time_status)
             if clock is not None:
-                self.clock_status[row] = _CLOCK_CODES[clock]
-                self.set(self.clock_status_valid, row)
+                self.v["clock_status"][row] = _CLOCK_CODES[clock]
+                self.set(self.v["clock_status_valid"], row)
                 if decoded.is_from_gsme:
-                    self.set(self.is_from_gsme, row)
+                    self.set(self.v["is_from_gsme"], row)
 
 
 def fill_lines(text: bytes | bytearray, start: int, first_line: int, final: bool,
@@ -186,5 +186,4 @@ def format_sources(prefix: bytes, columns: Columns) -> tuple[bytearray, bytearra
         offsets.append(len(data))
     if len(data) > 0x7FFFFFFF:
         return None
-    import struct
     return bytearray(struct.pack(f"<{len(offsets)}i", *offsets)), data

@@ -8,9 +8,11 @@ each batch is a :class:`~pandc.codec.columns.Columns` of at most ``batch_size`` 
 """
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from collections.abc import Iterable, Iterator
+from types import ModuleType
 from typing import BinaryIO
 
 from .columns import Columns
@@ -20,28 +22,28 @@ LINES = "lines"
 RECORDS = "records"
 
 
-def _load_backend():
+def _load_backend() -> tuple[ModuleType, str]:
     if os.environ.get("PANDC_PURE_PYTHON", "") not in ("", "0"):
-        from . import _pycapture as backend
-        return backend, "python"
+        return importlib.import_module(f"{__package__}._pycapture"), "python"
     try:
-        from . import _ccapture as backend
+        return importlib.import_module(f"{__package__}._ccapture"), "c"
     except ImportError:
-        from . import _pycapture as backend
-        return backend, "python"
-    return backend, "c"
+        return importlib.import_module(f"{__package__}._pycapture"), "python"
 
 
 _backend, BACKEND = _load_backend()
 
 
-def format_sources(prefix: bytes, columns: Columns, backend=None) -> tuple[bytearray, bytearray] | None:
+def format_sources(prefix: bytes, columns: Columns, backend: ModuleType | None = None
+                   ) -> tuple[bytearray, bytearray] | None:
     """The Arrow string buffers (int32 offsets, data) of prefix + line for every row."""
-    return (backend or _backend).format_sources(prefix, columns)
+    result: tuple[bytearray, bytearray] | None = (backend or _backend).format_sources(prefix, columns)
+    return result
 
 
 def iter_columns(stream: BinaryIO, *, batch_size: int = 65536, kind: str = LINES,
-                 keep_text: bool = False, text_for_all: bool = False, backend=None,
+                 keep_text: bool = False, text_for_all: bool = False,
+                 backend: ModuleType | None = None,
                  chunk_size: int = CHUNK_SIZE, first_line: int = 1) -> Iterator[Columns]:
     """Column batches of every message in ``stream`` (a binary file object), in order.
 

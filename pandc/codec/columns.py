@@ -8,6 +8,7 @@ them without copying.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 # csrc/gbcs_capture.h: error codes of the capture reader (the header decoder's are 1..18).
 TEXT_NOT_ASCII = 32
@@ -85,11 +86,12 @@ class Columns:
         # Row -> raw line (or record), collected only when asked for: for rows whose error
         # is in the text, and for the full pipeline (keys, smets_data) every row.
         self.texts: dict[int, bytes] | None = None
-        self._c = None   # the C struct, made by _ccapture on first use
+        self._c: list[Any] | None = None   # the C struct (and what it points to), by _ccapture
 
-    def view(self, name: str) -> memoryview:
+    def view(self, name: str) -> "memoryview[int]":
         """The field's buffer as typed items (bitmaps as bytes)."""
         for field, _, item in FIELDS:
             if field == name:
-                return memoryview(self.buffers[name]).cast(item)
+                view: memoryview[int] = memoryview(self.buffers[name]).cast(item)  # type: ignore[call-overload]
+                return view
         raise KeyError(name)

@@ -251,7 +251,9 @@ class _Batch:
                            pa.string())
         dictionary = list(HEADER_ERROR_REASONS)
         indices = pc.cast(codes, pa.int32()).to_pylist()
-        for row, (reason, *_) in {**special, **self.overrides}.items():
+        reasons: dict[int, str] = {row: reason for row, (reason, _) in special.items()}
+        reasons.update((row, reason) for row, (reason, _, _) in self.overrides.items())
+        for row, reason in reasons.items():
             dictionary.append(reason)
             indices[row] = len(dictionary) - 1
         return pc.cast(pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), pa.array(dictionary)),
@@ -393,7 +395,8 @@ class _BlockRows:
             if isinstance(event, self.gbt.Reassembled):
                 out.append(("message", event.message, where))
             else:
-                touched.add(event.key)
+                if event.key is not None:
+                    touched.add(event.key)
                 out.append(("error", event, self.latest.get(event.key, where)))
         for key in touched:
             if key not in self.machine:
@@ -552,7 +555,8 @@ def _open(source: Any) -> tuple[BinaryIO, str, bool]:
     raise TypeError(f"iter_tables takes a path, bytes or a file object, not {type(source).__name__}")
 
 
-def _kind(stream: BinaryIO) -> str:
+def _kind(stream: Any) -> str:
+    """'xml', 'binary', 'records' or 'lines', from the first bytes (``stream.peek``)."""
     head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"<"):

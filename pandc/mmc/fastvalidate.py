@@ -33,6 +33,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -66,7 +67,12 @@ class Rule:
 
 def _xpath(expression: str) -> Callable[[etree._ElementTree], list[etree._Element]]:
     compiled = etree.XPath(expression, namespaces=_NAMESPACES)
-    return lambda tree: list(compiled(tree))
+    return lambda tree: _elements(compiled(tree))
+
+
+def _elements(result: Any) -> list[etree._Element]:
+    """The elements of a node-set XPath result."""
+    return [item for item in result if isinstance(item, etree._Element)]
 
 
 _SECMP0015_CODES = ("0074", "00B8", "00B6", "0075", "012A")
@@ -80,7 +86,7 @@ _REQUEST_IDS = etree.XPath("/sr:Response/sr:Header/sr:RequestID | /sr:Response/s
 
 def _counter_too_large(tree: etree._ElementTree) -> list[etree._Element]:
     bad = []
-    for element in _REQUEST_IDS(tree):
+    for element in _elements(_REQUEST_IDS(tree)):
         # xs:token value; the pattern (checked by the schema) makes the counter 1-20 digits.
         parts = " ".join((element.text or "").split()).split(":")
         if len(parts) == 3 and parts[2].isdigit() and int(parts[2]) > MAX_UNSIGNED_64:
@@ -147,11 +153,14 @@ def _inline_includes(root: etree._Element, directory: Path, depth: int = 0) -> N
     if depth > 8:
         raise ValueError("xs:include nested too deeply")
     for include in list(root.iter(f"{{{XS}}}include")):
-        included = etree.parse(str(directory / include.get("schemaLocation")), hardened_parser()).getroot()
+        location = include.get("schemaLocation") or ""
+        included = etree.parse(str(directory / location), hardened_parser()).getroot()
         if {p: u for p, u in included.nsmap.items() if p} != {p: u for p, u in root.nsmap.items() if p}:
-            raise ValueError(f"{include.get('schemaLocation')} declares other prefixes than its includer")
+            raise ValueError(f"{location} declares other prefixes than its includer")
         _inline_includes(included, directory, depth + 1)
         parent = include.getparent()
+        if parent is None:  # pragma: no cover - an include is always inside xs:schema
+            continue
         position = parent.index(include)
         parent.remove(include)
         for offset, component in enumerate(child for child in included if isinstance(child.tag, str)):
@@ -166,9 +175,12 @@ def xsd10_form(path: Path) -> etree._ElementTree:
     root = tree.getroot()
     _inline_includes(root, path.parent)
     _check_base64(root)
-    for element in root.iter(f"{{{XS}}}assert", f"{{{XS}}}assertion"):
-        element.getparent().remove(element)
-    root.attrib.pop(f"{{{VC}}}minVersion", None)
+    for element in list(root.iter(f"{{{XS}}}assert", f"{{{XS}}}assertion")):
+        holder = element.getparent()
+        if holder is not None:
+            holder.remove(element)
+    if f"{{{VC}}}minVersion" in root.attrib:
+        del root.attrib[f"{{{VC}}}minVersion"]
     for element in root.iter(f"{{{XS}}}import"):
         if element.get("namespace") == DS:
             element.set("schemaLocation", Path(_dsig_location(path.parent)).as_uri())
@@ -210,14 +222,15 @@ def _report(tree: etree._ElementTree, schema: _Compiled) -> ValidationReport:
     with schema.lock:
         valid = schema.schema.validate(tree)
         if not valid:
-            for entry in schema.schema.error_log:
+            for entry in list(schema.schema.error_log):  # type: ignore[call-overload]
                 issues.append(ValidationIssue(entry.line or None, entry.path or None, entry.message))
                 if len(issues) >= MAX_ERRORS:
                     issues.append(ValidationIssue(None, None, f"stopped after {MAX_ERRORS} errors"))
                     break
     for rule in schema.rules:
         for element in rule.failures(tree):
-            issues.append(ValidationIssue(element.sourceline, tree.getpath(element),
+            line: int | None = element.sourceline  # type: ignore[assignment]
+            issues.append(ValidationIssue(line, tree.getpath(element),
                                           f"{rule.id}: {rule.message}"))
     return ValidationReport(not issues, schema.location, tuple(issues))
 
