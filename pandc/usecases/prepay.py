@@ -8,13 +8,11 @@ from __future__ import annotations
 from . import register
 from .base import (
     gas_response,
-    PREPAYMENT_CLUSTER, result, dlms_content, register_value, missing,
-    registers, require, response_element, sub,
+    PREPAYMENT_CLUSTER, result, missing,
+    sub,
 )
-from ..codec import dlms
 
 GCS14 = 0x0075
-ECS19 = 0x002D
 
 # MMC element order, with the Prepayment cluster attribute behind each.
 GAS_PREPAY_ATTRIBUTES = (
@@ -26,9 +24,6 @@ GAS_PREPAY_ATTRIBUTES = (
     ("MeterBalance", 0x0001),              # CreditRemaining
 )
 
-# ECS19 protected attributes, in the order the ESME returns them.
-ELECTRICITY_PREPAY_ORDER = ("MeterBalance", "EmergencyCreditBalance", "AccumulatedDebtRegister",
-                            "PaymentDebtRegister", "TimeDebtRegister1", "TimeDebtRegister2")
 MMC_ORDER = tuple(name for name, _ in GAS_PREPAY_ATTRIBUTES)
 
 
@@ -46,21 +41,3 @@ def gas_prepay_values(message):
         if isinstance(value, int):
             sub(root, name, value)
     return result(root, failures, warnings)
-
-
-@register(ECS19)
-def electricity_prepay_values(message):
-    content = dlms_content(message)
-    if content is None:
-        return None
-    root = response_element("ReadInstantaneousPrepayValuesRsp", content.failures)
-    if content.failures or not content.data or content.data[0].tag == dlms.NULL_DATA:
-        return result(root, content.failures)
-    found = registers(content.data[0])
-    require(len(found) == len(ELECTRICITY_PREPAY_ORDER),
-            f"ECS19 carries {len(ELECTRICITY_PREPAY_ORDER)} prepayment registers, "
-            f"found {len(found)}", content.data[0])
-    values = {name: register_value(value) for name, value in zip(ELECTRICITY_PREPAY_ORDER, found)}
-    for name in MMC_ORDER:
-        sub(root, name, values[name])
-    return result(root, content.failures)

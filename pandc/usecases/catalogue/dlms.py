@@ -1,0 +1,281 @@
+"""The DLMS/COSEM use-case catalogue: what each electricity (and CHF) response carries and
+which MMC V5.4 element each value becomes.
+
+Checkable line by line against the two specifications, side by side:
+
+* ``USE_CASES``: one row per GBCS use case whose response is a DLMS Access-Response. ``gbcs``
+  names the use case (GBCS section 13 / the use-case tables) and message code; ``responses``
+  gives, per DUIS service reference variant, the MMC V5.4 response type (the ``...Rsp``
+  complexType whose ``<!-- SR x.y -->`` comment names the SRV). ``shape`` says what the
+  response holds:
+    - ``RESULTS``: the command sets attributes or invokes methods only; the MMC type has no
+      elements, and the outcome is the Set/Action results (``MessageSuccess``, DebugInfo);
+    - ``VALUES``: the command reads attributes; ``values`` (rows below) map them;
+    - ``UNMAPPED``: a read whose values this catalogue does not map yet: the response keeps
+      GBCSData, with a warning, unless the device reported a failure (then MMC gets the
+      ``MessageSuccess="false"`` element, which holds no values anyway).
+  ``wrapper`` is the element path the MMC type requires around the values (e.g. the
+  ``Electricity`` branch of a gas/electricity choice); it is written on failures too.
+* ``Value`` rows, in MMC element order: the position of the attribute in the GBCS request
+  (which is its position in the Access-Response list-of-data), its (class, OBIS, attribute),
+  the rule that turns the DLMS value into the MMC value, and the element path under the
+  response type.
+
+An ambiguous message code (one use case serving several SRVs, e.g. ECS70 for 6.11 and 8.1.1)
+names its MMC type only when the DUIS request or response tells the SRV.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+RESULTS = "results"
+VALUES = "values"
+UNMAPPED = "unmapped"
+
+# Value rules (pandc.usecases.cosem applies them):
+INTEGER = "integer"            # any DLMS integer type -> xs:integer
+TEXT = "text"                  # octet/visible-string of printable ASCII -> xs:string
+HEX = "hex"                    # octet-string -> upper-case hex text
+EUI = "eui"                    # octet-string(8) -> EUI-64 as 00-DB-12-...
+BOOLEAN = "boolean"            # boolean -> xs:boolean
+ENUM = "enum"                  # enum/integer -> text through ``names``
+SPLIT13 = "split13"            # octet-string of 13-digit MPANs -> one element per MPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """One COSEM attribute value of a response -> one MMC element."""
+
+    position: int              # 0-based place in the request's list (= list-of-data)
+    cosem_class: int
+    obis: str                  # A-B:C.D.E.F
+    attribute: int
+    rule: str
+    mmc: str                   # path under the response type ("/"-separated)
+    path: tuple[int, ...] = ()   # inside a structure value: the member indices
+    names: tuple[tuple[int, str], ...] = ()    # ENUM: DLMS value -> MMC text
+    also: tuple[str, ...] = ()   # SPLIT13: elements for the second, third ... MPAN
+
+    @property
+    def cosem(self) -> str:
+        return f"class {self.cosem_class} {self.obis} attribute {self.attribute}"
+
+
+@dataclass(frozen=True, slots=True)
+class DlmsUseCase:
+    use_case: str
+    message_code: int
+    responses: tuple[tuple[str, str], ...]     # (SRV, MMC V5.4 response type)
+    shape: str
+    gbcs: str                                  # GBCS use-case title
+    wrapper: tuple[str, ...] = ()
+    values: tuple[Value, ...] = field(default=())
+    handler: str | None = None                 # an irregular shape: pandc.usecases.cosem
+
+    def response_type(self, srv: str | None) -> str | None:
+        """The MMC type for ``srv``; without an SRV, the type when the code has just one."""
+        types = dict(self.responses)
+        if srv is not None:
+            return types.get(srv)
+        distinct = set(types.values())
+        return distinct.pop() if len(distinct) == 1 else None
+
+
+def _uc(use_case: str, code: int, responses: str, shape: str, gbcs: str,
+        wrapper: str = "", values: tuple[Value, ...] = (), handler: str | None = None
+        ) -> DlmsUseCase:
+    pairs = tuple(tuple(pair.split("=")) for pair in responses.split())
+    return DlmsUseCase(use_case, code, pairs, shape, gbcs,  # type: ignore[arg-type]
+                       tuple(wrapper.split("/")) if wrapper else (), values, handler)
+
+
+# GBCS 'Device Identity' objects (class 1 Data, GB objects 0-0:96.1.x / 0-0:94.44.x).
+def _device_id(at: int) -> Value:
+    return Value(at, 1, "0-0:96.1.1.255", 2, EUI, "DeviceIdentifier")
+
+
+def _meter_variant(at: int) -> Value:
+    return Value(at, 1, "0-0:96.1.2.255", 2, TEXT, "Electricity/MeterVariant")
+
+
+def _model(at: int) -> Value:
+    return Value(at, 1, "0-0:96.1.4.255", 2, TEXT, "ModelType")
+
+
+def _manufacturer(at: int) -> Value:
+    return Value(at, 1, "0-0:96.1.6.255", 2, TEXT, "ManufacturerIdentifier")
+
+
+def _tamper(at: int) -> Value:
+    # boolean: true = the supply is locked after a tamper event
+    return Value(at, 1, "0-0:94.44.0.4", 2, ENUM, "Electricity/SupplyTamperState",
+                 names=((0, "Unchanged"), (1, "Locked")))
+
+# fmt: off
+USE_CASES: tuple[DlmsUseCase, ...] = (
+    # --- SR 1: tariffs, prices, balance, payment mode (Set / Action only) -----------------
+    _uc("ECS01a", 0x0019, "1.1.1=UpdateImportTariffPrimaryElementRsp", RESULTS, "Set Tariff and Price on ESME"),
+    _uc("ECS01b", 0x00A2, "1.2.1=UpdatePricePrimaryElementRsp", RESULTS, "Set Price on ESME"),
+    _uc("ECS01c", 0x00B7, "1.1.2=UpdateImportTariffSecondaryElementRsp", RESULTS, "Set Tariff and Price on ESME secondary"),
+    _uc("ECS01d", 0x00C7, "1.2.2=UpdatePriceSecondaryElementRsp", RESULTS, "Set Price on ESME secondary"),
+    _uc("ECS04a", 0x001C, "1.5=UpdateMeterBalanceRsp", RESULTS, "Adjust Meter Balance on the ESME"),
+    _uc("ECS04b", 0x00B3, "1.5=UpdateMeterBalanceRsp", RESULTS, "Reset Meter Balance on the ESME"),
+    _uc("ECS02", 0x001A, "1.6=UpdatePaymentModeRsp", RESULTS, "Set ESME Payment Mode to Credit"),
+    _uc("ECS03", 0x001B, "1.6=UpdatePaymentModeRsp", RESULTS, "Set ESME Payment Mode to Prepayment"),
+    _uc("ECS05", 0x001D, "1.7=ResetTariffBlockCounterMatrixRsp", RESULTS, "Reset Tariff Block Counter Matrix"),
+    # --- SR 2: prepayment -------------------------------------------------------------
+    # MMC V5.4's comment on UpdatePrepayConfigurationRsp says "SR 2.10"; DUIS names the
+    # request of SRV 2.1 UpdatePrepayConfiguration, and no SRV 2.10 exists.
+    _uc("ECS08", 0x001F, "2.1=UpdatePrepayConfigurationRsp", RESULTS, "Update Prepayment Configuration on ESME"),
+    _uc("ECS08a", 0x00DE, "2.1=UpdatePrepayConfigurationRsp", RESULTS, "Update Prepayment Configuration on ESME"),
+    _uc("CS01a", 0x0007, "2.2=TopUpDeviceRsp", RESULTS, "Apply Prepayment Top Up to an ESME"),
+    _uc("ECS07", 0x001E, "2.3=UpdateDebtRsp", RESULTS, "Manage Debt on the ESME"),
+    _uc("ECS09", 0x0020, "2.5=ActivateEmergencyCreditRsp", RESULTS, "Activate Emergency Credit Remotely on ESME"),
+    # --- SR 3: display, tenancy, logs, supplier details, PIN --------------------------------
+    _uc("ECS10", 0x0021, "3.1=DisplayMessageRsp", RESULTS, "Send Message to ESME"),
+    _uc("ECS12", 0x0022, "3.2=RestrictAccessForChangeOfTenancyRsp", RESULTS, "Set Change of Tenancy date on ESME"),
+    _uc("ECS15a", 0x0024, "3.3=ClearEventLogRsp", RESULTS, "Clear ESME Event Log"),
+    _uc("ECS15c", 0x00C1, "3.3=ClearEventLogRsp", RESULTS, "Clear ALCS Event Log"),
+    _uc("ECS16", 0x0025, "3.4=UpdateSupplierNameRsp", RESULTS, "Write Supplier Contact Details on ESME"),
+    _uc("ECS14", 0x0023, "3.5=DisablePrivacyPINRsp", RESULTS, "Disable Privacy PIN Protection on ESME"),
+    # --- SR 4: reads ------------------------------------------------------------------
+    # Register sets: a Get Protected Attributes action (class 30 data protection, method 1)
+    # returning value, scaler_unit pairs; the handler reads them (pandc.usecases.cosem).
+    _uc("ECS17b", 0x0027, "4.1.1=ReadInstantaneousImportRegistersRsp", VALUES, "Read ESME Energy Registers (Import Energy)", "Electricity", handler="import_registers"),
+    _uc("ECS17d", 0x0029, "4.1.2=ReadInstantaneousImportTOUMatricesRsp", VALUES, "Read ESME Energy Register (TOU)", "Electricity", handler="tou_registers"),
+    _uc("ECS19", 0x002D, "4.3=ReadInstantaneousPrepayValuesRsp", VALUES, "Read ESME Prepayment Registers", handler="prepay_registers"),
+    _uc("ECS82", 0x0069, "4.18=ReadMeterBalanceRsp", VALUES, "Read Meter Balance for ESME", values=(
+        Value(0, 112, "0-0:19.10.0.255", 2, INTEGER, "MeterBalance"),      # credit: current_credit_amount
+    )),
+    _uc("ECS17a", 0x0026, "4.2=ReadInstantaneousExportRegistersRsp", UNMAPPED, "Read ESME Energy Registers (Export Energy)"),
+    _uc("ECS17c", 0x0028, "4.16=ReadActivePowerImportRsp", UNMAPPED, "Read ESME Energy Registers (Power)"),
+    _uc("ECS17e", 0x002A, "4.1.3=ReadInstantaneousImportTOUWithBlocksMatricesRsp", UNMAPPED, "Read ESME Energy Register (TOU with Blocks)"),
+    _uc("ECS18a", 0x002B, "4.12.2=ReadMaximumDemandExportRegistersRsp", UNMAPPED, "Read Maximum Demand Registers (export)"),
+    _uc("ECS18b", 0x002C, "4.12.1=ReadMaximumDemandImportRegistersRsp", UNMAPPED, "Read Maximum Demand Registers (import)"),
+    _uc("ECS20a", 0x002E, "4.4.4=RetrieveBillingDataLogDebtPaymentsRsp", UNMAPPED, "Read ESME Billing Data Log (payment based debt payments)"),
+    _uc("ECS20b", 0x002F, "4.4.2=RetrieveCoMOrTariffTriggeredBillingDataLogRsp", UNMAPPED, "Read ESME Billing Data Log (change of mode / tariff triggered exc export)", "Electricity"),
+    _uc("ECS20c", 0x0030, "4.4.3=RetrieveBillingCalendarTriggeredBillingDataLogRsp", UNMAPPED, "Read ESME Billing Data Log (billing calendar triggered exc export)", "Electricity"),
+    _uc("ECS20d", 0x00C9, "4.4.5=RetrieveBillingDataLogPrepaymentCreditsRsp", UNMAPPED, "Read ESME Billing Data Log (prepayment credits)"),
+    _uc("ECS21a", 0x0033, "4.6.1=RetrieveImportDailyReadLogRsp", UNMAPPED, "Read Electricity Daily Read Log (exc export)"),
+    _uc("ECS21b", 0x0034, "4.14=ReadPrepaymentDailyReadLogRsp", UNMAPPED, "Read Electricity (Prepayment) Daily Read Log", "Electricity"),
+    _uc("ECS21c", 0x0035, "4.6.2=RetrieveExportDailyReadLogRsp", UNMAPPED, "Read Electricity Daily Read Log (export only)"),
+    _uc("ECS22a", 0x0036, "4.8.3=ReadExportProfileDataRsp", UNMAPPED, "Read Electricity Half Hour Profile Data (export)"),
+    _uc("ECS22b", 0x0037, "4.8.1=ReadActiveImportProfileDataRsp", UNMAPPED, "Read Electricity Half Hour Profile Data (active import)"),
+    _uc("ECS22c", 0x0038, "4.8.2=ReadReactiveImportProfileDataRsp", UNMAPPED, "Read Electricity Half Hour Profile Data (reactive import)"),
+    _uc("ECS23", 0x0039, "4.10=ReadNetworkDataRsp", UNMAPPED, "Read Voltage Operational Data", "Electricity/SinglePhaseESME"),
+    _uc("ECS23b", 0x00BC, "4.10=ReadNetworkDataRsp", UNMAPPED, "Read Voltage Operational Data - 3 Phase", "Electricity/PolyPhaseESME"),
+    _uc("ECS24", 0x003A, "4.11.1=ReadTariffPrimaryElementRsp", UNMAPPED, "Read ESME Tariff Data", "Electricity"),
+    _uc("ECS24b", 0x00BD, "4.11.2=ReadTariffSecondaryElementRsp", UNMAPPED, "Read ESME Tariff Data - second element"),
+    _uc("ECS26a", 0x003B, "4.13=ReadPrepaymentConfigurationRsp", UNMAPPED, "Read ESME Configuration Data Prepayment"),
+    _uc("ECS27", 0x0042, "4.15=ReadLoadLimitDataRsp", UNMAPPED, "Read ESME Load Limit Data"),
+    _uc("ECS66", 0x0060, "4.17=RetrieveDailyConsumptionLogRsp", UNMAPPED, "Read ESME Daily Consumption Log", "Electricity"),
+    # --- SR 6: device configuration ---------------------------------------------------
+    _uc("ECS26b", 0x003C, "6.2.1=ReadDeviceConfigurationVoltageRsp", UNMAPPED, "Read ESME Configuration Voltage Data"),
+    _uc("ECS26k", 0x00C6, "6.2.1=ReadDeviceConfigurationVoltageRsp", UNMAPPED, "Read ESME Configuration Voltage Data - 3 phase"),
+    _uc("ECS26c", 0x003D, "6.2.2=ReadDeviceConfigurationRandomisationRsp", UNMAPPED, "Read ESME Configuration Data Device Information (randomisation)"),
+    _uc("ECS26d", 0x003E, "6.2.3=ReadDeviceConfigurationDataBillingCalendarRsp", UNMAPPED, "Read ESME Configuration Data Device Information (Billing Calendar)"),
+    _uc("ECS26l", 0x00D9, "6.2.3=ReadDeviceConfigurationDataBillingCalendarRsp", UNMAPPED, "Read ESME Configuration Data Device Information (Billing Calendar - all periodicities)"),
+    _uc("ECS26e", 0x003F, "6.2.4=ReadDeviceConfigurationIdentityExcMPxNRsp", VALUES, "Read ESME Configuration Data Device Information (device identity exc MPAN)", values=(
+        _device_id(0), _model(2), _manufacturer(3), _tamper(4), _meter_variant(1))),
+    _uc("ECS26i", 0x0092, "6.2.4=ReadDeviceConfigurationIdentityExcMPxNRsp", VALUES, "Read Configuration Data Device Information (CHF identity)", values=(
+        _device_id(0), _model(1), _manufacturer(2))),
+    _uc("ECS26n", 0x00FA, "6.2.4=ReadDeviceConfigurationIdentityExcMPxNRsp", VALUES, "Read CHF Configuration Data Device Information (CH identity and type)", values=(
+        _model(0), _manufacturer(1))),
+    _uc("ECS26f", 0x0040, "6.2.5=ReadDeviceConfigurationInstantaneousPowerThresholdsRsp", UNMAPPED, "Read ESME Configuration Data Device Information (instantaneous power thresholds)"),
+    _uc("ECS40", 0x004E, "6.2.7=ReadDeviceConfigurationMPxNRsp", VALUES, "Read MPAN Value on the ESME", "Electricity", values=(
+        # Import MPAN: a twin-element ESME holds the primary and secondary MPANs, 13 digits each.
+        Value(0, 1, "0-0:94.44.34.11", 2, SPLIT13, "Electricity/ImportMPAN", also=("Electricity/SecondaryImportMPAN",)),
+        Value(1, 1, "1-0:0.0.2.255", 2, TEXT, "Electricity/ExportMPAN"),
+    )),
+    _uc("ECS26j", 0x00BE, "6.2.9=ReadDeviceConfigurationPaymentModeRsp", VALUES, "Read ESME Configuration Data Device Information (Payment Mode)", values=(
+        # class 111 Account, account_mode_and_status: structure { payment_mode, account_status }
+        Value(0, 111, "0-0:19.0.0.255", 2, ENUM, "PaymentMode", path=(0,), names=((1, "Credit"), (2, "Prepayment"))),
+    )),
+    _uc("ECS25r1", 0x00EE, "6.2.10=ReadDeviceConfigurationEventAndAlertBehavioursRsp", UNMAPPED, "Read non-critical event and alert behaviours - ESME - Supplier", "ElectricitySupplierAlertEventSettings"),
+    _uc("ECS25r2", 0x00EF, "6.2.10=ReadDeviceConfigurationEventAndAlertBehavioursRsp", UNMAPPED, "Read non-critical event and alert behaviours - ESME - Network Operator", "ElectricityNetworkOperatorAlertEventSettings"),
+    _uc("ECS28a", 0x0043, "6.4.1=UpdateDeviceConfigurationLoadLimitingGeneralSettingsRsp", RESULTS, "Set Load Limit Configurations - General Settings"),
+    _uc("ECS28b", 0x0044, "6.4.2=UpdateDeviceConfigurationLoadLimitingCounterResetRsp", RESULTS, "Set Load Limit Configuration Counter Reset"),
+    _uc("ECS29a", 0x0045, "6.5=UpdateDeviceConfigurationVoltageRsp", RESULTS, "Set Voltage Configurations on ESME"),
+    _uc("ECS29b", 0x00AE, "6.5=UpdateDeviceConfigurationVoltageRsp", RESULTS, "Set Voltage Configurations on ESME - 3ph"),
+    _uc("ECS29c", 0x00D1, "6.5=UpdateDeviceConfigurationVoltageRsp", RESULTS, "Set Voltage Configurations on ESME without counter reset"),
+    _uc("ECS29d", 0x00D2, "6.5=UpdateDeviceConfigurationVoltageRsp", RESULTS, "Set Voltage Configurations on polyphase ESME without counter reset"),
+    _uc("ECS30", 0x0046, "6.8=UpdateDeviceConfigurationBillingCalendarRsp", RESULTS, "Set Billing Calendar on the ESME"),
+    _uc("ECS30a", 0x00D7, "6.8=UpdateDeviceConfigurationBillingCalendarRsp", RESULTS, "Set Billing Calendar on the ESME - all periodicities"),
+    _uc("ECS70", 0x0062, "6.11=SynchroniseClockRsp 8.1.1=CommissionDeviceSynchroniseClockRsp", UNMAPPED, "Set Clock on ESME"),
+    _uc("ECS34", 0x0047, "6.12=UpdateDeviceConfigurationInstantaneousPowerThresholdRsp", RESULTS, "Set Instantaneous Power Threshold Configuration"),
+    _uc("ECS35a", 0x0048, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ESME Event Log"),
+    _uc("ECS35b", 0x0049, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ESME Security Log"),
+    _uc("ECS35c", 0x0093, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read CHF Event Log"),
+    _uc("ECS35d", 0x0094, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read CHF Security Log"),
+    _uc("ECS35e", 0x00B9, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ESME Power Event Log"),
+    _uc("ECS35f", 0x00BA, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ALCS Event Log"),
+    _uc("ECS35g", 0x00FD, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ALCS Event Log"),
+    _uc("ECS46a", 0x0053, "6.14.1=UpdateDeviceConfigurationALCDescriptionsRsp", RESULTS, "Set HC ALCS or ALCS Labels in ESME"),
+    _uc("ECS46c", 0x0054, "6.14.2=UpdateDeviceConfigurationALCSchedulerRsp", RESULTS, "Set HC ALCS and ALCS configuration in ESME (excluding labels)"),
+    _uc("ECS37", 0x004A, "6.18.1=SetMaximumDemandConfigurableTimePeriodRsp", RESULTS, "Set Maximum Demand Configurable Time Period"),
+    _uc("ECS57", 0x005A, "6.18.2=ResetMaximumDemandRegistersRsp", RESULTS, "Reset ESME Maximum Demand Registers"),
+    _uc("ECS39a", 0x004C, "6.20.1=SetDeviceConfigurationImportMPxNRsp", RESULTS, "Set MPAN Value on the ESME"),
+    _uc("ECS39b", 0x004D, "6.20.2=SetDeviceConfigurationExportMPANRsp", RESULTS, "Set Export MPAN Value on the ESME"),
+    _uc("ECS25a", 0x00AC, "6.22=ConfigureAlertBehaviourRsp", RESULTS, "Set Alert Behaviours - ESME - Supplier"),
+    _uc("ECS25a1", 0x00EA, "6.22=ConfigureAlertBehaviourRsp", RESULTS, "Set Event Behaviours - ESME to HAN Device - Supplier"),
+    _uc("ECS25a2", 0x00EB, "6.22=ConfigureAlertBehaviourRsp", RESULTS, "Set Event Behaviours - ESME audible alarm - Supplier"),
+    _uc("ECS25a3", 0x00EC, "6.22=ConfigureAlertBehaviourRsp", RESULTS, "Set Event Behaviours - ESME logging - Supplier"),
+    _uc("ECS25b", 0x00B0, "6.22=ConfigureAlertBehaviourRsp", RESULTS, "Set Alert Behaviours - ESME - Network Operator"),
+    _uc("ECS25b3", 0x00ED, "6.22=ConfigureAlertBehaviourRsp", RESULTS, "Set Event Behaviours - ESME logging - Network Operator"),
+    _uc("ECS81", 0x0068, "6.25=SetElectricitySupplyTamperStateRsp", RESULTS, "Set Supply Tamper State on ESME"),
+    _uc("ECS48", 0x00DB, "6.26=UpdateDeviceConfigurationDailyResettingOfTariffBlockCounterMatrixRsp", RESULTS, "Configure daily resetting of Tariff Block Counter Matrix"),
+    _uc("ECS29e", 0x00D3, "6.27=UpdateDeviceConfigurationRMSVoltageCounterResetRsp", RESULTS, "Reset RMS Voltage Counters on ESME"),
+    _uc("ECS29f", 0x00D4, "6.27=UpdateDeviceConfigurationRMSVoltageCounterResetRsp", RESULTS, "Reset RMS Voltage Counters on polyphase ESME"),
+    _uc("DBCH04", 0x010D, "6.28=SetCHFSubGHzConfigurationRsp", RESULTS, "Set CHF Sub GHz Configuration"),
+    _uc("DBCH05", 0x010E, "6.29=RequestCHFSubGHzChannelScanRsp", RESULTS, "Request CHF Sub GHz Channel Scan"),
+    _uc("DBCH03", 0x010C, "6.30=ReadCHFSubGHzConfigurationRsp", UNMAPPED, "Read CHF Sub GHz Configuration"),
+    _uc("DBCH01", 0x010A, "6.31=ReadCHFSubGHzChannelRsp", UNMAPPED, "Read CHF Sub GHz Channel"),
+    _uc("DBCH02", 0x010B, "6.32=ReadCHFSubGHzChannelLogRsp", UNMAPPED, "Read CHF Sub GHz Channel Log"),
+    # --- SR 7: supply and load control ------------------------------------------------
+    _uc("ECS42", 0x004F, "7.1=EnableSupplyRsp", RESULTS, "Remotely Close the Load Switch on the ESME"),
+    _uc("ECS43", 0x0050, "7.2=DisableSupplyRsp", RESULTS, "Remotely Open the Load Switch on the ESME"),
+    _uc("ECS44", 0x0051, "7.3=ArmSupplyRsp", RESULTS, "Arm Load Switch in ESME"),
+    _uc("ECS45", 0x0052, "7.4=ReadSupplyStatusRsp", UNMAPPED, "Read Status of Load Switch in the ESME"),
+    _uc("ECS47", 0x0055, "7.5=ActivateAuxiliaryLoadRsp 7.6=DeactivateAuxiliaryLoadRsp 7.8=ResetAuxiliaryLoadRsp", RESULTS, "Set or Reset HC ALCS or ALCS State"),
+    _uc("ECS61a", 0x00BB, "7.7=ReadALCSDataRsp", UNMAPPED, "Read HC ALCS and ALCS Data from ESME"),
+    _uc("ECS62", 0x005F, "7.9=AddAuxiliaryLoadToBoostButtonRsp 7.10=RemoveAuxiliaryLoadFromBoostButtonRsp", RESULTS, "Set ALCS and Boost Button Association"),
+    _uc("ECS61c", 0x005E, "7.11=ReadBoostButtonDetailsRsp", UNMAPPED, "Read Boost Button Data from ESME"),
+    _uc("ECS38", 0x004B, "7.12=SetRandomisedOffsetLimitRsp", RESULTS, "Update Randomised Offset Limit"),
+    _uc("ECS47a", 0x011E, "7.13=SetAuxiliaryControllerStateRsp", RESULTS, "Set Auxiliary Controller [n] State"),
+    _uc("ECS61d", 0x011C, "7.14=ReadAuxiliaryControllerConfigurationDataRsp", UNMAPPED, "Read Auxiliary Controller Configuration Data"),
+    _uc("ECS61e", 0x011D, "7.15=ReadAuxiliaryControllerOperationalDataRsp", UNMAPPED, "Read Auxiliary Controller Operational Data"),
+    _uc("ECS47e", 0x011F, "7.16=LimitAPCLevelRsp", RESULTS, "Limit APC [n] Level"),
+    # SRV 6.14.3 (ECS46d Set Auxiliary Controller Calendar) has no MMC V5.4 response type.
+    _uc("ECS46d", 0x011A, "", RESULTS, "Set Auxiliary Controller Calendar"),
+    # --- SR 8, 9, 11: CHF device log, CIN, firmware ------------------------------------
+    _uc("CCS01", 0x0001, "8.11=UpdateHANDeviceLogRsp", RESULTS, "Add Device to CHF device log"),
+    _uc("CCS02", 0x0002, "8.11=UpdateHANDeviceLogRsp", RESULTS, "Remove device from CHF device log"),
+    _uc("CCS03", 0x0003, "8.12.1=RestoreHANDeviceLogRsp", RESULTS, "Restore CHF Device Log"),
+    _uc("CCS06", 0x010F, "8.9=ReadDeviceLogRsp", UNMAPPED, "Read CHF device log and check HAN communications"),
+    _uc("CCS07", 0x00FE, "8.9=ReadDeviceLogRsp", UNMAPPED, "Read CHF Device Logs"),
+    _uc("ECS50", 0x0058, "9.1=RequestCustomerIdentificationNumberRsp", RESULTS, "Send CIN to ESME"),
+    _uc("ECS52", 0x0059, "11.2=ReadFirmwareVersionRsp", VALUES, "Read ESME/Comms Hub Firmware Version", values=(
+        # class 1 Data 0-0:0.2.1.255 active firmware identifier: octet-string, written as hex
+        Value(0, 1, "0-0:0.2.1.255", 2, HEX, "FirmwareVersion"),
+    )),
+)
+# fmt: on
+
+BY_CODE: dict[int, DlmsUseCase] = {row.message_code: row for row in USE_CASES}
+
+
+def coverage_rows() -> list[tuple[str, str, str, str, str]]:
+    """(use_case, srv, mmc_type, encoding, status) for docs/coverage.md.
+
+    status: ``values`` (values mapped), ``results`` (Set/Action outcome; the MMC type holds no
+    values), ``failures-only`` (values not mapped yet: only error responses get SMETSData),
+    ``no-mmc-type`` (GBCSData only: MMC V5.4 defines no response type for the SRV)."""
+    rows = []
+    for row in USE_CASES:
+        if not row.responses:
+            rows.append((row.use_case, "", "", "dlms", "no-mmc-type"))
+            continue
+        status = {RESULTS: "results", VALUES: "values", UNMAPPED: "failures-only"}[row.shape]
+        for srv, mmc_type in row.responses:
+            rows.append((row.use_case, srv, mmc_type, "dlms", status))
+    return rows

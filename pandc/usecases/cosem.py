@@ -1,0 +1,228 @@
+"""The generic DLMS/COSEM walker: electricity (and CHF) responses -> MMC value trees, read
+from :mod:`pandc.usecases.catalogue.dlms`.
+
+One decoder serves every use case of the catalogue. It finds the MMC response type for the
+message's SRV, reads the Access-Response (protected attributes decrypted when keys were
+given), turns each non-success Get/Set/Action result into a :class:`Failure`
+(``MessageSuccess="false"``; the renderer writes COSEM DebugInfo) and places the values the
+catalogue rows name. Register sets (value + scaler_unit pairs inside protected attributes)
+are the one irregular shape; their handlers are at the end.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from . import register
+from .base import (
+    Content, DlmsContent, UseCaseError, UseCaseResult, dlms_content, register_value,
+    registers, require, response_element, result, unwrap,
+)
+from .catalogue import dlms as catalogue
+from ..codec import dlms
+from ..values import Builder
+
+Handler = Callable[[DlmsContent, Builder, list[str]], None]
+
+
+def decode_response(message: Content) -> UseCaseResult | None:
+    frame = message.frame
+    row = catalogue.BY_CODE[frame.message_code]
+    srv = frame.service_reference_variant
+    mmc_type = row.response_type(srv)
+    if mmc_type is None:
+        if srv is None:
+            raise UseCaseError(
+                f"{row.use_case} serves SRVs {', '.join(s for s, _ in row.responses)} with "
+                "different MMC response types; the SRV (from the DUIS request or response) is "
+                "needed to choose one")
+        raise UseCaseError(f"{row.use_case}: SRV {srv} has no MMC V5.4 response type")
+    content = dlms_content(message)
+    if content is None:
+        return None                  # still ciphered: the first pass (GBCSData) stands
+    warnings: list[str] = []
+    root = response_element(mmc_type, content.failures)
+    if row.shape == catalogue.UNMAPPED and not content.failures:
+        raise UseCaseError(f"{row.use_case}: the DLMS catalogue does not map this response's "
+                           "values yet; the payload stays GBCSData")
+    wrapper = root
+    for name in row.wrapper:
+        wrapper = _child(wrapper, name)
+    if row.shape == catalogue.VALUES:
+        if row.handler is not None:
+            if not content.failures:
+                _HANDLERS[row.handler](content, root, warnings)
+        else:
+            _place_values(row, content, root, warnings)
+    return result(root, content.failures, warnings)
+
+
+def _child(parent: Builder, name: str) -> Builder:
+    """The last child called ``name`` when it is the last child (so document order holds),
+    else a new one."""
+    last = parent.children[-1] if parent.children else None
+    if isinstance(last, Builder) and last.name == name:
+        return last
+    for child in parent.children:
+        if isinstance(child, Builder) and child.name == name:
+            return child
+    return parent.add(name)
+
+
+def _put(root: Builder, path: str, value: object) -> None:
+    *parents, name = path.split("/")
+    parent = root
+    for step in parents:
+        parent = _child(parent, step)
+    parent.add(name, value)  # type: ignore[arg-type]
+
+
+def _place_values(row: catalogue.DlmsUseCase, content: DlmsContent, root: Builder,
+                  warnings: list[str]) -> None:
+    """Each row's value, unless the device reported its Get as failed (that is a Failure) or
+    returned null-data; a value of the wrong type is a warning and is left out."""
+    failed = {f.position - 1 for f in content.failures if f.position is not None}
+    for value in row.values:
+        if value.position in failed:
+            continue
+        if value.position >= len(content.data):
+            warnings.append(f"{row.use_case}: {value.cosem} is missing from the response")
+            continue
+        item = content.data[value.position]
+        if item.tag == dlms.NULL_DATA:
+            continue
+        try:
+            for step in value.path:
+                item = item.items[step]
+            converted = _convert(value, item)
+        except (UseCaseError, dlms.DlmsDecodeError, IndexError) as problem:
+            warnings.append(f"{row.use_case}: {value.cosem} -> {value.mmc} left out: {problem}")
+            continue
+        if value.rule == catalogue.SPLIT13:
+            for path, part in zip((value.mmc, *value.also), converted):
+                _put(root, path, part)
+        else:
+            _put(root, value.mmc, converted)
+
+
+def _convert(row: catalogue.Value, item: dlms.DlmsValue) -> object:
+    rule = row.rule
+    if rule == catalogue.INTEGER:
+        require(item.is_integer, f"expected an integer, found {item.type_name}", item)
+        return item.value
+    if rule == catalogue.BOOLEAN:
+        require(item.tag == dlms.BOOLEAN, f"expected a boolean, found {item.type_name}", item)
+        return item.value
+    if rule == catalogue.ENUM:
+        require(item.is_integer or item.tag == dlms.BOOLEAN,
+                f"expected an enum, found {item.type_name}", item)
+        names = dict(row.names)
+        code = int(item.value)
+        require(code in names, f"value {code} has no MMC name", item)
+        return names[code]
+    require(item.tag in (dlms.OCTET_STRING, dlms.VISIBLE_STRING),
+            f"expected an octet-string, found {item.type_name}", item)
+    raw = item.value if isinstance(item.value, bytes) else item.value.encode("ascii")
+    if rule == catalogue.HEX:
+        return raw.hex().upper()
+    if rule == catalogue.EUI:
+        require(len(raw) == 8, f"an EUI-64 is 8 octets, found {len(raw)}", item)
+        return raw.hex("-").upper()
+    require(all(0x20 <= b < 0x7F for b in raw), "not printable ASCII text", item)
+    text = raw.decode("ascii")
+    if rule == catalogue.TEXT:
+        return text
+    if rule == catalogue.SPLIT13:
+        require(len(text) in (13, 26, 39), f"{len(text)} characters is not a whole number "
+                "of 13-digit MPANs", item)
+        return [text[i:i + 13] for i in range(0, len(text), 13)]
+    raise UseCaseError(f"unknown catalogue rule {rule!r}", item.offset)
+
+
+# --- register sets (GBCS: Get Protected Attributes of value, scaler_unit pairs) -------------
+
+UNIT_WH = 30            # DLMS unit enumeration (IEC 62056-6-2): active energy
+UNIT_VARH = 32          # reactive energy
+
+# ECS17b register order: (MMC element, unit element, expected DLMS unit, unit text)
+_IMPORT_REGISTERS = (
+    ("ActiveImportRegister", "ActiveEnergyUnit", UNIT_WH, "Wh"),
+    ("ReactiveImportRegister", "ReactiveEnergyUnit", UNIT_VARH, "varh"),
+    ("SecondaryActiveImportRegister", "ActiveEnergyUnit", UNIT_WH, "Wh"),   # twin element
+)
+
+
+def _import_registers(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """ECS17b: active import, reactive import and (twin element) secondary active import."""
+    if not content.data or content.data[0].tag == dlms.NULL_DATA:
+        return
+    electricity = _child(root, "Electricity")
+    found = registers(content.data[0])
+    require(len(found) <= len(_IMPORT_REGISTERS),
+            f"ECS17b carries at most {len(_IMPORT_REGISTERS)} registers, found {len(found)}",
+            content.data[0])
+    for value, (name, unit_name, expected_unit, unit_text) in zip(found, _IMPORT_REGISTERS):
+        element = electricity.add(name)
+        element.add("Value", register_value(value))
+        if value.unit == expected_unit:
+            element.add(unit_name, unit_text)
+        elif value.unit is not None:
+            warnings.append(f"{name}: DLMS unit {value.unit} is not {unit_text}; unit left out")
+
+
+MAX_PRIMARY_TOU = 48
+MAX_SECONDARY_TOU = 4
+
+
+def _tou_registers(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """ECS17d: the TOU registers as an array (primary element), and for twin-element meters a
+    second array (secondary element)."""
+    if not content.data or content.data[0].tag == dlms.NULL_DATA:
+        return
+    value = unwrap(content.data[0])
+    if value.tag == dlms.ARRAY:
+        groups = [value]
+    else:
+        groups = list(value.items)
+        for group in groups:
+            require(group.tag == dlms.ARRAY,
+                    f"expected an array of TOU registers, found {group.type_name}", group)
+    require(len(groups) <= 2, f"expected at most two TOU register arrays, found {len(groups)}",
+            value)
+    collection = _child(_child(root, "Electricity"), "TariffTOURegisterCollection")
+    limits = (("TOUPrimaryRegisterValue", MAX_PRIMARY_TOU),
+              ("TOUSecondRegisterValue", MAX_SECONDARY_TOU))
+    for group, (name, limit) in zip(groups, limits):
+        require(len(group.value) <= limit,
+                f"{name}: MMC allows {limit} registers, found {len(group.value)}", group)
+        for index, item in enumerate(group.value, start=1):
+            require(item.is_integer, f"expected a register value, found {item.type_name}", item)
+            collection.add(name, item.value, index=index)
+
+
+# ECS19 protected attributes, in the order the ESME returns them, and the MMC order.
+_PREPAY_ORDER = ("MeterBalance", "EmergencyCreditBalance", "AccumulatedDebtRegister",
+                 "PaymentDebtRegister", "TimeDebtRegister1", "TimeDebtRegister2")
+_PREPAY_MMC_ORDER = ("EmergencyCreditBalance", "AccumulatedDebtRegister", "PaymentDebtRegister",
+                     "TimeDebtRegister1", "TimeDebtRegister2", "MeterBalance")
+
+
+def _prepay_registers(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """ECS19: six prepayment registers (money, in the currency's smallest unit)."""
+    if not content.data or content.data[0].tag == dlms.NULL_DATA:
+        return
+    found = registers(content.data[0])
+    require(len(found) == len(_PREPAY_ORDER),
+            f"ECS19 carries {len(_PREPAY_ORDER)} prepayment registers, found {len(found)}",
+            content.data[0])
+    values = {name: register_value(value) for name, value in zip(_PREPAY_ORDER, found)}
+    for name in _PREPAY_MMC_ORDER:
+        root.add(name, values[name])
+
+
+_HANDLERS: dict[str, Handler] = {
+    "import_registers": _import_registers,
+    "tou_registers": _tou_registers,
+    "prepay_registers": _prepay_registers,
+}
+
+register(*(row.message_code for row in catalogue.USE_CASES if row.responses))(decode_response)
