@@ -1,0 +1,427 @@
+"""DLMS/COSEM: the reader's limits, compact-array, the grammar-based ciphered-content finder,
+the catalogue against GBCS/MMC, and every RTDS DLMS response rendered and validated.
+
+Expected values are read from the bytes here (by hand or the small independent readers
+below), never copied from pandc's output.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import struct
+
+import pytest
+
+import pandc
+from pandc.api import decode_with_context
+from pandc.codec import dlms
+from pandc.codec.limits import LimitError
+from pandc.codec.parts import split_payload
+from pandc.io.duis import DuisPayload
+from pandc.testing import build_message
+from pandc.usecases.catalogue import dlms as catalogue
+from pandc.values import Node
+
+from conftest import FACTS_CSV, KEYSTORE, OFFICIAL_XSD, RTDS, require
+
+MMC_XSD = OFFICIAL_XSD / "MMC Schema V5.4.xsd"
+
+
+# --- the reader's limits -------------------------------------------------------------------
+
+@pytest.mark.parametrize("depth", [50, 500, 5_000, 50_000])
+def test_deep_nesting_is_a_limit_error_with_offset(depth):
+    nested = b"\x01\x01" * depth + b"\x00"           # array(1) of array(1) of ... null-data
+    with pytest.raises(LimitError) as caught:
+        dlms.decode_all(nested)
+    # the default budget allows 32 levels: the 33rd array (at byte 64) is refused
+    assert caught.value.offset == 2 * 32
+
+
+@pytest.mark.parametrize("depth", [50, 50_000])
+def test_deep_nesting_inside_an_access_response(depth):
+    apdu = bytes.fromhex("DA20000001" "00" "00" "01") + b"\x02\x01" * depth + b"\x00" + b"\x01\x01\x00"
+    with pytest.raises(LimitError):
+        dlms.access_response(apdu)
+    # the splitter never raises: it reports why the part was not read ...
+    (part,) = split_payload(apdu, "response")
+    assert part.error and "nesting" in part.error
+    # ... and decoding the message is a LimitError (a PandcError), never RecursionError
+    with pytest.raises(LimitError):
+        pandc.decode(build_message(message_code=0x0069, payload=apdu))
+
+
+def test_counts_past_the_bytes_are_refused_before_reading():
+    # array of 10^6 elements announced, 3 bytes follow
+    with pytest.raises(LimitError) as caught:
+        dlms.decode_all(b"\x01\x83\x0F\x42\x40" + b"\x00" * 3)
+    assert caught.value.offset == 0
+
+
+def test_element_budget_covers_the_whole_message():
+    # 10^6 null-data elements really present (1 MB): past the per-message element budget
+    data = b"\x01\x83\x0F\x42\x40" + b"\x00" * 1_000_000
+    with pytest.raises(LimitError) as caught:
+        dlms.decode_all(data)
+    assert caught.value.offset == 0
+    # the budget is per message: many small arrays add up
+    many = b"\x02\x83\x0F\x42\x40" + b"\x01\x00" * 1_000_000
+    with pytest.raises(LimitError):
+        dlms.decode_all(many)
+
+
+def test_total_size_limit():
+    with pytest.raises(LimitError):
+        dlms.access_response(b"\xDA" + bytes(2 << 20))
+
+
+def test_compact_array_bombs():
+    # array(65535) of array(65535) of unsigned, with 4 bytes of contents
+    bomb = b"\x13\x01\xFF\xFF\x01\xFF\xFF\x11" + b"\x04" + b"\x00" * 4
+    with pytest.raises(pandc.DecodeError):
+        dlms.decode_all(bomb)
+    # array(65535) of null-data takes no bytes: fine when empty, refused when not
+    assert dlms.decode_all(b"\x13\x01\xFF\xFF\x00\x00").value == ()
+    with pytest.raises(pandc.DecodeError):
+        dlms.decode_all(b"\x13\x01\xFF\xFF\x00\x01\x00")
+    # deeply nested type descriptions
+    with pytest.raises(LimitError):
+        dlms.decode_all(b"\x13" + b"\x02\x01" * 50_000 + b"\x11\x01\x00")
+    # 10^6 structure members described
+    with pytest.raises(LimitError):
+        dlms.decode_all(b"\x13\x02\x83\x0F\x42\x40" + b"\x11" * 1000)
+
+
+# --- compact-array -------------------------------------------------------------------------
+
+def test_compact_array_of_structures():
+    # type: structure { double-long-unsigned, long }; contents: two instances (12 bytes)
+    contents = struct.pack(">Ih", 7, -2) + struct.pack(">Ih", 0x01020304, 300)
+    data = b"\x13\x02\x02\x06\x10" + bytes([len(contents)]) + contents
+    value = dlms.decode_all(data)
+    assert value.tag == dlms.ARRAY
+    assert value.to_python() == [[7, -2], [0x01020304, 300]]
+    assert value.items[1].items[0].offset == 6 + 6       # second instance starts 6 bytes in
+
+
+def test_compact_array_with_strings_and_nested_array():
+    # type: structure { octet-string, array(2) of unsigned }
+    contents = b"\x02AB\x01\x02" + b"\x00\x09\x08"
+    data = b"\x13\x02\x02\x09\x01\x00\x02\x11" + bytes([len(contents)]) + contents
+    assert dlms.decode_all(data).to_python() == [[b"AB", [1, 2]], [b"", [9, 8]]]
+
+
+def test_compact_array_contents_ending_inside_a_value():
+    data = b"\x13\x06\x06" + b"\x00\x00\x00\x01\x00\x00"
+    with pytest.raises(dlms.DlmsDecodeError) as caught:
+        dlms.decode_all(data)
+    assert caught.value.offset == 7
+
+
+def test_rtds_voltage_profile_compact_array():
+    """ECS23 (4.10): the sixth item is a compact-array of structure{dlu, dlu}; read here by
+    slicing the bytes."""
+    path = require(RTDS / "4.10_ECS23" / "ECS23_4.10_SUCCESS_RESPONSE_GBCS.HEX")
+    payload = pandc.decode(bytes.fromhex(path.read_text())).payload
+    at = payload.index(b"\x13\x02\x02\x06\x06\x82")
+    length = int.from_bytes(payload[at + 6:at + 8], "big")
+    raw = payload[at + 8:at + 8 + length]
+    expected = [list(struct.unpack(">II", raw[i:i + 8])) for i in range(0, length, 8)]
+    response = dlms.access_response(payload)
+    assert response.data[4].to_python() == expected
+    assert len(expected) == 49
+
+
+# --- the ciphered-content finder reads the grammar ----------------------------------------
+
+def _protected_lookalike() -> bytes:
+    """Bytes shaped like protected attributes: structure(2){array(1){structure(2){enum,
+    structure(5)}}, octet-string(17) starting 0x31}."""
+    return (b"\x02\x02\x01\x01" b"\x02\x02\x16\x02" b"\x02\x05\x00\x00\x00\x00\x00"
+            b"\x09\x11\x31" + bytes(16))
+
+
+def test_finder_never_matches_inside_plain_data():
+    lookalike = _protected_lookalike()
+    # as it stands the look-alike is a real protected-attributes item ...
+    assert dlms.protected_data(dlms.decode_all(lookalike)).ciphered
+    # ... but here it is the content of a plain octet-string: the byte search for 02 02 01
+    # (the old splitter) found it and called the payload ciphered; the grammar does not.
+    data = b"\x09" + bytes([len(lookalike)]) + lookalike
+    apdu = bytes.fromhex("DA20000001" "00" "00" "01") + data + b"\x01\x01\x00"
+    assert b"\x02\x02\x01" in apdu
+    (part,) = split_payload(apdu, "response")
+    assert not part.encrypted and part.cipher_spans == () and part.plaintext == apdu
+    assert part.error is None
+
+
+def test_finder_locates_a_real_protected_item():
+    apdu = bytes.fromhex("DA20000001" "00" "00" "02" "1105") + _protected_lookalike() \
+        + b"\x02\x01\x00\x03\x00"
+    (part,) = split_payload(apdu, "response")
+    assert part.encrypted
+    element = 5 + 1 + 1 + 1 + 2 + 15        # header, date-time, flag, count, 11 05, 15-byte head
+    assert part.cipher_spans == ((element, element + 2, element + 2 + 17),)
+
+
+def test_finder_on_rtds_ecs17b():
+    path = require(RTDS / "4.1.1_ECS17b" / "ECS17b_4.1.1_SINGLE_SUCCESS_RESPONSE_GBCS.HEX")
+    payload = pandc.decode(bytes.fromhex(path.read_text())).payload
+    # by hand: the protected octet-string is the last data item, followed by the results
+    # list 01 03 00 (one action, success); its length octet is 0x2B
+    assert payload[-3:] == b"\x01\x03\x00"
+    cipher_end = len(payload) - 3
+    cipher_start = cipher_end - 0x2B
+    assert payload[cipher_start - 2:cipher_start] == b"\x09\x2B"
+    (part,) = split_payload(payload, "response")
+    assert part.cipher_spans == ((cipher_start - 2, cipher_start, cipher_end),)
+
+
+def test_malformed_access_response_is_reported_not_raised():
+    (part,) = split_payload(bytes.fromhex("DA20000001" "00" "00" "01" "63" "0100"), "response")
+    assert part.error and "0x63" in part.error and not part.encrypted
+
+
+# --- the catalogue against the specifications -------------------------------------------
+
+def _xsd_response_types() -> dict[str, str]:
+    """SRV -> MMC type, from the ``<!-- SR x.y -->`` comment inside each ...Rsp complexType
+    of the official schema."""
+    text = require(MMC_XSD).read_text()
+    found = {}
+    for name, body in re.findall(r'<xs:complexType name="(\w+Rsp)">(.*?)\n    </xs:complexType>',
+                                 text, re.S):
+        for srv in re.findall(r"SR\s*([0-9]+(?:\.[0-9]+)*)", body):
+            found[srv] = name
+    return found
+
+
+def test_catalogue_types_agree_with_the_official_schema():
+    from_xsd = _xsd_response_types()
+    text = MMC_XSD.read_text()
+    # MMC V5.4 comments "SR 2.10" on UpdatePrepayConfigurationRsp; the SRV is 2.1.
+    from_xsd["2.1"] = from_xsd.pop("2.10")
+    for row in catalogue.USE_CASES:
+        for srv, mmc_type in row.responses:
+            assert re.search(rf'<xs:element\s+name="{mmc_type}"', text), (row.use_case, mmc_type)
+            if srv in from_xsd:
+                assert from_xsd[srv] == mmc_type, (row.use_case, srv)
+            else:   # types without an SR comment: the name is the DUIS request's plus Rsp
+                assert srv in {"4.1.4", "4.8.1", "6.2.8", "6.2.9"}, (row.use_case, srv)
+
+
+def test_catalogue_agrees_with_the_message_code_table():
+    table = {}
+    with require(FACTS_CSV).open() as handle:
+        for line in csv.DictReader(handle):
+            table[int(line["message_code"], 16)] = line
+    codes = [row.message_code for row in catalogue.USE_CASES]
+    assert len(codes) == len(set(codes))
+    for row in catalogue.USE_CASES:
+        entry = table[row.message_code]
+        assert entry["use_case"] == row.use_case
+        srvs = {s for s in entry["srv"].split(";") if s}
+        assert {srv for srv, _ in row.responses} <= srvs, row.use_case
+
+
+def test_value_rows_are_consistent():
+    for row in catalogue.USE_CASES:
+        positions = [v.position for v in row.values]
+        assert len(positions) == len(set(positions)), row.use_case
+        assert (row.shape == catalogue.VALUES) == bool(row.values or row.handler), row.use_case
+        for value in row.values:
+            assert re.fullmatch(r"\d+-\d+:\d+\.\d+\.\d+\.\d+", value.obis), value
+
+
+def test_coverage_rows():
+    rows = catalogue.coverage_rows()
+    assert all(len(r) == 5 and r[3] == "dlms" for r in rows)
+    assert {r[4] for r in rows} <= {"values", "results", "failures-only", "no-mmc-type"}
+    assert ("ECS46d", "", "", "dlms", "no-mmc-type") in rows
+    assert ("ECS70", "8.1.1", "CommissionDeviceSynchroniseClockRsp", "dlms",
+            "failures-only") in rows
+
+
+# --- values computed by hand ---------------------------------------------------------------
+
+def _response(code: int, data: bytes, results: bytes, srv: str | None = None):
+    apdu = bytes.fromhex("DA20000001" "00" "00") + data + results
+    blob = build_message(message_code=code, payload=apdu).hex()
+    if srv is None:
+        return pandc.decode(blob)
+    return decode_with_context([(blob, DuisPayload("", 0, None, None, None, srv))])[0]
+
+
+def _leaves(root: Node) -> dict[str, str]:
+    out = {}
+    stack = [(root, root.name)]
+    while stack:
+        current, path = stack.pop()
+        if current.value is not None:
+            out[path] = pandc.values.text(current.value)
+        for child in current.children:
+            stack.append((child, path + "/" + child.name))
+    return out
+
+
+def test_register_set_values_and_scaler():
+    # ECS17b: structure{ dlu 7, scaler_unit(3, Wh), dlu 12340, scaler_unit(-1, varh) }
+    data = bytes.fromhex("01" "0204" "0600000007" "02020F03161E" "0600003034" "02020FFF1620")
+    message = _response(0x0027, data, b"\x01\x03\x00")
+    root = "ReadInstantaneousImportRegistersRsp/Electricity"
+    assert _leaves(message.values) == {
+        root + "/ActiveImportRegister/Value": str(7 * 10 ** 3),
+        root + "/ActiveImportRegister/ActiveEnergyUnit": "Wh",
+        root + "/ReactiveImportRegister/Value": str(0x3034 // 10),
+        root + "/ReactiveImportRegister/ReactiveEnergyUnit": "varh"}
+    # 12345 x 10^-1 is not a whole number: MMC's integer cannot hold it, nothing is invented
+    data = bytes.fromhex("01" "0202" "0600003039" "02020FFF161E")
+    message = _response(0x0027, data, b"\x01\x03\x00")
+    assert message.values is None and any("whole number" in w for w in message.warnings)
+
+
+def test_prepay_registers_in_mmc_order():
+    values = [100, -5, 7, 8, 9, 10]         # ESME order: balance, emergency credit, debts...
+    data = b"\x01\x02\x06" + b"".join(b"\x05" + struct.pack(">i", v) for v in values)
+    message = _response(0x002D, data, b"\x01\x03\x00")
+    children = [(c.name, c.value) for c in message.values.children]
+    assert children == [("EmergencyCreditBalance", -5), ("AccumulatedDebtRegister", 7),
+                        ("PaymentDebtRegister", 8), ("TimeDebtRegister1", 9),
+                        ("TimeDebtRegister2", 10), ("MeterBalance", 100)]
+
+
+def test_value_rows_with_partial_failure():
+    # ECS26e: device id, meter variant, model, manufacturer, tamper; the 3rd Get failed
+    data = (b"\x05" b"\x09\x08" + bytes.fromhex("00DB1234567890A0") + b"\x09\x01B" + b"\x00"
+            + b"\x09\x03CSW" + b"\x03\x01")
+    results = b"\x05" + b"\x01\x00\x01\x00\x01\x0B\x01\x00\x01\x00"
+    message = _response(0x003F, data, results)
+    leaves = _leaves(message.values)
+    root = "ReadDeviceConfigurationIdentityExcMPxNRsp"
+    assert message.values.attribute("MessageSuccess") is False
+    assert leaves == {root + "/DeviceIdentifier": "00-DB-12-34-56-78-90-A0",
+                      root + "/ManufacturerIdentifier": "CSW",
+                      root + "/Electricity/SupplyTamperState": "Locked",
+                      root + "/Electricity/MeterVariant": "B"}
+    (failure,) = message.failures
+    assert (failure.kind, failure.position, failure.code, failure.name) == (
+        "get", 3, 11, "object-unavailable")
+
+
+def test_twin_mpans_split_and_wrong_type_is_a_warning():
+    data = b"\x02" + b"\x09\x1A" + b"1000000000001" + b"2000000000002" + b"\x11\x05"
+    message = _response(0x004E, data, b"\x02\x01\x00\x01\x00")
+    leaves = _leaves(message.values)
+    root = "ReadDeviceConfigurationMPxNRsp/Electricity"
+    assert leaves == {root + "/ImportMPAN": "1000000000001",
+                      root + "/SecondaryImportMPAN": "2000000000002"}
+    assert any("ExportMPAN left out" in w for w in message.warnings)
+
+
+def test_set_and_action_results_become_failures():
+    # ECS02 (1.6): three Sets; the second is read-write-denied (3)
+    message = _response(0x001A, b"\x03\x00\x00\x00", b"\x03\x02\x00\x02\x03\x02\x00")
+    assert message.values.name == "UpdatePaymentModeRsp"
+    assert message.values.attribute("MessageSuccess") is False
+    assert [(f.kind, f.position, f.name) for f in message.failures] == [
+        ("set", 2, "read-write-denied")]
+    xml = pandc.to_mmc(message)
+    assert b'ResponseCode="3" Position="2"' in xml
+    ok = _response(0x001A, b"\x03\x00\x00\x00", b"\x03\x02\x00\x02\x00\x02\x00")
+    assert ok.values.attribute("MessageSuccess") is True and not ok.failures
+
+
+def test_ambiguous_code_needs_the_srv():
+    # ECS47 serves 7.5, 7.6 and 7.8: each has its own MMC type
+    message = _response(0x0055, b"\x01\x00", b"\x01\x03\x00")
+    assert message.values is None and any("SRV" in w for w in message.warnings)
+    message = _response(0x0055, b"\x01\x00", b"\x01\x03\x00", srv="7.8")
+    assert message.values.name == "ResetAuxiliaryLoadRsp"
+
+
+def test_unmapped_read_keeps_gbcsdata_with_a_warning():
+    message = _response(0x0039, bytes.fromhex("010600000093"), b"\x01\x01\x00")
+    assert message.values is None
+    assert any("does not map" in w for w in message.warnings)
+
+
+# --- every RTDS DLMS response --------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _rtds_dlms_responses():
+    return tuple(_read_rtds_dlms_responses())
+
+
+def _read_rtds_dlms_responses():
+    keys = pandc.KeyStore.from_directory(require(KEYSTORE))
+    for path in sorted(require(RTDS).glob("*/*_RESPONSE_*.HEX")):
+        srv = path.parent.name.split("_")[0]     # the SRV the DUIS request named
+        message = decode_with_context(
+            [(path.read_text().strip(), DuisPayload("", 0, None, None, None, srv))], keys=keys)[0]
+        if isinstance(message, pandc.DecodeError) or message.payload[:1] != b"\xDA":
+            continue
+        yield path, srv, message
+
+
+def test_every_rtds_dlms_response_with_an_mmc_type():
+    require(MMC_XSD)
+    from_xsd = _xsd_response_types()
+    from_xsd["2.1"] = from_xsd.pop("2.10")
+    with_type = with_smets = 0
+    unmapped = []
+    for path, srv, message in _rtds_dlms_responses():
+        row = catalogue.BY_CODE[message.message_code]
+        mmc_type = row.response_type(srv)
+        if srv in from_xsd:
+            assert mmc_type == from_xsd[srv], path.name
+        if mmc_type is None:
+            assert srv == "6.14.3", path.name       # the one RTDS SRV without an MMC type
+            continue
+        with_type += 1
+        if message.values is None:
+            # only successful reads whose values the catalogue does not map yet, and it says so
+            assert row.shape == catalogue.UNMAPPED and not message.failures, path.name
+            assert any("does not map" in w for w in message.warnings), path.name
+            unmapped.append(path.name)
+            continue
+        with_smets += 1
+        assert message.values.name == mmc_type
+        assert message.values.attribute("MessageSuccess") is (not message.failures)
+        report = pandc.mmc.validate(pandc.to_mmc(message), "mmc", schema_dir=OFFICIAL_XSD)
+        assert report.valid, (path.name, report.errors[:2])
+    assert with_type >= 180
+    # today's figure; the rest are the UNMAPPED reads listed in the catalogue
+    assert with_smets + len(unmapped) == with_type
+    assert with_smets >= 148
+
+
+def test_error_responses_of_rtds_all_get_smetsdata():
+    for path, srv, message in _rtds_dlms_responses():
+        if "ERROR" in path.name and catalogue.BY_CODE[message.message_code].response_type(srv):
+            assert message.values is not None, path.name
+            assert message.failures, path.name
+
+
+def test_rtds_values_read_by_hand():
+    by_name = {path.name: message for path, _, message in _rtds_dlms_responses()}
+    # ECS82: payload ... 01 05 00 03 D0 90 01 01 00 -> double-long 0x0003D090
+    message = by_name["ECS82_4.18_SUCCESS_RESPONSE_GBCS.HEX"]
+    assert message.payload[8:13] == b"\x05\x00\x03\xD0\x90"
+    assert _leaves(message.values) == {"ReadMeterBalanceRsp/MeterBalance": str(0x0003D090)}
+    # ECS52: octet-string(4) 01 23 AB CD
+    message = by_name["ECS52_11.2_SUCCESS_RESPONSE_GBCS.HEX"]
+    assert message.payload[8:14] == bytes.fromhex("090401 23ABCD".replace(" ", ""))
+    assert _leaves(message.values) == {"ReadFirmwareVersionRsp/FirmwareVersion": "0123ABCD"}
+    # ECS26j: structure(2){enum 2 (prepayment), enum 2}
+    message = by_name["ECS26j_6.2.9_SUCCESS_RESPONSE_GBCS.HEX"]
+    assert message.payload[8:14] == bytes.fromhex("020216021602")
+    assert _leaves(message.values) == {"ReadDeviceConfigurationPaymentModeRsp/PaymentMode":
+                                       "Prepayment"}
+    # ECS40 twin: the first octet-string holds two 13-digit MPANs
+    message = by_name["ECS40_6.2.7_TWIN_SUCCESS_RESPONSE_GBCS.HEX"]
+    first = message.payload.index(b"\x09\x1A") + 2
+    mpans = message.payload[first:first + 26].decode()
+    leaves = _leaves(message.values)
+    assert leaves["ReadDeviceConfigurationMPxNRsp/Electricity/ImportMPAN"] == mpans[:13]
+    assert leaves["ReadDeviceConfigurationMPxNRsp/Electricity/SecondaryImportMPAN"] == mpans[13:]
