@@ -229,7 +229,8 @@ def test_value_rows_are_consistent():
     for row in catalogue.USE_CASES:
         positions = [v.position for v in row.values]
         assert len(positions) == len(set(positions)), row.use_case
-        assert (row.shape == catalogue.VALUES) == bool(row.values or row.handler), row.use_case
+        assert (row.shape == catalogue.VALUES) == bool(row.values or row.handler or row.rows), \
+            row.use_case
         for value in row.values:
             assert re.fullmatch(r"\d+-\d+:\d+\.\d+\.\d+\.\d+", value.obis), value
 
@@ -425,3 +426,47 @@ def test_rtds_values_read_by_hand():
     leaves = _leaves(message.values)
     assert leaves["ReadDeviceConfigurationMPxNRsp/Electricity/ImportMPAN"] == mpans[:13]
     assert leaves["ReadDeviceConfigurationMPxNRsp/Electricity/SecondaryImportMPAN"] == mpans[13:]
+
+
+# --- row templates (profiles and logs) -----------------------------------------------------
+
+def test_profile_rows_by_hand():
+    # ECS22a export profile: array(2) of structure{ UTC seconds, active, reactive }
+    seconds = 24 * 3600 * 366 + 1800          # 2001-01-01T00:30:00Z (2000 is a leap year)
+    data = (b"\x01\x01\x02" + b"\x02\x03\x06" + struct.pack(">I", seconds)
+            + b"\x06\x00\x00\x00\x05" + b"\x06\x00\x00\x00\x06"
+            + b"\x02\x03\x06" + struct.pack(">I", seconds + 1800)
+            + b"\x06\x00\x00\x00\x07" + b"\x00")
+    message = _response(0x0036, data, b"\x01\x01\x00")
+    entries = [{c.name: pandc.values.text(c.value) for c in e.children}
+               for e in message.values.children]
+    assert entries == [
+        {"ActiveEnergyExportedValue": "5", "ReactiveEnergyExportedValue": "6",
+         "Timestamp": "2001-01-01T00:30:00Z"},
+        {"ActiveEnergyExportedValue": "7", "Timestamp": "2001-01-01T01:00:00Z"}]
+    report = pandc.mmc.validate(pandc.to_mmc(message), "mmc", schema_dir=require(OFFICIAL_XSD))
+    assert report.valid, report.errors
+
+
+def test_profile_entry_of_the_wrong_shape_is_refused():
+    data = b"\x01\x01\x01" + b"\x06\x00\x00\x00\x01"
+    message = _response(0x0038, data, b"\x01\x01\x00")
+    assert message.values is None
+    assert any("must be a structure" in w and "offset" in w for w in message.warnings)
+
+
+def test_rtds_event_log_by_hand():
+    by_name = {path.name: message for path, _, message in _rtds_dlms_responses()}
+    message = by_name["ECS35b_6.13_SUCCESS_RESPONSE_GBCS.HEX"]
+    payload = message.payload
+    # list-of-data(1): compact-array of structure{double-long-unsigned, long-unsigned},
+    # contents length 81 C6: 198 bytes, 6 per entry
+    assert payload[7:15] == bytes.fromhex("0113020206128 1C6".replace(" ", ""))
+    count = 0xC6 // 6
+    seconds, code = int.from_bytes(payload[15:19], "big"), payload[19:21]
+    entries = message.values.children[0].children
+    assert len(entries) == count
+    timestamp = entries[0].children[0].value
+    assert (timestamp - timestamp.replace(year=2000, month=1, day=1, hour=0, minute=0,
+                                          second=0)).total_seconds() == seconds
+    assert entries[0].children[1].value == code

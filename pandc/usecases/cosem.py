@@ -10,6 +10,7 @@ are the one irregular shape; their handlers are at the end.
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from . import register
@@ -20,6 +21,8 @@ from .base import (
 from .catalogue import dlms as catalogue
 from ..codec import dlms
 from ..values import Builder
+
+UTC_EPOCH_2000 = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 Handler = Callable[[DlmsContent, Builder, list[str]], None]
 
@@ -53,6 +56,8 @@ def decode_response(message: Content) -> UseCaseResult | None:
                 _HANDLERS[row.handler](content, root, warnings)
         else:
             _place_values(row, content, root, warnings)
+            for rows in row.rows:
+                _place_rows(row.use_case, rows, content, root, warnings)
     return result(root, content.failures, warnings)
 
 
@@ -104,8 +109,50 @@ def _place_values(row: catalogue.DlmsUseCase, content: DlmsContent, root: Builde
             _put(root, value.mmc, converted)
 
 
-def _convert(row: catalogue.Value, item: dlms.DlmsValue) -> object:
+def _place_rows(use_case: str, rows: catalogue.Rows, content: DlmsContent, root: Builder,
+                warnings: list[str]) -> None:
+    """A profile buffer -> one repeated element per entry. A failed Get (a Failure) or
+    null-data writes no rows; an entry of the wrong shape is refused with its offset."""
+    failed = {f.position - 1 for f in content.failures if f.position is not None}
+    if rows.position in failed or rows.position >= len(content.data):
+        if rows.position >= len(content.data):
+            warnings.append(f"{use_case}: {rows.cosem} is missing from the response")
+        return
+    buffer = unwrap(content.data[rows.position])
+    if buffer.tag == dlms.NULL_DATA:
+        return
+    require(buffer.tag == dlms.ARRAY, f"{use_case}: {rows.cosem} must be an array of entries, "
+            f"found {buffer.type_name}", buffer)
+    require(len(buffer.value) <= rows.max_rows, f"{use_case}: {len(buffer.value)} entries; MMC "
+            f"allows {rows.max_rows} {rows.element}", buffer)
+    *parents, name = rows.element.split("/")
+    parent = root
+    for step in parents:
+        parent = _child(parent, step)
+    for entry in buffer.value:
+        require(entry.tag == dlms.STRUCTURE,
+                f"{use_case}: a {rows.cosem} entry must be a structure, found {entry.type_name}",
+                entry)
+        element = parent.add(name)
+        for column in rows.columns:
+            if column.member >= len(entry.value):
+                continue            # e.g. no secondary element's value on a single-element ESME
+            member = entry.value[column.member]
+            if member.tag == dlms.NULL_DATA:
+                continue
+            _put(element, column.mmc, _convert(column, member))
+
+
+def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> object:
     rule = row.rule
+    if rule == catalogue.UTC2000:
+        require(item.tag == dlms.DOUBLE_LONG_UNSIGNED,
+                f"expected UTC seconds (double-long-unsigned), found {item.type_name}", item)
+        return UTC_EPOCH_2000 + timedelta(seconds=item.value)
+    if rule == catalogue.CODE16:
+        require(item.tag == dlms.LONG_UNSIGNED,
+                f"expected an event code (long-unsigned), found {item.type_name}", item)
+        return item.value.to_bytes(2, "big")
     if rule == catalogue.INTEGER:
         require(item.is_integer, f"expected an integer, found {item.type_name}", item)
         return item.value
@@ -115,6 +162,7 @@ def _convert(row: catalogue.Value, item: dlms.DlmsValue) -> object:
     if rule == catalogue.ENUM:
         require(item.is_integer or item.tag == dlms.BOOLEAN,
                 f"expected an enum, found {item.type_name}", item)
+        assert isinstance(row, catalogue.Value)
         names = dict(row.names)
         code = int(item.value)
         require(code in names, f"value {code} has no MMC name", item)

@@ -40,6 +40,10 @@ EUI = "eui"                    # octet-string(8) -> EUI-64 as 00-DB-12-...
 BOOLEAN = "boolean"            # boolean -> xs:boolean
 ENUM = "enum"                  # enum/integer -> text through ``names``
 SPLIT13 = "split13"            # octet-string of 13-digit MPANs -> one element per MPAN
+UTC2000 = "utc2000"            # double-long-unsigned seconds since 2000-01-01T00:00:00Z (the
+                               # GB UTC time object 0-0:94.44.100.255 that profile requests
+                               # select ranges by) -> xs:dateTime
+CODE16 = "code16"              # long-unsigned event code -> 2-octet xs:hexBinary
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,34 @@ class Value:
 
 
 @dataclass(frozen=True, slots=True)
+class Column:
+    """One member of a log/profile entry (a structure of the captured values) -> one child
+    of the repeated MMC element."""
+
+    member: int                # index in the entry structure (capture-object order)
+    rule: str
+    mmc: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """A row template: a profile's buffer (an array of entry structures) -> a repeated MMC
+    element, one per entry, its children from ``columns`` (in MMC order)."""
+
+    position: int              # place in the list-of-data (as for Value)
+    cosem_class: int
+    obis: str
+    attribute: int
+    element: str               # the repeated element's path under the response type
+    columns: tuple[Column, ...]
+    max_rows: int              # MMC maxOccurs of the element
+
+    @property
+    def cosem(self) -> str:
+        return f"class {self.cosem_class} {self.obis} attribute {self.attribute}"
+
+
+@dataclass(frozen=True, slots=True)
 class DlmsUseCase:
     use_case: str
     message_code: int
@@ -71,6 +103,7 @@ class DlmsUseCase:
     wrapper: tuple[str, ...] = ()
     values: tuple[Value, ...] = field(default=())
     handler: str | None = None                 # an irregular shape: pandc.usecases.cosem
+    rows: tuple[Rows, ...] = ()
 
     def response_type(self, srv: str | None) -> str | None:
         """The MMC type for ``srv``; without an SRV, the type when the code has just one."""
@@ -82,11 +115,17 @@ class DlmsUseCase:
 
 
 def _uc(use_case: str, code: int, responses: str, shape: str, gbcs: str,
-        wrapper: str = "", values: tuple[Value, ...] = (), handler: str | None = None
-        ) -> DlmsUseCase:
+        wrapper: str = "", values: tuple[Value, ...] = (), handler: str | None = None,
+        rows: tuple[Rows, ...] = ()) -> DlmsUseCase:
     pairs = tuple(tuple(pair.split("=")) for pair in responses.split())
     return DlmsUseCase(use_case, code, pairs, shape, gbcs,  # type: ignore[arg-type]
-                       tuple(wrapper.split("/")) if wrapper else (), values, handler)
+                       tuple(wrapper.split("/")) if wrapper else (), values, handler, rows)
+
+
+def _profile(obis: str, element: str, max_rows: int, *columns: tuple[int, str, str]) -> Rows:
+    """Rows of a class 7 Profile generic buffer (attribute 2), read directly or as the one
+    protected attribute of a Get Protected Attributes response."""
+    return Rows(0, 7, obis, 2, element, tuple(Column(*c) for c in columns), max_rows)
 
 
 # GBCS 'Device Identity' objects (class 1 Data, GB objects 0-0:96.1.x / 0-0:94.44.x).
@@ -110,6 +149,10 @@ def _tamper(at: int) -> Value:
     # boolean: true = the supply is locked after a tamper event
     return Value(at, 1, "0-0:94.44.0.4", 2, ENUM, "Electricity/SupplyTamperState",
                  names=((0, "Unchanged"), (1, "Locked")))
+
+def _event_log(obis: str) -> Rows:
+    return _profile(obis, "Log/LogEntry", 100, (0, UTC2000, "Timestamp"), (1, CODE16, "LogCode"))
+
 
 # fmt: off
 USE_CASES: tuple[DlmsUseCase, ...] = (
@@ -158,17 +201,30 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS20d", 0x00C9, "4.4.5=RetrieveBillingDataLogPrepaymentCreditsRsp", UNMAPPED, "Read ESME Billing Data Log (prepayment credits)"),
     _uc("ECS21a", 0x0033, "4.6.1=RetrieveImportDailyReadLogRsp", UNMAPPED, "Read Electricity Daily Read Log (exc export)"),
     _uc("ECS21b", 0x0034, "4.14=ReadPrepaymentDailyReadLogRsp", UNMAPPED, "Read Electricity (Prepayment) Daily Read Log", "Electricity"),
-    _uc("ECS21c", 0x0035, "4.6.2=RetrieveExportDailyReadLogRsp", UNMAPPED, "Read Electricity Daily Read Log (export only)"),
-    _uc("ECS22a", 0x0036, "4.8.3=ReadExportProfileDataRsp", UNMAPPED, "Read Electricity Half Hour Profile Data (export)"),
-    _uc("ECS22b", 0x0037, "4.8.1=ReadActiveImportProfileDataRsp", UNMAPPED, "Read Electricity Half Hour Profile Data (active import)"),
-    _uc("ECS22c", 0x0038, "4.8.2=ReadReactiveImportProfileDataRsp", UNMAPPED, "Read Electricity Half Hour Profile Data (reactive import)"),
+    _uc("ECS21c", 0x0035, "4.6.2=RetrieveExportDailyReadLogRsp", VALUES, "Read Electricity Daily Read Log (export only)", rows=(
+        _profile("0-0:98.1.10.255", "LogEntry", 31,
+                 (1, INTEGER, "ActiveExportRegisterValue"), (0, UTC2000, "TimeStamp")),)),
+    _uc("ECS22a", 0x0036, "4.8.3=ReadExportProfileDataRsp", VALUES, "Read Electricity Half Hour Profile Data (export)", rows=(
+        _profile("0-0:99.1.1.255", "LogEntry", 4464, (1, INTEGER, "ActiveEnergyExportedValue"),
+                 (2, INTEGER, "ReactiveEnergyExportedValue"), (0, UTC2000, "Timestamp")),)),
+    # Protected (Get Protected Attributes, 0-0:43.2.7.255); a twin-element ESME adds the
+    # secondary element's value as a third member.
+    _uc("ECS22b", 0x0037, "4.8.1=ReadActiveImportProfileDataRsp", VALUES, "Read Electricity Half Hour Profile Data (active import)", rows=(
+        _profile("0-0:99.1.0.255", "LogEntry", 19056, (0, UTC2000, "Timestamp"),
+                 (1, INTEGER, "Electricity/PrimaryValue"), (2, INTEGER, "Electricity/SecondaryValue")),)),
+    _uc("ECS22c", 0x0038, "4.8.2=ReadReactiveImportProfileDataRsp", VALUES, "Read Electricity Half Hour Profile Data (reactive import)", rows=(
+        _profile("0-0:99.1.2.255", "LogEntry", 4464,
+                 (1, INTEGER, "ReactiveEnergyImportedValue"), (0, UTC2000, "Timestamp")),)),
     _uc("ECS23", 0x0039, "4.10=ReadNetworkDataRsp", UNMAPPED, "Read Voltage Operational Data", "Electricity/SinglePhaseESME"),
     _uc("ECS23b", 0x00BC, "4.10=ReadNetworkDataRsp", UNMAPPED, "Read Voltage Operational Data - 3 Phase", "Electricity/PolyPhaseESME"),
     _uc("ECS24", 0x003A, "4.11.1=ReadTariffPrimaryElementRsp", UNMAPPED, "Read ESME Tariff Data", "Electricity"),
     _uc("ECS24b", 0x00BD, "4.11.2=ReadTariffSecondaryElementRsp", UNMAPPED, "Read ESME Tariff Data - second element"),
     _uc("ECS26a", 0x003B, "4.13=ReadPrepaymentConfigurationRsp", UNMAPPED, "Read ESME Configuration Data Prepayment"),
     _uc("ECS27", 0x0042, "4.15=ReadLoadLimitDataRsp", UNMAPPED, "Read ESME Load Limit Data"),
-    _uc("ECS66", 0x0060, "4.17=RetrieveDailyConsumptionLogRsp", UNMAPPED, "Read ESME Daily Consumption Log", "Electricity"),
+    # Protected (Get Protected Attributes, 0-0:43.2.4.255)
+    _uc("ECS66", 0x0060, "4.17=RetrieveDailyConsumptionLogRsp", VALUES, "Read ESME Daily Consumption Log", "Electricity", rows=(
+        _profile("0-0:99.1.3.255", "Electricity/LogEntry", 731,
+                 (1, INTEGER, "Value"), (0, UTC2000, "Timestamp")),)),
     # --- SR 6: device configuration ---------------------------------------------------
     _uc("ECS26b", 0x003C, "6.2.1=ReadDeviceConfigurationVoltageRsp", UNMAPPED, "Read ESME Configuration Voltage Data"),
     _uc("ECS26k", 0x00C6, "6.2.1=ReadDeviceConfigurationVoltageRsp", UNMAPPED, "Read ESME Configuration Voltage Data - 3 phase"),
@@ -203,10 +259,14 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS30a", 0x00D7, "6.8=UpdateDeviceConfigurationBillingCalendarRsp", RESULTS, "Set Billing Calendar on the ESME - all periodicities"),
     _uc("ECS70", 0x0062, "6.11=SynchroniseClockRsp 8.1.1=CommissionDeviceSynchroniseClockRsp", UNMAPPED, "Set Clock on ESME"),
     _uc("ECS34", 0x0047, "6.12=UpdateDeviceConfigurationInstantaneousPowerThresholdRsp", RESULTS, "Set Instantaneous Power Threshold Configuration"),
-    _uc("ECS35a", 0x0048, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ESME Event Log"),
-    _uc("ECS35b", 0x0049, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ESME Security Log"),
-    _uc("ECS35c", 0x0093, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read CHF Event Log"),
-    _uc("ECS35d", 0x0094, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read CHF Security Log"),
+    # Event and security logs: entries { UTC time, event code } (LogMeaning, the GBCS event
+    # code description, is optional in MMC and not written). The security-log OBIS is the one
+    # the RTDS ECS35b/ECS35d requests name; the event-log OBIS (ECS35a/ECS35c) is not
+    # confirmed by an RTDS request (the walker reads by position, not by OBIS).
+    _uc("ECS35a", 0x0048, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Event Log", rows=(_event_log("0-0:99.98.0.255"),)),
+    _uc("ECS35b", 0x0049, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Security Log", rows=(_event_log("0-0:99.98.1.255"),)),
+    _uc("ECS35c", 0x0093, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Event Log", rows=(_event_log("0-0:99.98.0.255"),)),
+    _uc("ECS35d", 0x0094, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Security Log", rows=(_event_log("0-0:99.98.1.255"),)),
     _uc("ECS35e", 0x00B9, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ESME Power Event Log"),
     _uc("ECS35f", 0x00BA, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ALCS Event Log"),
     _uc("ECS35g", 0x00FD, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ALCS Event Log"),
