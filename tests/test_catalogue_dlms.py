@@ -227,7 +227,7 @@ def test_catalogue_agrees_with_the_message_code_table():
 
 def test_value_rows_are_consistent():
     for row in catalogue.USE_CASES:
-        positions = [v.position for v in row.values]
+        positions = [(v.position, v.path) for v in row.values]
         assert len(positions) == len(set(positions)), row.use_case
         assert (row.shape == catalogue.VALUES) == bool(row.values or row.handler or row.rows), \
             row.use_case
@@ -470,3 +470,18 @@ def test_rtds_event_log_by_hand():
     assert (timestamp - timestamp.replace(year=2000, month=1, day=1, hour=0, minute=0,
                                           second=0)).total_seconds() == seconds
     assert entries[0].children[1].value == code
+
+
+def test_scaled_value_and_unit_by_hand():
+    # ECS17c: structure { double-long 1234, scaler_unit(+2, W), double-long 56 }
+    data = bytes.fromhex("01" "0203" "05000004D2" "02020F02161B" "0500000038")
+    message = _response(0x0028, data, b"\x01\x01\x00")
+    assert _leaves(message.values) == {
+        "ReadActivePowerImportRsp/ActivePowerImport/Value": str(1234 * 100),
+        "ReadActivePowerImportRsp/ActivePowerImport/Unit": "W",
+        "ReadActivePowerImportRsp/PrimaryActivePowerImportValue": str(56 * 100)}
+    # a unit MMC has no name for: the unit is left out with a warning, the values stay
+    data = bytes.fromhex("01" "0203" "05000004D2" "02020F00161C" "0500000038")
+    message = _response(0x0028, data, b"\x01\x01\x00")
+    assert "ReadActivePowerImportRsp/ActivePowerImport/Unit" not in _leaves(message.values)
+    assert any("no MMC name" in w for w in message.warnings)

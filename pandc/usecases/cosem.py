@@ -15,8 +15,9 @@ from typing import Callable
 
 from . import register
 from .base import (
-    Content, DlmsContent, UseCaseError, UseCaseResult, dlms_content, register_value,
-    registers, require, response_element, result, unwrap,
+    Content, DlmsContent, Register, UseCaseError, UseCaseResult, dlms_content,
+    is_scaler_unit as base_is_scaler_unit, register_value, registers, require,
+    response_element, result, unwrap,
 )
 from .catalogue import dlms as catalogue
 from ..codec import dlms
@@ -96,9 +97,18 @@ def _place_values(row: catalogue.DlmsUseCase, content: DlmsContent, root: Builde
         if item.tag == dlms.NULL_DATA:
             continue
         try:
+            whole = item
             for step in value.path:
                 item = item.items[step]
             converted = _convert(value, item)
+            if value.scaler is not None:
+                scaler_unit = whole
+                for step in value.scaler:
+                    scaler_unit = scaler_unit.items[step]
+                require(base_is_scaler_unit(scaler_unit), "expected a scaler_unit structure, "
+                        f"found {scaler_unit.type_name}", scaler_unit)
+                converted = register_value(Register(item, scaler_unit.value[0].value,
+                                                    scaler_unit.value[1].value))
         except (UseCaseError, dlms.DlmsDecodeError, IndexError) as problem:
             warnings.append(f"{row.use_case}: {value.cosem} -> {value.mmc} left out: {problem}")
             continue

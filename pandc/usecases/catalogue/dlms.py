@@ -33,7 +33,8 @@ VALUES = "values"
 UNMAPPED = "unmapped"
 
 # Value rules (pandc.usecases.cosem applies them):
-INTEGER = "integer"            # any DLMS integer type -> xs:integer
+INTEGER = "integer"            # any DLMS integer type -> xs:integer (x 10^scaler when the
+                               # row names a scaler_unit; it must stay a whole number)
 TEXT = "text"                  # octet/visible-string of printable ASCII -> xs:string
 HEX = "hex"                    # octet-string -> upper-case hex text
 EUI = "eui"                    # octet-string(8) -> EUI-64 as 00-DB-12-...
@@ -58,6 +59,7 @@ class Value:
     mmc: str                   # path under the response type ("/"-separated)
     path: tuple[int, ...] = ()   # inside a structure value: the member indices
     names: tuple[tuple[int, str], ...] = ()    # ENUM: DLMS value -> MMC text
+    scaler: tuple[int, ...] | None = None       # INTEGER: path of the scaler_unit to apply
     also: tuple[str, ...] = ()   # SPLIT13: elements for the second, third ... MPAN
 
     @property
@@ -191,7 +193,13 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         Value(0, 112, "0-0:19.10.0.255", 2, INTEGER, "MeterBalance"),      # credit: current_credit_amount
     )),
     _uc("ECS17a", 0x0026, "4.2=ReadInstantaneousExportRegistersRsp", UNMAPPED, "Read ESME Energy Registers (Export Energy)"),
-    _uc("ECS17c", 0x0028, "4.16=ReadActivePowerImportRsp", UNMAPPED, "Read ESME Energy Registers (Power)"),
+    # class 1 0-0:94.44.34.20: structure { active power import, scaler_unit, primary element's
+    # active power import }; DLMS unit 27 is W
+    _uc("ECS17c", 0x0028, "4.16=ReadActivePowerImportRsp", VALUES, "Read ESME Energy Registers (Power)", values=(
+        Value(0, 1, "0-0:94.44.34.20", 2, INTEGER, "ActivePowerImport/Value", path=(0,), scaler=(1,)),
+        Value(0, 1, "0-0:94.44.34.20", 2, ENUM, "ActivePowerImport/Unit", path=(1, 1), names=((27, "W"),)),
+        Value(0, 1, "0-0:94.44.34.20", 2, INTEGER, "PrimaryActivePowerImportValue", path=(2,), scaler=(1,)),
+    )),
     _uc("ECS17e", 0x002A, "4.1.3=ReadInstantaneousImportTOUWithBlocksMatricesRsp", UNMAPPED, "Read ESME Energy Register (TOU with Blocks)"),
     _uc("ECS18a", 0x002B, "4.12.2=ReadMaximumDemandExportRegistersRsp", UNMAPPED, "Read Maximum Demand Registers (export)"),
     _uc("ECS18b", 0x002C, "4.12.1=ReadMaximumDemandImportRegistersRsp", UNMAPPED, "Read Maximum Demand Registers (import)"),
@@ -237,7 +245,11 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         _device_id(0), _model(1), _manufacturer(2))),
     _uc("ECS26n", 0x00FA, "6.2.4=ReadDeviceConfigurationIdentityExcMPxNRsp", VALUES, "Read CHF Configuration Data Device Information (CH identity and type)", values=(
         _model(0), _manufacturer(1))),
-    _uc("ECS26f", 0x0040, "6.2.5=ReadDeviceConfigurationInstantaneousPowerThresholdsRsp", UNMAPPED, "Read ESME Configuration Data Device Information (instantaneous power thresholds)"),
+    # class 21 Register monitor 0-0:16.0.0.255 thresholds: array { low/medium, medium/high }
+    _uc("ECS26f", 0x0040, "6.2.5=ReadDeviceConfigurationInstantaneousPowerThresholdsRsp", VALUES, "Read ESME Configuration Data Device Information (instantaneous power thresholds)", values=(
+        Value(0, 21, "0-0:16.0.0.255", 2, INTEGER, "LowMediumPowerThreshold", path=(0,)),
+        Value(0, 21, "0-0:16.0.0.255", 2, INTEGER, "MediumHighPowerThreshold", path=(1,)),
+    )),
     _uc("ECS40", 0x004E, "6.2.7=ReadDeviceConfigurationMPxNRsp", VALUES, "Read MPAN Value on the ESME", "Electricity", values=(
         # Import MPAN: a twin-element ESME holds the primary and secondary MPANs, 13 digits each.
         Value(0, 1, "0-0:94.44.34.11", 2, SPLIT13, "Electricity/ImportMPAN", also=("Electricity/SecondaryImportMPAN",)),
