@@ -240,8 +240,9 @@ def test_coverage_rows():
     assert all(len(r) == 5 and r[3] == "dlms" for r in rows)
     assert {r[4] for r in rows} <= {"values", "results", "failures-only", "no-mmc-type"}
     assert ("ECS46d", "", "", "dlms", "no-mmc-type") in rows
-    assert ("ECS70", "8.1.1", "CommissionDeviceSynchroniseClockRsp", "dlms",
-            "failures-only") in rows
+    assert ("ECS70", "8.1.1", "CommissionDeviceSynchroniseClockRsp", "dlms", "results") in rows
+    assert ("ECS70", "6.11", "SynchroniseClockRsp", "dlms", "values") in rows
+    assert ("ECS23", "4.10", "ReadNetworkDataRsp", "dlms", "failures-only") in rows
 
 
 # --- values computed by hand ---------------------------------------------------------------
@@ -485,3 +486,21 @@ def test_scaled_value_and_unit_by_hand():
     message = _response(0x0028, data, b"\x01\x01\x00")
     assert "ReadActivePowerImportRsp/ActivePowerImport/Unit" not in _leaves(message.values)
     assert any("no MMC name" in w for w in message.warnings)
+
+
+def test_clock_values_by_hand():
+    # ECS70 6.11: set, action, action, then Get time (date-time 2021-03-04 05:06:07, deviation
+    # not specified = UTC) and Get status 0x02 (doubtful -> unreliable)
+    octets = bytes.fromhex("07E5030404050607008000") + b"\x02"
+    data = b"\x05\x00\x00\x00" + b"\x09\x0C" + octets + b"\x11\x02"
+    message = _response(0x0062, data, bytes.fromhex("05" "0200" "0300" "0300" "0100" "0100"),
+                        srv="6.11")
+    xml = pandc.to_mmc(message)
+    assert b"<ra:DeviceTime>2021-03-04T05:06:07Z</ra:DeviceTime>" in xml
+    assert b'<ra:ElecClockTimeStatus TimeStatusCode="2">' in xml
+    assert b"<ra:TimeStatus>unreliable</ra:TimeStatus>" in xml
+    assert pandc.mmc.validate(xml, "mmc", schema_dir=require(OFFICIAL_XSD)).valid
+    commissioning = _response(0x0062, data, bytes.fromhex("05" "0200" "0300" "0300" "0100" "0100"),
+                              srv="8.1.1")
+    assert commissioning.values.name == "CommissionDeviceSynchroniseClockRsp"
+    assert commissioning.values.children == ()

@@ -21,7 +21,8 @@ from .base import (
 )
 from .catalogue import dlms as catalogue
 from ..codec import dlms
-from ..values import Builder
+from ..codec.dates import clock_status_of, decode_date_time
+from ..values import Builder, Node, leaf
 
 UTC_EPOCH_2000 = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
@@ -51,7 +52,7 @@ def decode_response(message: Content) -> UseCaseResult | None:
     wrapper = root
     for name in row.wrapper:
         wrapper = _child(wrapper, name)
-    if row.shape == catalogue.VALUES:
+    if row.shape == catalogue.VALUES and mmc_type not in row.results_only:
         if row.handler is not None:
             if not content.failures:
                 _HANDLERS[row.handler](content, root, warnings)
@@ -79,7 +80,10 @@ def _put(root: Builder, path: str, value: object) -> None:
     parent = root
     for step in parents:
         parent = _child(parent, step)
-    parent.add(name, value)  # type: ignore[arg-type]
+    if isinstance(value, Node):
+        parent.append(Node(name, value.value, value.children, value.attributes))
+    else:
+        parent.add(name, value)  # type: ignore[arg-type]
 
 
 def _place_values(row: catalogue.DlmsUseCase, content: DlmsContent, root: Builder,
@@ -159,6 +163,20 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
         require(item.tag == dlms.DOUBLE_LONG_UNSIGNED,
                 f"expected UTC seconds (double-long-unsigned), found {item.type_name}", item)
         return UTC_EPOCH_2000 + timedelta(seconds=item.value)
+    if rule == catalogue.DATE_TIME:
+        require(item.tag in (dlms.OCTET_STRING, dlms.DATE_TIME) and len(item.value) == 12,
+                f"expected a 12-octet date-time, found {item.type_name}", item)
+        decoded = decode_date_time(item.value)
+        require(decoded.value is not None, f"date-time {item.value.hex().upper()} is not an "
+                "xs:dateTime", item)
+        return decoded.value
+    if rule == catalogue.CLOCK_STATUS:
+        require(item.tag == dlms.UNSIGNED, f"expected a clock status (unsigned), found "
+                f"{item.type_name}", item)
+        status = clock_status_of(item.value)
+        require(status is not None, "clock status 0xFF (not specified) has no MMC TimeStatus",
+                item)
+        return Node("", None, (leaf("TimeStatus", status),), (("TimeStatusCode", item.value),))
     if rule == catalogue.CODE16:
         require(item.tag == dlms.LONG_UNSIGNED,
                 f"expected an event code (long-unsigned), found {item.type_name}", item)

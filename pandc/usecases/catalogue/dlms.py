@@ -44,6 +44,9 @@ SPLIT13 = "split13"            # octet-string of 13-digit MPANs -> one element p
 UTC2000 = "utc2000"            # double-long-unsigned seconds since 2000-01-01T00:00:00Z (the
                                # GB UTC time object 0-0:94.44.100.255 that profile requests
                                # select ranges by) -> xs:dateTime
+DATE_TIME = "date-time"        # COSEM date-time (12 octets) -> xs:dateTime (codec.dates)
+CLOCK_STATUS = "clock-status"  # clock status (unsigned) -> element with TimeStatusCode and
+                               # TimeStatus reliable/unreliable/invalid (FACTS section 3)
 CODE16 = "code16"              # long-unsigned event code -> 2-octet xs:hexBinary
 
 
@@ -106,6 +109,7 @@ class DlmsUseCase:
     values: tuple[Value, ...] = field(default=())
     handler: str | None = None                 # an irregular shape: pandc.usecases.cosem
     rows: tuple[Rows, ...] = ()
+    results_only: tuple[str, ...] = ()         # MMC types of this use case that take no values
 
     def response_type(self, srv: str | None) -> str | None:
         """The MMC type for ``srv``; without an SRV, the type when the code has just one."""
@@ -118,10 +122,11 @@ class DlmsUseCase:
 
 def _uc(use_case: str, code: int, responses: str, shape: str, gbcs: str,
         wrapper: str = "", values: tuple[Value, ...] = (), handler: str | None = None,
-        rows: tuple[Rows, ...] = ()) -> DlmsUseCase:
+        rows: tuple[Rows, ...] = (), results_only: tuple[str, ...] = ()) -> DlmsUseCase:
     pairs = tuple(tuple(pair.split("=")) for pair in responses.split())
     return DlmsUseCase(use_case, code, pairs, shape, gbcs,  # type: ignore[arg-type]
-                       tuple(wrapper.split("/")) if wrapper else (), values, handler, rows)
+                       tuple(wrapper.split("/")) if wrapper else (), values, handler, rows,
+                       results_only)
 
 
 def _profile(obis: str, element: str, max_rows: int, *columns: tuple[int, str, str]) -> Rows:
@@ -269,7 +274,13 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS29d", 0x00D2, "6.5=UpdateDeviceConfigurationVoltageRsp", RESULTS, "Set Voltage Configurations on polyphase ESME without counter reset"),
     _uc("ECS30", 0x0046, "6.8=UpdateDeviceConfigurationBillingCalendarRsp", RESULTS, "Set Billing Calendar on the ESME"),
     _uc("ECS30a", 0x00D7, "6.8=UpdateDeviceConfigurationBillingCalendarRsp", RESULTS, "Set Billing Calendar on the ESME - all periodicities"),
-    _uc("ECS70", 0x0062, "6.11=SynchroniseClockRsp 8.1.1=CommissionDeviceSynchroniseClockRsp", UNMAPPED, "Set Clock on ESME"),
+    # Set clock (class 8 0-0:1.0.0.255: set attribute 9, methods 5 and 4), then Get time
+    # (attribute 2) and status (attribute 4); CommissionDeviceSynchroniseClockRsp (8.1.1)
+    # holds no values.
+    _uc("ECS70", 0x0062, "6.11=SynchroniseClockRsp 8.1.1=CommissionDeviceSynchroniseClockRsp", VALUES, "Set Clock on ESME", values=(
+        Value(3, 8, "0-0:1.0.0.255", 2, DATE_TIME, "DeviceTime"),
+        Value(4, 8, "0-0:1.0.0.255", 4, CLOCK_STATUS, "Electricity/ElecClockTimeStatus"),
+    ), results_only=("CommissionDeviceSynchroniseClockRsp",)),
     _uc("ECS34", 0x0047, "6.12=UpdateDeviceConfigurationInstantaneousPowerThresholdRsp", RESULTS, "Set Instantaneous Power Threshold Configuration"),
     # Event and security logs: entries { UTC time, event code } (LogMeaning, the GBCS event
     # code description, is optional in MMC and not written). The security-log OBIS is the one
@@ -349,5 +360,6 @@ def coverage_rows() -> list[tuple[str, str, str, str, str]]:
             continue
         status = {RESULTS: "results", VALUES: "values", UNMAPPED: "failures-only"}[row.shape]
         for srv, mmc_type in row.responses:
-            rows.append((row.use_case, srv, mmc_type, "dlms", status))
+            rows.append((row.use_case, srv, mmc_type, "dlms",
+                         "results" if mmc_type in row.results_only else status))
     return rows
