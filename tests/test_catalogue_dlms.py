@@ -319,6 +319,11 @@ def test_twin_mpans_split_and_wrong_type_is_a_warning():
     assert leaves == {root + "/ImportMPAN": "1000000000001",
                       root + "/SecondaryImportMPAN": "2000000000002"}
     assert any("ExportMPAN left out" in w for w in message.warnings)
+    # three MPANs where MMC has two places: refused with a warning, none dropped silently
+    data = b"\x01" + b"\x09\x27" + b"1000000000001" * 3
+    message = _response(0x004E, data, b"\x01\x01\x00")
+    assert "ImportMPAN" not in str(_leaves(message.values))
+    assert any("1 to 2 13-digit MPANs" in w for w in message.warnings)
 
 
 def test_set_and_action_results_become_failures():

@@ -129,7 +129,8 @@ class DlmsValue:
         if self.tag not in (ARRAY, STRUCTURE):
             raise DlmsDecodeError(f"expected array or structure, found {self.type_name}",
                                   self.offset)
-        return self.value
+        items: tuple[DlmsValue, ...] = self.value
+        return items
 
     def to_python(self) -> Any:
         """Plain Python form (lists for arrays and structures), for display and tests."""

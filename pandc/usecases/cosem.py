@@ -117,6 +117,7 @@ def _place_values(row: catalogue.DlmsUseCase, content: DlmsContent, root: Builde
             warnings.append(f"{row.use_case}: {value.cosem} -> {value.mmc} left out: {problem}")
             continue
         if value.rule == catalogue.SPLIT13:
+            assert isinstance(converted, list)
             for path, part in zip((value.mmc, *value.also), converted):
                 _put(root, path, part)
         else:
@@ -208,8 +209,10 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
     if rule == catalogue.TEXT:
         return text
     if rule == catalogue.SPLIT13:
-        require(len(text) in (13, 26, 39), f"{len(text)} characters is not a whole number "
-                "of 13-digit MPANs", item)
+        assert isinstance(row, catalogue.Value)
+        slots = 1 + len(row.also)
+        require(len(text) % 13 == 0 and 1 <= len(text) // 13 <= slots,
+                f"{len(text)} characters is not 1 to {slots} 13-digit MPANs", item)
         return [text[i:i + 13] for i in range(0, len(text), 13)]
     raise UseCaseError(f"unknown catalogue rule {rule!r}", item.offset)
 
