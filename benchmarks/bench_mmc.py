@@ -14,8 +14,8 @@ import pandc
 from pandc.mmc import to_mmc
 from pandc.mmc.validation import validate
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-RTDS = SHARED / "corpus" / "rtds"
+from conftest import RTDS, SHARED
+
 OFFICIAL_XSD = SHARED / "reference" / "xsd"
 
 

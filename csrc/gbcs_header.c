@@ -9,7 +9,7 @@ static const char *const error_reasons[PANDC_ERROR_COUNT] = {
     "field runs past the end of the message",
     "unsupported length form (expected < 0x80, 0x81, 0x82 or 0x83)",
     "unknown frame tag (expected DD general ciphering or DF general signing)",
-    "general block transfer (E0) is not supported yet",
+    "general block transfer APDU (E0) without the DD 09 routing header of a GBT block",
     "general ciphering: the six leading fields must be empty (00)",
     "general ciphering: security control must be 0x11",
     "general ciphering: ciphered service too short for security header and MAC",
@@ -23,6 +23,7 @@ static const char *const error_reasons[PANDC_ERROR_COUNT] = {
     "bytes left over after the message",
     "message longer than 4 GiB",
     "signature field missing (only general-signing commands, i.e. pre-commands, omit it)",
+    "general block transfer block (DD 09 routing header): reassemble the blocks first (pandc.codec.gbt)",
 };
 
 const char *pandc_error_reason(int code)
@@ -255,6 +256,10 @@ int pandc_decode_header(const uint8_t *buf, size_t len, pandc_header *out)
     out->message_length = (uint32_t)len;
     switch (buf[0]) {
     case PANDC_FRAME_GENERAL_CIPHERING:
+        /* DD 09 is a GBT block's routing header (a transaction-id where general ciphering
+         * has its empty fields): one piece of a message, not a message (FACTS section 8). */
+        if (len >= 2 && buf[1] == 0x09)
+            return fail(&c, PANDC_ERR_GBT_BLOCK, 0);
         return decode_general_ciphering(&c);
     case PANDC_FRAME_GENERAL_SIGNING:
         return decode_general_signing(&c);

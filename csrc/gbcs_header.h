@@ -31,7 +31,8 @@ enum {
     PANDC_ERR_TRAILING_BYTES = 16,
     PANDC_ERR_TOO_LARGE = 17,
     PANDC_ERR_SIGNATURE_MISSING = 18,
-    PANDC_ERROR_COUNT = 19
+    PANDC_ERR_GBT_BLOCK = 19,
+    PANDC_ERROR_COUNT = 20
 };
 
 /* Bits of pandc_header.flags */

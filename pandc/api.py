@@ -132,11 +132,18 @@ def verify(message: Frame, keys: "KeySource") -> Verification:
 
 
 def decode_many(items: Iterable[bytes | bytearray | memoryview | str], *,
-                keys: "KeySource | None" = None) -> list[Message | DecodeError]:
+                keys: "KeySource | None" = None, workers: int = 1) -> list[Message | DecodeError]:
     """Decodes every item (as :func:`decode` would) with one C batch call for the headers.
 
-    Returns, in order, a Message or the DecodeError for each item; never stops early.
+    Returns, in order, a Message or the DecodeError for each item; never stops early. With
+    ``workers`` > 1 the batch is shared among that many worker processes (started with
+    forkserver or spawn, never fork: a fork while verification threads run can deadlock);
+    ``keys`` then travel to them by pickling (a :class:`KeyStore` by its directory), each
+    worker keeps its own ECDH cache, and the results equal one worker's.
     """
+    if workers > 1:
+        from .workers import decode_in_workers
+        return decode_in_workers([(item, None) for item in items], keys, workers)
     return decode_with_context(((item, None) for item in items), keys=keys)
 
 
@@ -183,29 +190,39 @@ def decode_with_context(items: Iterable[tuple[Any, "duis.DuisPayload | None"]], 
     return results  # type: ignore[return-value]
 
 
-def iter_decode_items(items: Iterable[SourceItem], *, keys: "KeySource | None" = None
-                      ) -> Iterator[tuple[SourceItem, Message | DecodeError]]:
-    """(source item, result) for every item, decoded a batch at a time, lazily and in order."""
+def iter_decode_items(items: Iterable[SourceItem], *, keys: "KeySource | None" = None,
+                      workers: int = 1) -> Iterator[tuple[SourceItem, Message | DecodeError]]:
+    """(source item, result) for every item, decoded a batch at a time, lazily and in order
+    (with ``workers`` > 1, several batches at once in worker processes)."""
     iterator = iter(items)
+    if workers > 1:
+        from .workers import iter_in_workers
+        yield from iter_in_workers(iterator, keys, workers, BATCH_SIZE)
+        return
     while True:
         batch = list(itertools.islice(iterator, BATCH_SIZE))
         if not batch:
             return
-        readable = [item for item in batch if item.error is None]
-        decoded = iter(decode_with_context(((item.data, item.context) for item in readable),
-                                           keys=keys))
-        for item in batch:
-            yield item, item.error if item.error is not None else next(decoded)
+        yield from zip(batch, decode_batch(batch, keys))
 
 
-def iter_decode(source: Any, *, keys: "KeySource | None" = None) -> Iterator[Message | DecodeError]:
+def decode_batch(batch: list[SourceItem], keys: "KeySource | None") -> list[Message | DecodeError]:
+    """One result per source item (its read error, or the decoded message), in order."""
+    readable = [item for item in batch if item.error is None]
+    decoded = iter(decode_with_context(((item.data, item.context) for item in readable),
+                                       keys=keys))
+    return [item.error if item.error is not None else next(decoded) for item in batch]
+
+
+def iter_decode(source: Any, *, keys: "KeySource | None" = None,
+                workers: int = 1) -> Iterator[Message | DecodeError]:
     """Decode lazily from a path, a binary or text file object, or an iterable of lines or
     messages: one result per input message, in order, never stopping at a bad one. Memory
     stays flat whatever the size of the input.
 
     Each DecodeError carries ``source`` ("name:line") naming the input it came from.
     """
-    for item, result in iter_decode_items(iter_items(source), keys=keys):
+    for item, result in iter_decode_items(iter_items(source), keys=keys, workers=workers):
         if isinstance(result, DecodeError) and result.source is None:
             result.source = item.source
         yield result

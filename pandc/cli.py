@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .api import iter_decode_items
@@ -15,7 +15,10 @@ from .errors import DecodeError, PandcError
 from .io.jsonl import dumps, error_record, message_record
 from .io.sources import iter_sources
 
-def _load_keys(directory: str | None):
+if TYPE_CHECKING:
+    from .security import KeyStore
+
+def _load_keys(directory: str | None) -> "KeyStore | None":
     if directory is None:
         return None
     from .security import KeyStore
@@ -51,9 +54,11 @@ def run_decode(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             offset = getattr(error, "offset", None)
             where = f" at byte offset {offset}" if offset is not None else ""
             reason = getattr(error, "reason", None) or str(error)
-            err.write(f"{source}: {prefix}error{where}: {reason}\n")
+            what = "cannot render MMC" if prefix == "MMC: " else "error"
+            err.write(f"{source}: {what}{where}: {reason}\n")
 
-    for item, result in iter_decode_items(iter_sources(args.paths), keys=keys):
+    for item, result in iter_decode_items(iter_sources(args.paths), keys=keys,
+                                          workers=args.workers):
         source = item.source
         if isinstance(result, DecodeError):
             failed = True
@@ -61,7 +66,7 @@ def run_decode(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             continue
         if args.require_authenticated and not result.authenticated:
             failed = True
-            reason = result.verification.reason if result.verification else "no keys"
+            reason = result.verification.reason if result.verification is not None else "no keys"
             report_error(source, PandcError(f"not authenticated: {reason}"))
             continue
         document = None
@@ -126,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     decode.add_argument("--require-authenticated", action="store_true",
                         help="with --keys: a message that is not authenticated is an error "
                              "line (no MMC file for it) and the exit status is 1")
+    decode.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="decode and verify in N worker processes (default 1)")
     decode.set_defaults(run=run_decode)
 
     validate = commands.add_parser("validate", help="validate MMC or DUIS XML files")
@@ -141,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "out_dir", None) and args.format != "xml":
         args.format = "xml"
     try:
-        return args.run(args, sys.stdout, sys.stderr)
+        status: int = args.run(args, sys.stdout, sys.stderr)
+        return status
     except BrokenPipeError:
         return 1
 

@@ -9,7 +9,7 @@ HEADER_ERROR_REASONS: tuple[str, ...] = (
     "field runs past the end of the message",
     "unsupported length form (expected < 0x80, 0x81, 0x82 or 0x83)",
     "unknown frame tag (expected DD general ciphering or DF general signing)",
-    "general block transfer (E0) is not supported yet",
+    "general block transfer APDU (E0) without the DD 09 routing header of a GBT block",
     "general ciphering: the six leading fields must be empty (00)",
     "general ciphering: security control must be 0x11",
     "general ciphering: ciphered service too short for security header and MAC",
@@ -23,10 +23,12 @@ HEADER_ERROR_REASONS: tuple[str, ...] = (
     "bytes left over after the message",
     "message longer than 4 GiB",
     "signature field missing (only general-signing commands, i.e. pre-commands, omit it)",
+    "general block transfer block (DD 09 routing header): reassemble the blocks first (pandc.codec.gbt)",
 )
 
 ERR_TRUNCATED = 2
 ERR_BLOCK_TRANSFER = 5
+ERR_GBT_BLOCK = 19
 
 
 class PandcError(Exception):
@@ -56,7 +58,7 @@ class DecodeError(PandcError, ValueError):
     def __repr__(self) -> str:
         return f"DecodeError(reason={self.reason!r}, offset={self.offset!r})"
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
         return (DecodeError, (self.reason, self.offset, self.code, self.source))
 
     def __eq__(self, other: object) -> bool:

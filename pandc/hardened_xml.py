@@ -3,6 +3,8 @@ trees; and a document that declares a DOCTYPE is refused, since neither DUIS nor
 (this closes the door on XXE and entity-expansion attacks)."""
 from __future__ import annotations
 
+from typing import Any
+
 from lxml import etree
 
 from .errors import DecodeError
@@ -22,7 +24,7 @@ def hardened_parser() -> etree.XMLParser:
 
 
 def has_doctype(tree: etree._ElementTree) -> bool:
-    docinfo = tree.docinfo
+    docinfo: Any = tree.docinfo   # lxml-stubs lack DocInfo.doctype
     return bool(docinfo.doctype or docinfo.internalDTD is not None
                 or docinfo.externalDTD is not None)
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
+from .codec.parts import PayloadPart
 from .codec.frame import CRA_NAMES, FRAME_GENERAL_CIPHERING, FRAME_GENERAL_SIGNING, Frame
 from .values import Node
 
@@ -70,7 +71,7 @@ _FRAME_FIELDS = tuple(f.name for f in fields(Frame) if f.name not in ("parts", "
 _frame_values = attrgetter(*_FRAME_FIELDS)
 
 
-def message_from_frame(frame: Frame, *, parts: tuple | None = None,
+def message_from_frame(frame: Frame, *, parts: tuple[PayloadPart, ...] | None = None,
                        warnings: tuple[str, ...] = (), values: Node | None = None,
                        failures: tuple["Failure", ...] = (),
                        verification: "Verification | None" = None,

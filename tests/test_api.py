@@ -64,7 +64,7 @@ def test_mandatory_date_time_rule(code, use_case):
     assert message.use_case == use_case
     assert any("SECMP0015" in w and use_case in w for w in message.warnings)
     # Commands carry no such rule.
-    assert pandc.decode(build_message(message_code=code, cra="command")).warnings == []
+    assert pandc.decode(build_message(message_code=code, cra="command")).warnings == ()
 
 
 def test_registry_is_the_message_code_table():

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import shutil
 import subprocess
 import sys
 import tracemalloc
@@ -12,14 +14,20 @@ from pandc import cli
 from pandc.testing import build_message
 from conftest import rtds_files
 
+# The console command the package installs (beside this interpreter in a venv): CLI tests run
+# what a user runs, not `python -m`.
+PANDC = shutil.which("pandc", path=os.path.dirname(sys.executable)) or shutil.which("pandc")
+assert PANDC, "the pandc console command is not installed"
+
 KEYS = ["source", "frame", "cra", "originator_counter", "originator", "recipient", "message_code",
         "use_case", "service_reference_variant", "date_time", "time_status", "clock_status",
         "is_from_gsme", "supplementary_remote_party_id", "supplementary_remote_party_counter",
-        "supplementary_originator_counter", "payload_length", "signed", "warnings"]
+        "supplementary_originator_counter", "payload_length", "signed", "authenticated",
+        "authentication_reason", "warnings"]
 
 
 def run(argv, stdin: bytes | None = None):
-    return subprocess.run([sys.executable, "-m", "pandc.cli", "decode", *argv], input=stdin,
+    return subprocess.run([PANDC, "decode", *argv], input=stdin,
                           capture_output=True, timeout=120)
 
 
@@ -36,6 +44,7 @@ def test_json_lines_contract(tmp_path):
     assert done.returncode == 0, done.stderr
     (record,) = records(done.stdout)
     assert list(record) == KEYS
+    assert record["authenticated"] is None and record["authentication_reason"] == "no keys"
     assert record["source"] == f"{path}:1"
     assert record["message_code"] == "0x012A" and record["use_case"] == "GCS60a"
     assert record["date_time"] == "2026-11-23T00:00:00Z"
@@ -182,7 +191,7 @@ def test_validate_command(tmp_path):
     broken.write_text(valid.read_text().replace("<ra:OriginatorCounter>0<", "<ra:OriginatorCounter>x<"))
 
     def validate(*argv):
-        return subprocess.run([sys.executable, "-m", "pandc.cli", "validate", *argv],
+        return subprocess.run([PANDC, "validate", *argv],
                               capture_output=True, timeout=120)
 
     assert validate(str(valid)).returncode == 0

@@ -117,7 +117,7 @@ def test_long_lengths():
     (b"\x13\x63", 1, "compact-array"),     # an unknown type description
 ])
 def test_errors_name_the_byte_offset(data, offset, words):
-    with pytest.raises(dlms.DlmsDecodeError) as caught:
+    with pytest.raises(DecodeError) as caught:
         dlms.decode_data(data, 0, base=50)
     assert caught.value.offset == 50 + offset
     assert words in caught.value.reason

@@ -122,11 +122,14 @@ def test_secmp0015_successes_carry_smets_data_once_decrypted(folder, rtds_messag
         assert smets is not None and len(smets) == 1, path.name
 
 
-def test_malformed_use_case_content_is_a_decode_error_not_a_crash():
+def test_malformed_use_case_content_is_a_warning_and_the_first_pass_stands():
     message = pandc.decode(build_message(message_code=0x0074, payload=bytes.fromhex("0109010000"),
                                          date_time=datetime(2021, 1, 1, tzinfo=timezone.utc)))
-    with pytest.raises(pandc.DecodeError):
-        to_mmc(message)
+    assert message.values is None
+    assert any("GCS13a: values not decoded" in w for w in message.warnings)
+    document = to_mmc(message)
+    assert b"GBCSData" in document and b"SMETSData" not in document
+    assert validate(document).valid
 
 
 def test_header_fields_follow_the_message_in_schema_order(rtds_messages):
@@ -322,22 +325,15 @@ def test_more_than_100_parts_is_refused_with_a_clear_error():
     assert validate(to_mmc(dataclasses.replace(message, parts=(part,) * 100))).valid
 
 
-def test_smets_data_from_the_use_case_layer_is_placed_and_stays_namespace_clean(monkeypatch):
-    import pandc.mmc as mmc
-
-    def smets_data(message):
-        # As a use-case module would build it: its own nsmap, a different prefix.
-        element = etree.Element(f"{{{MMC_NAMESPACE}}}ReadMeterBalanceRsp",
-                                nsmap={"x": MMC_NAMESPACE})
-        etree.SubElement(element, f"{{{MMC_NAMESPACE}}}MeterBalance").text = str(
-            message.originator_counter)
-        return element
-
-    from pandc.usecases import UseCaseResult
-    monkeypatch.setattr(mmc._usecases, "decode", lambda message: UseCaseResult(smets_data(message)))
+def test_smets_data_is_the_value_tree_and_stays_namespace_clean():
+    import dataclasses
+    from pandc.values import leaf, node
     raw = build_message(message_code=0x012A, originator_counter=7,
                         date_time=datetime(2021, 1, 1, tzinfo=timezone.utc))
-    document = to_mmc(pandc.decode(raw))
+    message = pandc.decode(raw)
+    tree_values = node("ReadMeterBalanceRsp", leaf("MeterBalance", message.originator_counter),
+                       MessageSuccess=True)
+    document = to_mmc(dataclasses.replace(message, values=tree_values))
     assert document.count(b"xmlns") == 1
     tree = etree.fromstring(document)
     balance = tree.find(f"{RA}Body/{RA}ResponseMessage/{RA}SMETSData/{RA}ReadMeterBalanceRsp/"

@@ -28,12 +28,12 @@ def keys():
 
 @pytest.fixture(scope="module")
 def secured(rtds, keys):
-    cache = new_cache()
-    return [(path, data, secure(pandc.decode(data), keys, cache)) for path, data in rtds]
+    messages = pandc.decode_many([data for _, data in rtds], keys=keys)
+    return [(path, data, message) for (path, data), message in zip(rtds, messages)]
 
 
-def _missing_key_warning(message) -> bool:
-    return any("not checked" in warning for warning in message.warnings)
+def _missing_key(verification) -> bool:
+    return verification.reason.startswith("no key") or "; no key" in verification.reason
 
 
 # --- key store ----------------------------------------------------------------------------
@@ -103,7 +103,8 @@ def test_every_response_and_alert_mac_is_valid(secured):
             continue
         if message.mac_valid is None:
             # PCS02 is exchanged between two devices whose private keys RTDS does not carry
-            assert _missing_key_warning(message) and "00-DB-12-34-56-78-90-A1" in " ".join(message.warnings)
+            assert _missing_key(message.verification)
+            assert "00-DB-12-34-56-78-90-A1" in " ".join(message.warnings)
         else:
             assert message.mac_valid is True, path.name
             checked += 1
@@ -187,7 +188,9 @@ def test_missing_mac_key_gives_none(keys, rtds):
     data = next(d for p, d in rtds if p.name == "GCS13a_4.1.1_SUCCESS_RELIABLE_GSME_RESPONSE_GBCS.HEX")
     message = pandc.decode(data, keys=_Without(keys, ("90b3d51f30010000", "private-ka")))
     assert message.mac_valid is None
-    assert any("MAC not checked" in w and "90-B3-D5-1F-30-01-00-00" in w for w in message.warnings)
+    assert any("no key" in w and "MAC" in w and "90-B3-D5-1F-30-01-00-00" in w
+               for w in message.warnings)
+    assert message.authenticated is False and "no key" in message.verification.reason
 
 
 # --- decryption ---------------------------------------------------------------------------
@@ -257,7 +260,7 @@ def test_tampered_ciphertext_is_reported_never_returned(keys, rtds):
     message = pandc.decode(bytes(data))
     part, = message.parts
     _, cipher_start, _ = part.cipher_spans[0]
-    data[message.content_offset + 3 + cipher_start + 7] ^= 0x01
+    data[message.layout.content_offset + 3 + cipher_start + 7] ^= 0x01
     tampered = pandc.decode(bytes(data), keys=keys)
     assert tampered.mac_valid is False
     part, = tampered.parts
@@ -299,11 +302,12 @@ def test_any_flipped_byte_invalidates(keys, rtds, name):
             message = pandc.decode(bytes(tampered))
         except pandc.DecodeError:
             continue            # no longer a GBCS message at all: rejected before security
-        message = secure(message, keys, cache)
-        flagged = False in (message.mac_valid, message.signature_valid)
-        unverifiable = message.mac_valid is not True and message.signature_valid is not True \
-            and _missing_key_warning(message)
+        verification = secure(message, keys, cache).verification
+        flagged = False in (verification.mac_valid, verification.signature_valid)
+        unverifiable = verification.mac_valid is not True and \
+            verification.signature_valid is not True and _missing_key(verification)
         assert flagged or unverifiable, (name, position)
+        assert verification.authenticated is False and verification.reason, (name, position)
 
 
 def test_secure_many_matches_secure_and_shares_the_cache(keys, rtds):
@@ -331,14 +335,15 @@ def test_decode_many_with_keys(keys, rtds):
     assert batch == [pandc.decode(d, keys=keys) for d in sample]
 
 
-def test_secure_returns_a_replaced_message(keys, rtds):
-    message = pandc.decode(rtds[0][1])
+def test_secure_gives_a_separate_result_and_leaves_the_message_untouched(keys, rtds):
+    data = next(d for p, d in rtds if p.name == "GCS13a_4.1.1_SUCCESS_RELIABLE_GSME_RESPONSE_GBCS.HEX")
+    message = pandc.decode(data)
     checked = secure(message, keys)
-    expected = dataclasses.replace(message, mac_valid=checked.mac_valid,
-                                   signature_valid=checked.signature_valid,
-                                   parts=checked.parts, warnings=checked.warnings)
-    assert checked == expected
-    assert message.mac_valid is None     # the input is untouched
+    assert checked.verification.authenticated is True and checked.verification.mac_valid is True
+    assert message.verification.authenticated is None and message.verification.reason == "no keys"
+    assert message.parts[0].plaintext is None and checked.parts[0].plaintext is not None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        checked.verification.authenticated = False  # type: ignore[misc]
 
 
 def test_kdf_known_shape():
@@ -350,7 +355,7 @@ def test_kdf_known_shape():
 
 def test_split_parts_is_what_secure_decrypts(keys, rtds):
     data = next(d for p, d in rtds if p.name == "GCS13a_4.1.1_SUCCESS_RELIABLE_GSME_RESPONSE_GBCS.HEX")
-    message = dataclasses.replace(pandc.decode(data), parts=())
+    message = pandc.decode(data)
     assert secure(message, keys).parts[0].plaintext is not None
     assert split_parts(message)[0].plaintext is None
 

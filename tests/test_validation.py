@@ -84,12 +84,16 @@ def test_accepted_inputs(document, tmp_path, form):
     assert validate(given).valid
 
 
-def test_a_str_that_is_not_xml_is_taken_as_a_file_name(document, tmp_path):
+def test_a_str_is_xml_text_and_a_file_is_named_by_path(document, tmp_path):
     path = tmp_path / "doc.xml"
     path.write_bytes(document)
-    assert validate(str(path)).valid
-    with pytest.raises(FileNotFoundError, match="neither XML text nor an existing file"):
-        validate(str(tmp_path / "absent.xml"))
+    assert validate(path=str(path)).valid and validate(path=path).valid
+    report = validate(str(path))            # a str is XML text, never a file name
+    assert not report.valid and "not well-formed" in report.errors[0].message
+    with pytest.raises(FileNotFoundError):
+        validate(path=tmp_path / "absent.xml")
+    with pytest.raises(TypeError):
+        validate(document, path=path)
 
 
 def test_unsupported_input_type_is_a_type_error():

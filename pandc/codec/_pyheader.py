@@ -14,6 +14,7 @@ _EMPTY, _TRUNCATED, _LENGTH_FORM, _UNKNOWN_FRAME, _BLOCK_TRANSFER = 1, 2, 3, 4, 
 _CIPHERING_FIELDS, _SECURITY_HEADER, _CIPHERING_LENGTH, _SIGNING_TAG = 6, 7, 8, 9
 _TRANSACTION_ID, _CRA_FLAG, _SYSTEM_TITLE, _DATE_TIME, _OTHER_INFORMATION = 10, 11, 12, 13, 14
 _SIGNATURE_LENGTH, _TRAILING_BYTES, _TOO_LARGE, _SIGNATURE_MISSING = 15, 16, 17, 18
+_GBT_BLOCK = 19
 
 _FROM_BYTES = int.from_bytes
 
@@ -137,6 +138,9 @@ def _decode(buf: bytes) -> RawHeader:
     if frame == 0xDF:
         return _decode_signing(buf, 0, end, frame, 0, 0)
     if frame == 0xDD:
+        if end >= 2 and buf[1] == 0x09:
+            # A GBT block's routing header: one piece of a message (FACTS section 8).
+            raise _Fail(_GBT_BLOCK, 0)
         pos = 1
         for _ in range(6):
             pos = _expect(buf, pos, end, 0x00, _CIPHERING_FIELDS)
@@ -181,5 +185,5 @@ def decode_batch(buffer: bytes, offsets: Sequence[int], lengths: Sequence[int]) 
         if offset > len(buffer) or length > len(buffer) - offset:
             results.append(header_error(_TRUNCATED, 0))
             continue
-        results.extend(decode_headers([view[offset:offset + length]]))
+        results.extend(decode_headers([bytes(view[offset:offset + length])]))
     return results

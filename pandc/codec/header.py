@@ -5,20 +5,20 @@ Both return :class:`RawHeader` (field names as in ``csrc/gbcs_header.h``) or rai
 """
 from __future__ import annotations
 
+import importlib
 import os
+from types import ModuleType
+
 from .rawheader import RawHeader  # noqa: F401  (re-exported)
 
 
-def _load_backend():
+def _load_backend() -> tuple[ModuleType, str]:
     if os.environ.get("PANDC_PURE_PYTHON", "") not in ("", "0"):
-        from . import _pyheader as backend
-        return backend, "python"
+        return importlib.import_module(f"{__package__}._pyheader"), "python"
     try:
-        from . import _cheader as backend
+        return importlib.import_module(f"{__package__}._cheader"), "c"
     except ImportError:
-        from . import _pyheader as backend
-        return backend, "python"
-    return backend, "c"
+        return importlib.import_module(f"{__package__}._pyheader"), "python"
 
 
 _backend, BACKEND = _load_backend()

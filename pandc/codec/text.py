@@ -12,8 +12,9 @@ _BASE64_CHARACTER = re.compile(r"[A-Za-z0-9+/=]")
 _WHITESPACE = re.compile(r"\s+")
 
 
-def looks_like_xml(data: bytes | str) -> bool:
-    head = data[:64].lstrip()
+def looks_like_xml(data: bytes | bytearray | memoryview | str) -> bool:
+    head = data[:64] if isinstance(data, str) else bytes(data[:64])
+    head = head.lstrip()
     if isinstance(head, bytes):
         head = head.lstrip(b"\xef\xbb\xbf")
         return head.startswith(b"<")
@@ -22,8 +23,9 @@ def looks_like_xml(data: bytes | str) -> bool:
 
 def _from_hex(text: str) -> bytes:
     match = _HEX_DIGITS.match(text)
-    if match.end() != len(text):
-        position = match.end()
+    end = match.end() if match else 0
+    if end != len(text):
+        position = end
         raise DecodeError(f"invalid hex digit {text[position]!r} at text position {position}",
                           position // 2)
     if len(text) % 2:

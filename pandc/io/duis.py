@@ -55,7 +55,7 @@ def iter_payloads(source: bytes | str | BinaryIO) -> Iterator[DuisPayload]:
     variant: str | None = None
     found = 0
     events = etree.iterparse(source, events=("start", "end"), remove_pis=True,
-                             **PARSER_OPTIONS)  # type: ignore[call-overload]
+                             **PARSER_OPTIONS)
     try:
         for event, element in events:
             if event == "start":

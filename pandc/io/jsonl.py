@@ -1,6 +1,6 @@
 """The JSON Lines sink: one JSON object per message, keys fixed by the CLI contract.
 
-Decoded values go under ``"smets_data"`` by the one rule of :func:`pandc.values.to_json`, so
+Decoded values go under ``"smets_data"`` (alerts: ``"device_alert_content"``) by the one rule of :func:`pandc.values.to_json`, so
 the object equals the MMC ``SMETSData`` content read by that rule; the key is absent when the
 message has no decoded values. Instants use the one formatter of ``pandc.codec.dates``.
 """
@@ -50,7 +50,9 @@ def message_record(source: str, message: Message, *, verified: bool = False) -> 
             record["decrypted_parts"] = sum(1 for part in message.parts
                                             if part.encrypted and part.plaintext is not None)
     if message.values is not None:
-        record["smets_data"] = to_json(message.values)
+        # A response's values are its SMETSData; an alert's are its DeviceAlertContent.
+        key = "smets_data" if message.cra == "response" else "device_alert_content"
+        record[key] = to_json(message.values)
     record["warnings"] = list(message.warnings)
     return record
 

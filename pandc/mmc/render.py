@@ -211,6 +211,13 @@ def _device_alert_message(message: "Message") -> etree._Element:
     return alert
 
 
+def values_element(root: Node) -> etree._Element:
+    """A value tree as the MMC element it renders to (e.g. ``ra:ReadMeterBalanceRsp``)."""
+    holder = etree.Element(_RA + "SMETSData", nsmap=_NSMAP)
+    _render_tree(holder, root)
+    return holder[0]
+
+
 def _render_tree(parent: etree._Element, root: Node) -> None:
     """Append ``root`` and everything below it under ``parent`` (iteratively: depth is the
     tree's business, never the C stack's)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +31,8 @@ from .verification import Verification, verdict
 from .verify import general_ciphering_header_problem, mac_matches, signature_matches
 
 T = TypeVar("T")
+# (DS public key, raw message, signing offset, content end, signature)
+SignatureJob = tuple[Any, bytes, int, int, bytes]
 
 KA, DS = "ka", "ds"
 _CRA_FLAGS = {"command": 1, "response": 2, "alert": 3}
@@ -97,11 +99,11 @@ def secure_many(frames: Iterable[Frame | T], keys: KeySource, cache: SecurityCac
                 for frame, state in items]
     verdicts = verifier.results()
     results: list[Secured | T] = []
-    for position, ((frame, state), changes) in enumerate(zip(items, assessed)):
-        if state is None or changes is None:
+    for position, ((frame, found), changes) in enumerate(zip(items, assessed)):
+        if found is None or changes is None:
             results.append(frame)
         else:
-            results.append(_finish(frame, changes[0], changes[1], verdicts.get(position), state))
+            results.append(_finish(frame, changes[0], changes[1], verdicts.get(position), found))
     return results
 
 
@@ -114,11 +116,11 @@ class _Verifier:
 
     def __init__(self, workers: int):
         self._pool = _pool(workers) if workers > 1 else None
-        self._pending: list = []
-        self._futures: list = []
-        self._inline: list = []
+        self._pending: list[tuple[int, SignatureJob]] = []
+        self._futures: list[Future[list[tuple[int, bool]]]] = []
+        self._inline: list[tuple[int, SignatureJob]] = []
 
-    def add(self, position: int, job) -> None:
+    def add(self, position: int, job: SignatureJob) -> None:
         self._pending.append((position, job))
         if len(self._pending) >= self.CHUNK:
             self.flush()
@@ -139,7 +141,7 @@ class _Verifier:
         return verdicts
 
 
-def _signature_job(frame: Frame, state: "_State") -> tuple[Any, ...] | None:
+def _signature_job(frame: Frame, state: "_State") -> SignatureJob | None:
     """(public key, raw, signing offset, content end, signature), or None with the reason
     recorded when the message is signed but the key is missing."""
     signature = frame.signature
@@ -166,8 +168,8 @@ def _mac_and_parts(frame: Frame, keys: KeySource, state: "_State",
         mac_valid = _check_mac(frame, keys, state, cache, originator, recipient)
     parts = frame.parts
     if any(part.encrypted and part.cipher_spans for part in parts):
-        parts = _decrypt(frame, parts, state, cache, originator, recipient)
-    return mac_valid, tuple(parts)
+        parts = tuple(_decrypt(frame, parts, state, cache, originator, recipient))
+    return mac_valid, parts
 
 
 def _finish(frame: Frame, mac_valid: bool | None, parts: tuple[PayloadPart, ...],
@@ -186,7 +188,7 @@ _POOL = None
 _POOL_LOCK = threading.Lock()
 
 
-def _verify_chunk(jobs):
+def _verify_chunk(jobs: list[tuple[int, SignatureJob]]) -> list[tuple[int, bool]]:
     return [(position, signature_matches(*job)) for position, job in jobs]
 
 
@@ -306,21 +308,22 @@ class _State:
         self.warnings: list[str] = []
         self.missing: list[str] = []     # checks that could not be made, "no key: ..."
 
-    def public(self, eui: str, usage: str):
+    def public(self, eui: str, usage: str) -> Any:
         try:
             return self.keys.public_key(eui, usage)
         except KeyStoreError as error:
             self.failures.append(f"key store: {error}")
             return None
 
-    def private(self, eui: str, usage: str):
+    def private(self, eui: str, usage: str) -> Any:
         try:
             return self.keys.private_key(eui, usage)
         except KeyStoreError as error:
             self.failures.append(f"key store: {error}")
             return None
 
-    def pair(self, first: str, second: str, first_usage: str, second_usage: str):
+    def pair(self, first: str, second: str, first_usage: str, second_usage: str
+             ) -> tuple[Any, Any] | None:
         """(private, public) for first's private and second's public key, else the
         reverse, else None."""
         own = self.private(first, first_usage)

@@ -52,7 +52,7 @@ def decrypt_part(part: PayloadPart, key: bytes, originator: bytes) -> PayloadPar
         return replace(part, plaintext=zcl_header + clear, error=None)
     # DLMS: each protected-attributes octet string is rewritten with its clear content, as
     # an unprotected Get Protected Attributes Response would carry it.
-    pieces = []
+    pieces: list[bytes] = []
     previous = 0
     for element_start, cipher_start, cipher_end in part.cipher_spans:
         clear = open_ciphered_information(key, originator, data[cipher_start:cipher_end])

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import operator
+from typing import Any, Callable, TypeVar
 
-_PLANS: dict[type, tuple | None] = {}
+T = TypeVar("T")
+_Plan = tuple[Callable[[Any], tuple[Any, ...]], dict[str, int], tuple[Callable[[Any, Any], None], ...]]
+_PLANS: dict[type, _Plan | None] = {}
 
 
-def _plan(cls):
+def _plan(cls: type) -> _Plan | None:
     fields = dataclasses.fields(cls)
     # Only plain records qualify: every field set by __init__, nothing run after it, slots
     # to write to. Anything else takes dataclasses.replace.
@@ -20,7 +23,7 @@ def _plan(cls):
     return operator.attrgetter(*names), {name: i for i, name in enumerate(names)}, setters
 
 
-def replace(record, **changes):
+def replace(record: T, **changes: Any) -> T:
     """A copy of ``record`` with ``changes``, as dataclasses.replace would make it."""
     cls = type(record)
     try:
@@ -28,7 +31,7 @@ def replace(record, **changes):
     except KeyError:
         plan = _PLANS[cls] = _plan(cls)
     if plan is None:
-        return dataclasses.replace(record, **changes)
+        return dataclasses.replace(record, **changes)  # type: ignore[type-var]
     getter, index, setters = plan
     values = list(getter(record))
     for name, value in changes.items():

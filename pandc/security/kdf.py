@@ -51,7 +51,8 @@ class SecurityCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def shared_secret(self, own_private, other_public) -> bytes:
+    def shared_secret(self, own_private: ec.EllipticCurvePrivateKey,
+                      other_public: ec.EllipticCurvePublicKey) -> bytes:
         """ECDH(own_private, other_public), computed once per key pair while cached."""
         pair = (id(own_private), id(other_public))
         with self._lock:

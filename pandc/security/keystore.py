@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Callable, Protocol, TypeVar, runtime_checkable
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -24,6 +24,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from ..errors import PandcError
+
+K = TypeVar("K")
 
 USAGES = ("ds", "ka", "pp-ds", "pp-ka")
 # SMKI Organisation certificates carry the remote party role in the subject OU (GBCS
@@ -67,16 +69,16 @@ class KeyStore:
 
     __slots__ = ("_directory", "_public", "_private", "_acb", "_acb_given", "_lock")
 
-    def __init__(self, directory: str | os.PathLike, *, access_control_broker: str | None = None):
+    def __init__(self, directory: str | os.PathLike[str], *, access_control_broker: str | None = None):
         self._directory = Path(directory)
-        self._public: dict[tuple[str, str], object] = {}
-        self._private: dict[tuple[str, str], object] = {}
+        self._public: dict[tuple[str, str], ec.EllipticCurvePublicKey | None] = {}
+        self._private: dict[tuple[str, str], ec.EllipticCurvePrivateKey | None] = {}
         self._acb_given = access_control_broker is not None
         self._acb = access_control_broker
         self._lock = threading.Lock()
 
     @classmethod
-    def from_directory(cls, path: str | os.PathLike, *,
+    def from_directory(cls, path: str | os.PathLike[str], *,
                        access_control_broker: str | None = None) -> "KeyStore":
         """A key store over ``path``. The Access Control Broker, unless given, is the
         organisation whose key-agreement certificate has remote party role 4 (found on first
@@ -89,27 +91,35 @@ class KeyStore:
     def __repr__(self) -> str:
         return f"KeyStore({str(self._directory)!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Worker processes get the directory and load keys themselves (never key material).
+        return (KeyStore, (self._directory,), {"access_control_broker": self._acb}
+                if self._acb_given else None)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._acb, self._acb_given = state["access_control_broker"], True
+
     @property
     def directory(self) -> Path:
         return self._directory
 
-    def public_key(self, eui: str, usage: str):
+    def public_key(self, eui: str, usage: str) -> ec.EllipticCurvePublicKey | None:
         cache_key = (eui, usage)
         try:
             return self._public[cache_key]
         except KeyError:
             pass
-        key = self._load(eui, usage, ".pem", _read_public)
+        key: ec.EllipticCurvePublicKey | None = self._load(eui, usage, ".pem", _read_public)
         self._public[cache_key] = key
         return key
 
-    def private_key(self, eui: str, usage: str):
+    def private_key(self, eui: str, usage: str) -> ec.EllipticCurvePrivateKey | None:
         cache_key = (eui, usage)
         try:
             return self._private[cache_key]
         except KeyError:
             pass
-        key = self._load(eui, usage, ".key", _read_private)
+        key: ec.EllipticCurvePrivateKey | None = self._load(eui, usage, ".key", _read_private)
         self._private[cache_key] = key
         return key
 
@@ -122,7 +132,7 @@ class KeyStore:
                     self._acb_given = True
         return self._acb
 
-    def _load(self, eui: str, usage: str, suffix: str, reader):
+    def _load(self, eui: str, usage: str, suffix: str, reader: Callable[[bytes, str], Any]) -> Any:
         name = normalise_eui(eui)
         if name is None or usage not in USAGES:
             return None
@@ -152,34 +162,36 @@ class KeyStore:
         return None
 
 
-def _role(value) -> int | None:
+def _role(value: object) -> int | None:
     try:
-        return int(value)
+        return int(value)  # type: ignore[call-overload, no-any-return]
     except (TypeError, ValueError):
         return None
 
 
-def _read_public(data: bytes, filename: str):
+def _read_public(data: bytes, filename: str) -> ec.EllipticCurvePublicKey:
     try:
         if data.lstrip().startswith(_PEM_CERTIFICATE):
-            key = x509.load_pem_x509_certificate(data).public_key()
+            key: Any = x509.load_pem_x509_certificate(data).public_key()
         else:
             key = serialization.load_pem_public_key(data)
     except ValueError:
         raise KeyStoreError(f"{filename}: not a PEM certificate or public key") from None
-    return _require_p256(key, ec.EllipticCurvePublicKey, filename)
+    public: ec.EllipticCurvePublicKey = _require_p256(key, ec.EllipticCurvePublicKey, filename)
+    return public
 
 
-def _read_private(data: bytes, filename: str):
+def _read_private(data: bytes, filename: str) -> ec.EllipticCurvePrivateKey:
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError):
         # Never chain the parser's error: keep anything about the key's bytes out of it.
         raise KeyStoreError(f"{filename}: not an unencrypted PEM private key") from None
-    return _require_p256(key, ec.EllipticCurvePrivateKey, filename)
+    private: ec.EllipticCurvePrivateKey = _require_p256(key, ec.EllipticCurvePrivateKey, filename)
+    return private
 
 
-def _require_p256(key, kind, filename: str):
-    if not isinstance(key, kind) or key.curve.name != "secp256r1":
+def _require_p256(key: Any, kind: type, filename: str) -> Any:
+    if not isinstance(key, kind) or getattr(key, "curve").name != "secp256r1":
         raise KeyStoreError(f"{filename}: not a P-256 (secp256r1) key")
     return key

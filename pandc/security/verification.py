@@ -21,9 +21,6 @@ class Verification:
     authenticated: bool | None        # None only when no keys were given
     reason: str                       # why (always set; names the failing check)
 
-    def __bool__(self) -> bool:
-        return self.authenticated is True
-
 
 NOT_VERIFIED = Verification(None, None, None, NO_KEYS)
 

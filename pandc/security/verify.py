@@ -45,7 +45,7 @@ def mac_matches(raw: bytes, signing_offset: int, mac_offset: int, key: bytes,
     return hmac.compare_digest(tag[:MAC_LENGTH], mac)
 
 
-def signature_matches(public_key, raw: bytes, signing_offset: int, content_end: int,
+def signature_matches(public_key: ec.EllipticCurvePublicKey, raw: bytes, signing_offset: int, content_end: int,
                       signature: bytes) -> bool:
     """ECDSA P-256/SHA-256 over the General Signing APDU after DF up to the end of content."""
     if len(signature) != SIGNATURE_LENGTH:

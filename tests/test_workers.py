@@ -1,0 +1,31 @@
+"""workers=: several processes give exactly one process's results, in input order."""
+from __future__ import annotations
+
+import pickle
+
+import pandc
+from pandc.security import KeyStore
+
+from conftest import KEYSTORE, is_response_or_alert, require, rtds_messages
+
+
+def test_keystore_pickles_as_its_directory_never_key_material():
+    keys = KeyStore.from_directory(require(KEYSTORE))
+    keys.private_key("90b3d51f30010000", "ka")          # loaded in this process
+    broker = keys.access_control_broker
+    blob = pickle.dumps(keys)
+    assert b"PRIVATE" not in blob and len(blob) < 400
+    copy = pickle.loads(blob)
+    assert copy.directory == keys.directory and copy.access_control_broker == broker
+
+
+def test_two_workers_give_one_workers_results_in_order():
+    keys = KeyStore.from_directory(require(KEYSTORE))
+    items = [data for path, data in rtds_messages() if is_response_or_alert(path)]
+    items = items[:300] + [b"\xDD\x00", "not hex"] + items[300:700]
+    single = pandc.decode_many(items, keys=keys)
+    assert pandc.decode_many(items, keys=keys, workers=2) == single
+    # iter_decode also names each error's source ("<items>:301")
+    streamed = list(pandc.iter_decode(items, keys=keys, workers=2))
+    assert streamed == list(pandc.iter_decode(items, keys=keys))
+    assert streamed[300].source == "<items>:301"
