@@ -239,7 +239,22 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         _profile("0-0:99.1.3.255", "Electricity/LogEntry", 731,
                  (1, INTEGER, "Value"), (0, UTC2000, "Timestamp")),)),
     # --- SR 6: device configuration ---------------------------------------------------
-    _uc("ECS26b", 0x003C, "6.2.1=ReadDeviceConfigurationVoltageRsp", UNMAPPED, "Read ESME Configuration Voltage Data"),
+    # Four class 71 Limiters (0-0:17.0.1..4: RMS extreme over-voltage, extreme under-voltage,
+    # sag, swell), each threshold (attribute 4) then minimum duration (attribute 6, the MMC
+    # measurement period); then the average RMS over- and under-voltage thresholds (class 1
+    # 1-0:32.35.0.4 and 1-0:32.31.0.4).
+    _uc("ECS26b", 0x003C, "6.2.1=ReadDeviceConfigurationVoltageRsp", VALUES, "Read ESME Configuration Voltage Data", values=(
+        Value(8, 1, "1-0:32.35.0.4", 2, INTEGER, "SinglePhaseVoltageSettings/AverageRMSOverVoltageThreshold"),
+        Value(9, 1, "1-0:32.31.0.4", 2, INTEGER, "SinglePhaseVoltageSettings/AverageRMSUnderVoltageThreshold"),
+        Value(1, 71, "0-0:17.0.1.255", 6, INTEGER, "RMSVoltageSettings/RMSExtremeOverVoltageMeasurementPeriod"),
+        Value(0, 71, "0-0:17.0.1.255", 4, INTEGER, "RMSVoltageSettings/RMSExtremeOverVoltageThreshold"),
+        Value(3, 71, "0-0:17.0.2.255", 6, INTEGER, "RMSVoltageSettings/RMSExtremeUnderVoltageMeasurementPeriod"),
+        Value(2, 71, "0-0:17.0.2.255", 4, INTEGER, "RMSVoltageSettings/RMSExtremeUnderVoltageThreshold"),
+        Value(5, 71, "0-0:17.0.3.255", 6, INTEGER, "RMSVoltageSettings/RMSVoltageSagMeasurementPeriod"),
+        Value(4, 71, "0-0:17.0.3.255", 4, INTEGER, "RMSVoltageSettings/RMSVoltageSagThreshold"),
+        Value(7, 71, "0-0:17.0.4.255", 6, INTEGER, "RMSVoltageSettings/RMSVoltageSwellMeasurementPeriod"),
+        Value(6, 71, "0-0:17.0.4.255", 4, INTEGER, "RMSVoltageSettings/RMSVoltageSwellThreshold"),
+    )),
     _uc("ECS26k", 0x00C6, "6.2.1=ReadDeviceConfigurationVoltageRsp", UNMAPPED, "Read ESME Configuration Voltage Data - 3 phase"),
     _uc("ECS26c", 0x003D, "6.2.2=ReadDeviceConfigurationRandomisationRsp", UNMAPPED, "Read ESME Configuration Data Device Information (randomisation)"),
     _uc("ECS26d", 0x003E, "6.2.3=ReadDeviceConfigurationDataBillingCalendarRsp", UNMAPPED, "Read ESME Configuration Data Device Information (Billing Calendar)"),
