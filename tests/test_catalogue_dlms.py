@@ -509,3 +509,17 @@ def test_clock_values_by_hand():
                               srv="8.1.1")
     assert commissioning.values.name == "CommissionDeviceSynchroniseClockRsp"
     assert commissioning.values.children == ()
+
+
+def test_a_payload_that_is_not_dlms_is_a_warning_not_silence():
+    message = pandc.decode(build_message(message_code=0x0021, payload=b"\x01\x09\x00"))
+    assert message.values is None
+    assert any("expected a DLMS Access-Response" in w for w in message.warnings)
+
+
+def test_without_keys_protected_content_stays_encrypted_and_says_so():
+    path = require(RTDS / "4.8.1_ECS22b" / "ECS22b_4.8.1_SINGLE_SUCCESS_RESPONSE_GBCS.HEX")
+    message = pandc.decode(path.read_text())
+    assert message.values is None and message.parts[0].encrypted
+    assert any("encrypted" in w for w in message.warnings)
+    assert b'format="encrypted"' in pandc.to_mmc(message)

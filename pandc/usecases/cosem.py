@@ -41,6 +41,10 @@ def decode_response(message: Content) -> UseCaseResult | None:
                 "different MMC response types; the SRV (from the DUIS request or response) is "
                 "needed to choose one")
         raise UseCaseError(f"{row.use_case}: SRV {srv} has no MMC V5.4 response type")
+    if not any(part.kind == "dlms" for part in message.parts) and \
+            message.payload[:1] != bytes([dlms.ACCESS_RESPONSE]):
+        raise UseCaseError(f"{row.use_case}: expected a DLMS Access-Response payload, found "
+                           f"one starting 0x{message.payload[:1].hex().upper() or '(empty)'}", 0)
     content = dlms_content(message)
     if content is None:
         return None                  # still ciphered: the first pass (GBCSData) stands
