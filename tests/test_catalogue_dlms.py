@@ -227,11 +227,12 @@ def test_catalogue_agrees_with_the_message_code_table():
 
 def test_value_rows_are_consistent():
     for row in catalogue.USE_CASES:
-        positions = [(v.position, v.path) for v in row.values]
+        positions = [(v.position, getattr(v, "path", ())) for v in row.values]
         assert len(positions) == len(set(positions)), row.use_case
-        assert (row.shape == catalogue.VALUES) == bool(row.values or row.handler or row.rows), \
+        assert (row.shape == catalogue.VALUES) == bool(row.values or row.handler), \
             row.use_case
         for value in row.values:
+            assert isinstance(value, (catalogue.Value, catalogue.Rows))
             assert re.fullmatch(r"\d+-\d+:\d+\.\d+\.\d+\.\d+", value.obis), value
 
 
@@ -242,7 +243,7 @@ def test_coverage_rows():
     assert ("ECS46d", "", "", "dlms", "no-mmc-type") in rows
     assert ("ECS70", "8.1.1", "CommissionDeviceSynchroniseClockRsp", "dlms", "results") in rows
     assert ("ECS70", "6.11", "SynchroniseClockRsp", "dlms", "values") in rows
-    assert ("ECS23", "4.10", "ReadNetworkDataRsp", "dlms", "failures-only") in rows
+    assert ("ECS23b", "4.10", "ReadNetworkDataRsp", "dlms", "failures-only") in rows
 
 
 # --- values computed by hand ---------------------------------------------------------------
@@ -348,7 +349,7 @@ def test_ambiguous_code_needs_the_srv():
 
 
 def test_unmapped_read_keeps_gbcsdata_with_a_warning():
-    message = _response(0x0039, bytes.fromhex("010600000093"), b"\x01\x01\x00")
+    message = _response(0x00BC, bytes.fromhex("010600000093"), b"\x01\x01\x00")
     assert message.values is None
     assert any("does not map" in w for w in message.warnings)
 
@@ -523,3 +524,43 @@ def test_without_keys_protected_content_stays_encrypted_and_says_so():
     assert message.values is None and message.parts[0].encrypted
     assert any("encrypted" in w for w in message.warnings)
     assert b'format="encrypted"' in pandc.to_mmc(message)
+
+
+def test_rtds_voltage_operational_data_by_hand():
+    by_name = {path.name: message for path, _, message in _rtds_dlms_responses()}
+    message = by_name["ECS23_4.10_SUCCESS_RESPONSE_GBCS.HEX"]
+    payload = message.payload
+    # list-of-data: 06 <under count> 02 02 0F 00 16 FF  06 <over count> 02 02 0F 00 16 FF ...
+    assert payload[7] == 6 and payload[8] == 0x06 and payload[19] == 0x06
+    under, over = int.from_bytes(payload[9:13], "big"), int.from_bytes(payload[20:24], "big")
+    assert payload[13:19] == payload[24:30] == bytes.fromhex("02020F0016FF")   # scaler 0, count
+    period = int.from_bytes(payload[-17:-13], "big")      # 06 00 00 0E 10, then 6 results
+    assert payload[-18] == 0x06 and period == 3600
+    leaves = _leaves(message.values)
+    root = "ReadNetworkDataRsp/Electricity/SinglePhaseESME"
+    assert leaves[root + "/AvgRMSOverVoltageCounter/Value"] == str(over)
+    assert leaves[root + "/AvgRMSUnderVoltageCounter/Value"] == str(under)
+    assert leaves[root + "/AvgRMSVoltageProfileDataLog/MeasurementPeriod"] == "3600"
+    log = message.values.find("Electricity/SinglePhaseESME/AvgRMSVoltageProfileDataLog")
+    assert len([c for c in log.children if c.name == "LogEntry"]) == 49
+
+
+def test_rtds_boost_button_by_hand():
+    by_name = {path.name: message for path, _, message in _rtds_dlms_responses()}
+    message = by_name["ECS61c_7.11_SUCCESS_RESPONSE_GBCS.HEX"]
+    payload = message.payload
+    assert payload[7:9] == b"\x07\x03" and payload[9]   # 7 items; boolean true
+    names = [c.name for c in message.values.children]
+    assert names[:6] == ["EventLogEntry"] * 6            # 6 entries { start, end }
+    assert names[6:] == ["BoostFunctionAvailability"] + [
+        f"BoostFunctionControl{n}Value" for n in range(1, 6)]
+    first = message.values.children[0]
+    # compact-array 13, type structure{dlu, dlu} 02 02 06 06, contents 0x30 = 6 x 8 bytes
+    assert payload[10:16] == bytes.fromhex("130202060630")
+    start = int.from_bytes(payload[16:20], "big")
+    end = int.from_bytes(payload[20:24], "big")
+    epoch = first.children[1].value.replace(year=2000, month=1, day=1, hour=0, minute=0, second=0)
+    assert (first.children[1].name, (first.children[1].value - epoch).total_seconds()) == (
+        "BoostStart", start)
+    assert (first.children[0].name, (first.children[0].value - epoch).total_seconds()) == (
+        "BoostEnd", end)

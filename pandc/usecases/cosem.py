@@ -62,8 +62,6 @@ def decode_response(message: Content) -> UseCaseResult | None:
                 _HANDLERS[row.handler](content, root, warnings)
         else:
             _place_values(row, content, root, warnings)
-            for rows in row.rows:
-                _place_rows(row.use_case, rows, content, root, warnings)
     return result(root, content.failures, warnings)
 
 
@@ -96,6 +94,9 @@ def _place_values(row: catalogue.DlmsUseCase, content: DlmsContent, root: Builde
     returned null-data; a value of the wrong type is a warning and is left out."""
     failed = {f.position - 1 for f in content.failures if f.position is not None}
     for value in row.values:
+        if isinstance(value, catalogue.Rows):
+            _place_rows(row.use_case, value, content, root, warnings)
+            continue
         if value.position in failed:
             continue
         if value.position >= len(content.data):
@@ -109,9 +110,15 @@ def _place_values(row: catalogue.DlmsUseCase, content: DlmsContent, root: Builde
             for step in value.path:
                 item = item.items[step]
             converted = _convert(value, item)
-            if value.scaler is not None:
-                scaler_unit = whole
-                for step in value.scaler:
+            if value.scaler is not None or value.scaler_item is not None:
+                if value.scaler_item is not None:
+                    require(value.scaler_item not in failed and
+                            value.scaler_item < len(content.data),
+                            f"no scaler_unit (item {value.scaler_item + 1})")
+                    scaler_unit = content.data[value.scaler_item]
+                else:
+                    scaler_unit = whole
+                for step in value.scaler or ():
                     scaler_unit = scaler_unit.items[step]
                 require(base_is_scaler_unit(scaler_unit), "expected a scaler_unit structure, "
                         f"found {scaler_unit.type_name}", scaler_unit)

@@ -63,6 +63,7 @@ class Value:
     path: tuple[int, ...] = ()   # inside a structure value: the member indices
     names: tuple[tuple[int, str], ...] = ()    # ENUM: DLMS value -> MMC text
     scaler: tuple[int, ...] | None = None       # INTEGER: path of the scaler_unit to apply
+    scaler_item: int | None = None              # ... in another list-of-data item (attribute 3)
     also: tuple[str, ...] = ()   # SPLIT13: elements for the second, third ... MPAN
 
     @property
@@ -106,9 +107,8 @@ class DlmsUseCase:
     shape: str
     gbcs: str                                  # GBCS use-case title
     wrapper: tuple[str, ...] = ()
-    values: tuple[Value, ...] = field(default=())
+    values: tuple["Value | Rows", ...] = field(default=())   # in MMC element order
     handler: str | None = None                 # an irregular shape: pandc.usecases.cosem
-    rows: tuple[Rows, ...] = ()
     results_only: tuple[str, ...] = ()         # MMC types of this use case that take no values
 
     def response_type(self, srv: str | None) -> str | None:
@@ -121,11 +121,11 @@ class DlmsUseCase:
 
 
 def _uc(use_case: str, code: int, responses: str, shape: str, gbcs: str,
-        wrapper: str = "", values: tuple[Value, ...] = (), handler: str | None = None,
-        rows: tuple[Rows, ...] = (), results_only: tuple[str, ...] = ()) -> DlmsUseCase:
+        wrapper: str = "", values: tuple[Value | Rows, ...] = (), handler: str | None = None,
+        results_only: tuple[str, ...] = ()) -> DlmsUseCase:
     pairs = tuple(tuple(pair.split("=")) for pair in responses.split())
     return DlmsUseCase(use_case, code, pairs, shape, gbcs,  # type: ignore[arg-type]
-                       tuple(wrapper.split("/")) if wrapper else (), values, handler, rows,
+                       tuple(wrapper.split("/")) if wrapper else (), values, handler,
                        results_only)
 
 
@@ -156,6 +156,9 @@ def _tamper(at: int) -> Value:
     # boolean: true = the supply is locked after a tamper event
     return Value(at, 1, "0-0:94.44.0.4", 2, ENUM, "Electricity/SupplyTamperState",
                  names=((0, "Unchanged"), (1, "Locked")))
+
+_SINGLE = "Electricity/SinglePhaseESME"
+
 
 def _event_log(obis: str) -> Rows:
     return _profile(obis, "Log/LogEntry", 100, (0, UTC2000, "Timestamp"), (1, CODE16, "LogCode"))
@@ -214,28 +217,38 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS20d", 0x00C9, "4.4.5=RetrieveBillingDataLogPrepaymentCreditsRsp", UNMAPPED, "Read ESME Billing Data Log (prepayment credits)"),
     _uc("ECS21a", 0x0033, "4.6.1=RetrieveImportDailyReadLogRsp", UNMAPPED, "Read Electricity Daily Read Log (exc export)"),
     _uc("ECS21b", 0x0034, "4.14=ReadPrepaymentDailyReadLogRsp", UNMAPPED, "Read Electricity (Prepayment) Daily Read Log", "Electricity"),
-    _uc("ECS21c", 0x0035, "4.6.2=RetrieveExportDailyReadLogRsp", VALUES, "Read Electricity Daily Read Log (export only)", rows=(
+    _uc("ECS21c", 0x0035, "4.6.2=RetrieveExportDailyReadLogRsp", VALUES, "Read Electricity Daily Read Log (export only)", values=(
         _profile("0-0:98.1.10.255", "LogEntry", 31,
                  (1, INTEGER, "ActiveExportRegisterValue"), (0, UTC2000, "TimeStamp")),)),
-    _uc("ECS22a", 0x0036, "4.8.3=ReadExportProfileDataRsp", VALUES, "Read Electricity Half Hour Profile Data (export)", rows=(
+    _uc("ECS22a", 0x0036, "4.8.3=ReadExportProfileDataRsp", VALUES, "Read Electricity Half Hour Profile Data (export)", values=(
         _profile("0-0:99.1.1.255", "LogEntry", 4464, (1, INTEGER, "ActiveEnergyExportedValue"),
                  (2, INTEGER, "ReactiveEnergyExportedValue"), (0, UTC2000, "Timestamp")),)),
     # Protected (Get Protected Attributes, 0-0:43.2.7.255); a twin-element ESME adds the
     # secondary element's value as a third member.
-    _uc("ECS22b", 0x0037, "4.8.1=ReadActiveImportProfileDataRsp", VALUES, "Read Electricity Half Hour Profile Data (active import)", rows=(
+    _uc("ECS22b", 0x0037, "4.8.1=ReadActiveImportProfileDataRsp", VALUES, "Read Electricity Half Hour Profile Data (active import)", values=(
         _profile("0-0:99.1.0.255", "LogEntry", 19056, (0, UTC2000, "Timestamp"),
                  (1, INTEGER, "Electricity/PrimaryValue"), (2, INTEGER, "Electricity/SecondaryValue")),)),
-    _uc("ECS22c", 0x0038, "4.8.2=ReadReactiveImportProfileDataRsp", VALUES, "Read Electricity Half Hour Profile Data (reactive import)", rows=(
+    _uc("ECS22c", 0x0038, "4.8.2=ReadReactiveImportProfileDataRsp", VALUES, "Read Electricity Half Hour Profile Data (reactive import)", values=(
         _profile("0-0:99.1.2.255", "LogEntry", 4464,
                  (1, INTEGER, "ReactiveEnergyImportedValue"), (0, UTC2000, "Timestamp")),)),
-    _uc("ECS23", 0x0039, "4.10=ReadNetworkDataRsp", UNMAPPED, "Read Voltage Operational Data", "Electricity/SinglePhaseESME"),
+    # OBIS voltage limits (C=32 L1 voltage): D=36 over-limit and D=32 under-limit occurrence
+    # counters (class 3: value, then scaler_unit as its own item), then the average RMS
+    # voltage profile (class 7 1-0:32.24.0.255: buffer of { UTC seconds, value }, written as
+    # captured: the response carries no scaler for it) and its capture period (attribute 4).
+    _uc("ECS23", 0x0039, "4.10=ReadNetworkDataRsp", VALUES, "Read Voltage Operational Data", "Electricity/SinglePhaseESME", values=(
+        Value(2, 3, "1-0:32.36.0.4", 2, INTEGER, f"{_SINGLE}/AvgRMSOverVoltageCounter/Value", scaler_item=3),
+        Value(0, 3, "1-0:32.32.0.4", 2, INTEGER, f"{_SINGLE}/AvgRMSUnderVoltageCounter/Value", scaler_item=1),
+        Rows(4, 7, "1-0:32.24.0.255", 2, f"{_SINGLE}/AvgRMSVoltageProfileDataLog/LogEntry",
+             (Column(1, INTEGER, "Value"), Column(0, UTC2000, "Timestamp")), 4320),
+        Value(5, 7, "1-0:32.24.0.255", 4, INTEGER, f"{_SINGLE}/AvgRMSVoltageProfileDataLog/MeasurementPeriod"),
+    )),
     _uc("ECS23b", 0x00BC, "4.10=ReadNetworkDataRsp", UNMAPPED, "Read Voltage Operational Data - 3 Phase", "Electricity/PolyPhaseESME"),
     _uc("ECS24", 0x003A, "4.11.1=ReadTariffPrimaryElementRsp", UNMAPPED, "Read ESME Tariff Data", "Electricity"),
     _uc("ECS24b", 0x00BD, "4.11.2=ReadTariffSecondaryElementRsp", UNMAPPED, "Read ESME Tariff Data - second element"),
     _uc("ECS26a", 0x003B, "4.13=ReadPrepaymentConfigurationRsp", UNMAPPED, "Read ESME Configuration Data Prepayment"),
     _uc("ECS27", 0x0042, "4.15=ReadLoadLimitDataRsp", UNMAPPED, "Read ESME Load Limit Data"),
     # Protected (Get Protected Attributes, 0-0:43.2.4.255)
-    _uc("ECS66", 0x0060, "4.17=RetrieveDailyConsumptionLogRsp", VALUES, "Read ESME Daily Consumption Log", "Electricity", rows=(
+    _uc("ECS66", 0x0060, "4.17=RetrieveDailyConsumptionLogRsp", VALUES, "Read ESME Daily Consumption Log", "Electricity", values=(
         _profile("0-0:99.1.3.255", "Electricity/LogEntry", 731,
                  (1, INTEGER, "Value"), (0, UTC2000, "Timestamp")),)),
     # --- SR 6: device configuration ---------------------------------------------------
@@ -301,10 +314,10 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     # code description, is optional in MMC and not written). The security-log OBIS is the one
     # the RTDS ECS35b/ECS35d requests name; the event-log OBIS (ECS35a/ECS35c) is not
     # confirmed by an RTDS request (the walker reads by position, not by OBIS).
-    _uc("ECS35a", 0x0048, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Event Log", rows=(_event_log("0-0:99.98.0.255"),)),
-    _uc("ECS35b", 0x0049, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Security Log", rows=(_event_log("0-0:99.98.1.255"),)),
-    _uc("ECS35c", 0x0093, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Event Log", rows=(_event_log("0-0:99.98.0.255"),)),
-    _uc("ECS35d", 0x0094, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Security Log", rows=(_event_log("0-0:99.98.1.255"),)),
+    _uc("ECS35a", 0x0048, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Event Log", values=(_event_log("0-0:99.98.0.255"),)),
+    _uc("ECS35b", 0x0049, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Security Log", values=(_event_log("0-0:99.98.1.255"),)),
+    _uc("ECS35c", 0x0093, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Event Log", values=(_event_log("0-0:99.98.0.255"),)),
+    _uc("ECS35d", 0x0094, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Security Log", values=(_event_log("0-0:99.98.1.255"),)),
     _uc("ECS35e", 0x00B9, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ESME Power Event Log"),
     _uc("ECS35f", 0x00BA, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ALCS Event Log"),
     _uc("ECS35g", 0x00FD, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ALCS Event Log"),
@@ -337,7 +350,16 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS47", 0x0055, "7.5=ActivateAuxiliaryLoadRsp 7.6=DeactivateAuxiliaryLoadRsp 7.8=ResetAuxiliaryLoadRsp", RESULTS, "Set or Reset HC ALCS or ALCS State"),
     _uc("ECS61a", 0x00BB, "7.7=ReadALCSDataRsp", UNMAPPED, "Read HC ALCS and ALCS Data from ESME"),
     _uc("ECS62", 0x005F, "7.9=AddAuxiliaryLoadToBoostButtonRsp 7.10=RemoveAuxiliaryLoadFromBoostButtonRsp", RESULTS, "Set ALCS and Boost Button Association"),
-    _uc("ECS61c", 0x005E, "7.11=ReadBoostButtonDetailsRsp", UNMAPPED, "Read Boost Button Data from ESME"),
+    # boost button availability (0-0:94.44.7.255), its event log (class 7 0-0:99.98.20.255:
+    # entries { start, end } as UTC seconds) and the five boost function controls
+    # (0-0:94.44.6.1..5), all class 1 value attributes
+    _uc("ECS61c", 0x005E, "7.11=ReadBoostButtonDetailsRsp", VALUES, "Read Boost Button Data from ESME", values=(
+        Rows(1, 7, "0-0:99.98.20.255", 2, "EventLogEntry",
+             (Column(1, UTC2000, "BoostEnd"), Column(0, UTC2000, "BoostStart")), 25),
+        Value(0, 1, "0-0:94.44.7.255", 2, BOOLEAN, "BoostFunctionAvailability"),
+        *(Value(1 + n, 1, f"0-0:94.44.6.{n}", 2, BOOLEAN, f"BoostFunctionControl{n}Value")
+          for n in range(1, 6)),
+    )),
     _uc("ECS38", 0x004B, "7.12=SetRandomisedOffsetLimitRsp", RESULTS, "Update Randomised Offset Limit"),
     _uc("ECS47a", 0x011E, "7.13=SetAuxiliaryControllerStateRsp", RESULTS, "Set Auxiliary Controller [n] State"),
     _uc("ECS61d", 0x011C, "7.14=ReadAuxiliaryControllerConfigurationDataRsp", UNMAPPED, "Read Auxiliary Controller Configuration Data"),
