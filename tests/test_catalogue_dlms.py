@@ -225,13 +225,23 @@ def test_catalogue_agrees_with_the_message_code_table():
         assert {srv for srv, _ in row.responses} <= srvs, row.use_case
 
 
+def _flat(placements):
+    stack = list(placements)
+    while stack:
+        placement = stack.pop()
+        if isinstance(placement, catalogue.Group):
+            stack.extend(placement.members)
+        else:
+            yield placement
+
+
 def test_value_rows_are_consistent():
     for row in catalogue.USE_CASES:
-        positions = [(v.position, getattr(v, "path", ())) for v in row.values]
+        assert (row.shape == catalogue.VALUES) == bool(row.values or row.handler), row.use_case
+        placed = [p for p in _flat(row.values) if not isinstance(p, catalogue.Fixed)]
+        positions = [(p.position, getattr(p, "path", ())) for p in placed]
         assert len(positions) == len(set(positions)), row.use_case
-        assert (row.shape == catalogue.VALUES) == bool(row.values or row.handler), \
-            row.use_case
-        for value in row.values:
+        for value in placed:
             assert isinstance(value, (catalogue.Value, catalogue.Rows))
             assert re.fullmatch(r"\d+-\d+:\d+\.\d+\.\d+\.\d+", value.obis), value
 
@@ -243,7 +253,7 @@ def test_coverage_rows():
     assert ("ECS46d", "", "", "dlms", "no-mmc-type") in rows
     assert ("ECS70", "8.1.1", "CommissionDeviceSynchroniseClockRsp", "dlms", "results") in rows
     assert ("ECS70", "6.11", "SynchroniseClockRsp", "dlms", "values") in rows
-    assert ("ECS23b", "4.10", "ReadNetworkDataRsp", "dlms", "failures-only") in rows
+    assert ("ECS24b", "4.11.2", "ReadTariffSecondaryElementRsp", "dlms", "failures-only") in rows
 
 
 # --- values computed by hand ---------------------------------------------------------------
@@ -349,7 +359,7 @@ def test_ambiguous_code_needs_the_srv():
 
 
 def test_unmapped_read_keeps_gbcsdata_with_a_warning():
-    message = _response(0x00BC, bytes.fromhex("010600000093"), b"\x01\x01\x00")
+    message = _response(0x00BD, bytes.fromhex("010600000093"), b"\x01\x01\x00")
     assert message.values is None
     assert any("does not map" in w for w in message.warnings)
 
@@ -564,3 +574,16 @@ def test_rtds_boost_button_by_hand():
         "BoostStart", start)
     assert (first.children[0].name, (first.children[0].value - epoch).total_seconds()) == (
         "BoostEnd", end)
+
+
+def test_rtds_polyphase_groups():
+    by_name = {path.name: message for path, _, message in _rtds_dlms_responses()}
+    message = by_name["ECS23b_4.10_SUCCESS_RESPONSE_GBCS.HEX"]
+    payload = message.payload
+    poly = message.values.find("Electricity/PolyPhaseESME")
+    phases = [c for c in poly.children if c.name == "PhaseVoltageOperationalData"]
+    assert [p.find("Phase").value for p in phases] == [1, 2, 3]
+    # the first under-voltage counter: 06 at offset 8 (after DA, invoke id, 00, 00, count 12)
+    assert payload[7:9] == b"\x12\x06"
+    under = int.from_bytes(payload[9:13], "big")
+    assert phases[0].find("VoltageOperationalData/AvgRMSUnderVoltageCounter/Value").value == under

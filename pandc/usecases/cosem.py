@@ -61,7 +61,7 @@ def decode_response(message: Content) -> UseCaseResult | None:
             if not content.failures:
                 _HANDLERS[row.handler](content, root, warnings)
         else:
-            _place_values(row, content, root, warnings)
+            _place_values(row.use_case, row.values, content, root, warnings)
     return result(root, content.failures, warnings)
 
 
@@ -88,19 +88,31 @@ def _put(root: Builder, path: str, value: object) -> None:
         parent.add(name, value)  # type: ignore[arg-type]
 
 
-def _place_values(row: catalogue.DlmsUseCase, content: DlmsContent, root: Builder,
-                  warnings: list[str]) -> None:
-    """Each row's value, unless the device reported its Get as failed (that is a Failure) or
-    returned null-data; a value of the wrong type is a warning and is left out."""
+def _place_values(use_case: str, placements: tuple[catalogue.Placement, ...],
+                  content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """Each catalogue value in MMC order, unless the device reported its Get as failed (that is
+    a Failure) or returned null-data; a value of the wrong type is a warning and is left out.
+    A group makes a new element and places its members under it (the catalogue's own nesting,
+    a level or two)."""
     failed = {f.position - 1 for f in content.failures if f.position is not None}
-    for value in row.values:
+    for value in placements:
         if isinstance(value, catalogue.Rows):
-            _place_rows(row.use_case, value, content, root, warnings)
+            _place_rows(use_case, value, content, root, warnings)
+            continue
+        if isinstance(value, catalogue.Fixed):
+            _put(root, value.mmc, value.value)
+            continue
+        if isinstance(value, catalogue.Group):
+            *parents, name = value.element.split("/")
+            parent = root
+            for parent_name in parents:
+                parent = _child(parent, parent_name)
+            _place_values(use_case, value.members, content, parent.add(name), warnings)
             continue
         if value.position in failed:
             continue
         if value.position >= len(content.data):
-            warnings.append(f"{row.use_case}: {value.cosem} is missing from the response")
+            warnings.append(f"{use_case}: {value.cosem} is missing from the response")
             continue
         item = content.data[value.position]
         if item.tag == dlms.NULL_DATA:
@@ -125,7 +137,7 @@ def _place_values(row: catalogue.DlmsUseCase, content: DlmsContent, root: Builde
                 converted = register_value(Register(item, scaler_unit.value[0].value,
                                                     scaler_unit.value[1].value))
         except (UseCaseError, dlms.DlmsDecodeError, IndexError) as problem:
-            warnings.append(f"{row.use_case}: {value.cosem} -> {value.mmc} left out: {problem}")
+            warnings.append(f"{use_case}: {value.cosem} -> {value.mmc} left out: {problem}")
             continue
         if value.rule == catalogue.SPLIT13:
             assert isinstance(converted, list)

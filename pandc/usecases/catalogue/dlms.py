@@ -27,6 +27,7 @@ names its MMC type only when the DUIS request or response tells the SRV.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Union
 
 RESULTS = "results"
 VALUES = "values"
@@ -100,6 +101,27 @@ class Rows:
 
 
 @dataclass(frozen=True, slots=True)
+class Fixed:
+    """An MMC element whose value the use case itself fixes (e.g. the phase number of a
+    polyphase ESME's per-phase group)."""
+
+    mmc: str
+    value: int | str
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A new MMC element (one per group, even when a sibling has the same name) whose
+    members' paths are relative to it: repeated shapes such as per-phase data."""
+
+    element: str
+    members: tuple["Placement", ...]
+
+
+Placement = Union[Value, Rows, Fixed, Group]
+
+
+@dataclass(frozen=True, slots=True)
 class DlmsUseCase:
     use_case: str
     message_code: int
@@ -107,7 +129,7 @@ class DlmsUseCase:
     shape: str
     gbcs: str                                  # GBCS use-case title
     wrapper: tuple[str, ...] = ()
-    values: tuple["Value | Rows", ...] = field(default=())   # in MMC element order
+    values: tuple[Placement, ...] = field(default=())   # in MMC element order
     handler: str | None = None                 # an irregular shape: pandc.usecases.cosem
     results_only: tuple[str, ...] = ()         # MMC types of this use case that take no values
 
@@ -121,7 +143,7 @@ class DlmsUseCase:
 
 
 def _uc(use_case: str, code: int, responses: str, shape: str, gbcs: str,
-        wrapper: str = "", values: tuple[Value | Rows, ...] = (), handler: str | None = None,
+        wrapper: str = "", values: tuple[Placement, ...] = (), handler: str | None = None,
         results_only: tuple[str, ...] = ()) -> DlmsUseCase:
     pairs = tuple(tuple(pair.split("=")) for pair in responses.split())
     return DlmsUseCase(use_case, code, pairs, shape, gbcs,  # type: ignore[arg-type]
@@ -157,7 +179,19 @@ def _tamper(at: int) -> Value:
     return Value(at, 1, "0-0:94.44.0.4", 2, ENUM, "Electricity/SupplyTamperState",
                  names=((0, "Unchanged"), (1, "Locked")))
 
-_SINGLE = "Electricity/SinglePhaseESME"
+def _voltage_data(at: int, c: int, under: str) -> tuple[Placement, ...]:
+    """MMC VoltageOperationalData from six attributes starting at list position ``at``, OBIS
+    C group ``c`` (32, 52, 72: L1, L2, L3)."""
+    return (
+        Value(at + 2, 3, f"1-0:{c}.36.0.4", 2, INTEGER, f"{under}/AvgRMSOverVoltageCounter/Value",
+              scaler_item=at + 3),
+        Value(at, 3, f"1-0:{c}.32.0.4", 2, INTEGER, f"{under}/AvgRMSUnderVoltageCounter/Value",
+              scaler_item=at + 1),
+        Rows(at + 4, 7, f"1-0:{c}.24.0.255", 2, f"{under}/AvgRMSVoltageProfileDataLog/LogEntry",
+             (Column(1, INTEGER, "Value"), Column(0, UTC2000, "Timestamp")), 4320),
+        Value(at + 5, 7, f"1-0:{c}.24.0.255", 4, INTEGER,
+              f"{under}/AvgRMSVoltageProfileDataLog/MeasurementPeriod"),
+    )
 
 
 def _event_log(obis: str) -> Rows:
@@ -235,14 +269,14 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     # counters (class 3: value, then scaler_unit as its own item), then the average RMS
     # voltage profile (class 7 1-0:32.24.0.255: buffer of { UTC seconds, value }, written as
     # captured: the response carries no scaler for it) and its capture period (attribute 4).
-    _uc("ECS23", 0x0039, "4.10=ReadNetworkDataRsp", VALUES, "Read Voltage Operational Data", "Electricity/SinglePhaseESME", values=(
-        Value(2, 3, "1-0:32.36.0.4", 2, INTEGER, f"{_SINGLE}/AvgRMSOverVoltageCounter/Value", scaler_item=3),
-        Value(0, 3, "1-0:32.32.0.4", 2, INTEGER, f"{_SINGLE}/AvgRMSUnderVoltageCounter/Value", scaler_item=1),
-        Rows(4, 7, "1-0:32.24.0.255", 2, f"{_SINGLE}/AvgRMSVoltageProfileDataLog/LogEntry",
-             (Column(1, INTEGER, "Value"), Column(0, UTC2000, "Timestamp")), 4320),
-        Value(5, 7, "1-0:32.24.0.255", 4, INTEGER, f"{_SINGLE}/AvgRMSVoltageProfileDataLog/MeasurementPeriod"),
-    )),
-    _uc("ECS23b", 0x00BC, "4.10=ReadNetworkDataRsp", UNMAPPED, "Read Voltage Operational Data - 3 Phase", "Electricity/PolyPhaseESME"),
+    _uc("ECS23", 0x0039, "4.10=ReadNetworkDataRsp", VALUES, "Read Voltage Operational Data", "Electricity/SinglePhaseESME",
+        values=_voltage_data(0, 32, "Electricity/SinglePhaseESME")),
+    # The same six attributes per phase: L1 (C=32), L2 (C=52), L3 (C=72).
+    _uc("ECS23b", 0x00BC, "4.10=ReadNetworkDataRsp", VALUES, "Read Voltage Operational Data - 3 Phase", "Electricity/PolyPhaseESME", values=tuple(
+        Group("Electricity/PolyPhaseESME/PhaseVoltageOperationalData",
+              (*_voltage_data(6 * phase, 32 + 20 * phase, "VoltageOperationalData"),
+               Fixed("Phase", phase + 1)))
+        for phase in range(3))),
     _uc("ECS24", 0x003A, "4.11.1=ReadTariffPrimaryElementRsp", UNMAPPED, "Read ESME Tariff Data", "Electricity"),
     _uc("ECS24b", 0x00BD, "4.11.2=ReadTariffSecondaryElementRsp", UNMAPPED, "Read ESME Tariff Data - second element"),
     _uc("ECS26a", 0x003B, "4.13=ReadPrepaymentConfigurationRsp", UNMAPPED, "Read ESME Configuration Data Prepayment"),
