@@ -65,10 +65,12 @@ def test_element_budget_covers_the_whole_message():
     with pytest.raises(LimitError) as caught:
         dlms.decode_all(data)
     assert caught.value.offset == 0
-    # the budget is per message: many small arrays add up
-    many = b"\x02\x83\x0F\x42\x40" + b"\x01\x00" * 1_000_000
-    with pytest.raises(LimitError):
+    # the budget is per message: 60,000 small arrays of two elements each (240 kB, under the
+    # size limit) hold 180,000 elements in all
+    many = b"\x01\x82\xEA\x60" + b"\x01\x02\x00\x00" * 60_000
+    with pytest.raises(LimitError) as caught:
         dlms.decode_all(many)
+    assert "per-message limit" in caught.value.reason
 
 
 def test_total_size_limit():
