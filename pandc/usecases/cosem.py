@@ -230,7 +230,7 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
     require(all(0x20 <= b < 0x7F for b in raw), "not printable ASCII text", item)
     text = raw.decode("ascii")
     if rule == catalogue.TEXT:
-        return text
+        return text.rstrip(" ")
     if rule == catalogue.SPLIT13:
         assert isinstance(row, catalogue.Value)
         slots = 1 + len(row.also)

@@ -36,7 +36,10 @@ UNMAPPED = "unmapped"
 # Value rules (pandc.usecases.cosem applies them):
 INTEGER = "integer"            # any DLMS integer type -> xs:integer (x 10^scaler when the
                                # row names a scaler_unit; it must stay a whole number)
-TEXT = "text"                  # octet/visible-string of printable ASCII -> xs:string
+TEXT = "text"                  # octet/visible-string of printable ASCII -> xs:string;
+                               # trailing spaces are padding of a fixed-width field (RTDS
+                               # ECS26n pads the manufacturer "CSW " where ECS26e/i send
+                               # "CSW") and are not part of the value
 HEX = "hex"                    # octet-string -> upper-case hex text
 EUI = "eui"                    # octet-string(8) -> EUI-64 as 00-DB-12-...
 BOOLEAN = "boolean"            # boolean -> xs:boolean
