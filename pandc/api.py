@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import usecases
 from .codec import header
+from .codec import gbt
 from .codec.frame import Frame, build_frame
 from .codec.limits import LimitError
 from .codec.parts import PayloadPart
@@ -33,7 +34,7 @@ def _values(frame: Frame, parts: tuple[PayloadPart, ...], warnings: list[str]
             ) -> tuple[Any, tuple[Any, ...]]:
     """(value tree, failures) of the frame's use case; what could not be decoded is a
     warning, never silent. Hostile input past a decoder's limits is a DecodeError."""
-    if frame.cra != "response":
+    if frame.cra not in ("response", "alert"):
         return None, ()
     try:
         result = usecases.decode(frame, parts)
@@ -43,11 +44,12 @@ def _values(frame: Frame, parts: tuple[PayloadPart, ...], warnings: list[str]
         warnings.append(f"{frame.use_case or frame.message_code_hex}: values not decoded: {error}")
         return None, ()
     if result is None:
-        if frame.message_code not in usecases.registered_codes():
+        if frame.cra == "response" and frame.message_code not in usecases.registered_codes():
             warnings.append(f"{frame.use_case or frame.message_code_hex}: no use-case decoder; "
                             "the payload stays as GBCSData")
         elif any(part.encrypted and part.plaintext is None for part in parts):
-            warnings.append(f"{frame.use_case}: payload encrypted; its values need keys")
+            warnings.append(f"{frame.use_case or frame.message_code_hex}: payload encrypted; "
+                            "its values need keys")
         return None, ()
     warnings.extend(result.warnings)
     return result.values, result.failures
@@ -141,19 +143,44 @@ def decode_many(items: Iterable[bytes | bytearray | memoryview | str], *,
     ``keys`` then travel to them by pickling (a :class:`KeyStore` by its directory), each
     worker keeps its own ECDH cache, and the results equal one worker's.
     """
+    pairs = ((item, None) for item in items)
     if workers > 1:
         from .workers import decode_in_workers
-        return decode_in_workers([(item, None) for item in items], keys, workers)
-    return decode_with_context(((item, None) for item in items), keys=keys)
+        return decode_in_workers(list(_reassembled_pairs(pairs)), keys, workers)
+    return decode_with_context(pairs, keys=keys)
+
+
+def _reassembled_pairs(pairs: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
+    """(data, DUIS payload) pairs with GBT blocks replaced by the messages they carry (each
+    at the place of its last-arriving block); a broken transfer is a DecodeError in place."""
+    return gbt.reassemble_stream(
+        pairs, block_of=lambda pair: gbt.block_bytes(pair[0]),
+        on_message=lambda pair, done: (done.message, pair[1]),
+        on_error=lambda pair, error: (error, None))
+
+
+def _reassembled_items(items: Iterable[SourceItem]) -> Iterator[SourceItem]:
+    """Source items with GBT blocks reassembled, as _reassembled_pairs."""
+    return gbt.reassemble_stream(
+        items, block_of=lambda item: gbt.block_bytes(item.data) if item.error is None else None,
+        on_message=lambda item, done: SourceItem(item.source, done.message, item.context),
+        on_error=lambda item, error: SourceItem(item.source if item else "<end of input>",
+                                                None, error=error))
 
 
 def decode_with_context(items: Iterable[tuple[Any, "duis.DuisPayload | None"]], *,
                         keys: "KeySource | None" = None) -> list[Message | DecodeError]:
-    """decode_many for (data, DUIS payload) pairs, as read from DUIS documents by io.sources."""
+    """decode_many for (data, DUIS payload) pairs, as read from DUIS documents by io.sources.
+
+    GBT blocks among the items are reassembled first: a complete transfer gives one message.
+    """
     results: list[Message | DecodeError | None] = []
     blobs: list[bytes] = []
     pending: list[tuple[int, DuisContext | None]] = []
-    for item, payload in items:
+    for item, payload in _reassembled_pairs(items):
+        if isinstance(item, DecodeError):
+            results.append(item)
+            continue
         try:
             _check_type(item)
             if looks_like_xml(item):
@@ -194,7 +221,7 @@ def iter_decode_items(items: Iterable[SourceItem], *, keys: "KeySource | None" =
                       workers: int = 1) -> Iterator[tuple[SourceItem, Message | DecodeError]]:
     """(source item, result) for every item, decoded a batch at a time, lazily and in order
     (with ``workers`` > 1, several batches at once in worker processes)."""
-    iterator = iter(items)
+    iterator = _reassembled_items(items)
     if workers > 1:
         from .workers import iter_in_workers
         yield from iter_in_workers(iterator, keys, workers, BATCH_SIZE)

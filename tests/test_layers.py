@@ -28,7 +28,7 @@ LAYERS = {
     "usecases": 4,
     "message": 5,
     "mmc": 6, "io": 6,
-    "api": 7, "testing": 7,
+    "api": 7, "workers": 7, "testing": 7,
     "cli": 8, "__init__": 8,
 }
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import DecodeError
+from .limits import Budget, check_size
 
 # Frame control bits (ZCL 2.4.1.1)
 FRAME_TYPE_MASK = 0x03
@@ -131,8 +132,15 @@ def parse_frame(data: bytes, base: int = 0) -> ZclFrame:
                     bytes(data[position:]), base + position)
 
 
-def read_attributes_response(payload: bytes, base: int = 0) -> list[ZclAttribute]:
-    """Decode a Read Attributes Response payload: records of id (LE), status, [type, value]."""
+def read_attributes_response(payload: bytes, base: int = 0, budget: Budget | None = None,
+                             warnings: list[str] | None = None) -> list[ZclAttribute]:
+    """Decode a Read Attributes Response payload: records of id (LE), status, [type, value].
+
+    ``budget`` bounds nesting and element count over the whole message (one is made when
+    none is given); non-UTF-8 character strings are kept as bytes with a warning appended
+    to ``warnings``."""
+    check_size(payload, base)
+    budget = Budget() if budget is None else budget
     records: list[ZclAttribute] = []
     position = 0
     end = len(payload)
@@ -153,7 +161,7 @@ def read_attributes_response(payload: bytes, base: int = 0) -> list[ZclAttribute
                 f"Read Attributes Response: attribute 0x{attribute_id:04X} has no data type",
                 base + position)
         data_type = payload[position]
-        value, position = decode_value(payload, position + 1, data_type, base)
+        value, position = decode_value(payload, position + 1, data_type, base, budget, warnings)
         records.append(ZclAttribute(attribute_id, status, data_type, value, base + start))
     return records
 
@@ -209,23 +217,21 @@ def is_known_type(data_type: int) -> bool:
             or data_type in _COLLECTIONS or data_type == STRUCTURE)
 
 
-def decode_value(data: bytes, position: int, data_type: int, base: int = 0) -> tuple[Any, int]:
-    """Decode one value of ``data_type`` at ``position``; return (value, next position).
+def _type_name(data_type: int) -> str:
+    return TYPE_NAMES.get(data_type, f"0x{data_type:02X}")
 
-    Integers, bitmaps, enums and ids come back as int; strings as bytes (octet) or str
-    (character); arrays, sets and bags as a list of values; structures as a list of
-    (data type, value) pairs. A 0xFF string length (ZCL "invalid") gives None.
-    """
+
+def _scalar(data: bytes, position: int, data_type: int, base: int,
+            warnings: list[str] | None) -> tuple[Any, int]:
+    """A value that holds no other values: fixed-size types and strings."""
     end = len(data)
-    if data_type == NO_DATA:
-        return None, position
     fixed = _FIXED.get(data_type)
     if fixed is not None:
         size, kind = fixed
         if position + size > end:
             raise ZclDecodeError(
-                f"{TYPE_NAMES.get(data_type, hex(data_type))} value needs {size} bytes, "
-                f"{end - position} left", base + position)
+                f"{_type_name(data_type)} value needs {size} bytes, {end - position} left",
+                base + position)
         raw = data[position:position + size]
         position += size
         if kind == "u":
@@ -241,60 +247,279 @@ def decode_value(data: bytes, position: int, data_type: int, base: int = 0) -> t
         if kind == "double":
             return struct.unpack("<d", raw)[0], position
         return bytes(raw), position
-    string = _STRINGS.get(data_type)
-    if string is not None:
-        length_size, is_text = string
-        if position + length_size > end:
-            raise ZclDecodeError("string length runs past the end", base + position)
-        length = int.from_bytes(data[position:position + length_size], "little")
-        position += length_size
-        if length == (1 << (8 * length_size)) - 1:
-            return None, position
-        if position + length > end:
-            raise ZclDecodeError(
-                f"string of {length} bytes runs past the end ({end - position} left)",
-                base + position)
-        raw = bytes(data[position:position + length])
-        position += length
-        if is_text:
-            try:
-                return raw.decode("utf-8"), position
-            except UnicodeDecodeError as exc:
-                raise ZclDecodeError(f"character string is not UTF-8: {exc.reason}",
-                                     base + position - length + exc.start) from None
-        return raw, position
-    if data_type in _COLLECTIONS:
-        if position + 3 > end:
-            raise ZclDecodeError(f"{_COLLECTIONS[data_type]} header runs past the end",
-                                 base + position)
-        element_type = data[position]
-        if not is_known_type(element_type):
-            raise ZclDecodeError(f"unknown ZCL data type 0x{element_type:02X} for "
-                                 f"{_COLLECTIONS[data_type]} elements", base + position)
-        count = int.from_bytes(data[position + 1:position + 3], "little")
-        position += 3
-        if count == 0xFFFF:
-            return None, position
-        items = []
-        for _ in range(count):
-            item, position = decode_value(data, position, element_type, base)
-            items.append(item)
-        return items, position
-    if data_type == STRUCTURE:
-        if position + 2 > end:
-            raise ZclDecodeError("structure header runs past the end", base + position)
-        count = int.from_bytes(data[position:position + 2], "little")
-        position += 2
-        if count == 0xFFFF:
-            return None, position
-        members = []
-        for _ in range(count):
-            if position >= end:
-                raise ZclDecodeError("structure member type runs past the end",
-                                     base + position)
-            member_type = data[position]
-            member, position = decode_value(data, position + 1, member_type, base)
-            members.append((member_type, member))
-        return members, position
-    # The type byte sits just before the value in attribute records and structure members.
-    raise ZclDecodeError(f"unknown ZCL data type 0x{data_type:02X}", base + position - 1)
+    length_size, is_text = _STRINGS[data_type]
+    if position + length_size > end:
+        raise ZclDecodeError("string length runs past the end", base + position)
+    length = int.from_bytes(data[position:position + length_size], "little")
+    position += length_size
+    if length == (1 << (8 * length_size)) - 1:
+        return None, position
+    if position + length > end:
+        raise ZclDecodeError(
+            f"string of {length} bytes runs past the end ({end - position} left)",
+            base + position)
+    raw = bytes(data[position:position + length])
+    if is_text:
+        try:
+            return raw.decode("utf-8"), position + length
+        except UnicodeDecodeError as exc:
+            # ZCL says UTF-8, devices do not always comply: keep the bytes, say so.
+            if warnings is not None:
+                warnings.append(
+                    f"ZCL character string at offset {base + position + exc.start} is not "
+                    f"UTF-8 ({exc.reason}); kept as bytes")
+            return raw, position + length
+    return raw, position + length
+
+
+def decode_value(data: bytes, position: int, data_type: int, base: int = 0,
+                 budget: Budget | None = None,
+                 warnings: list[str] | None = None) -> tuple[Any, int]:
+    """Decode one value of ``data_type`` at ``position``; return (value, next position).
+
+    Integers, bitmaps, enums and ids come back as int; octet strings as bytes; character
+    strings as str (bytes, with a warning appended to ``warnings``, when not UTF-8);
+    arrays, sets and bags as a list of values; structures as a list of (data type, value)
+    pairs. A 0xFF string length or 0xFFFF count (ZCL "invalid") gives None.
+
+    Nested collections are read with an explicit stack, never recursion; ``budget`` (one per
+    message: pass the same one for every value of it) bounds their depth and element count,
+    and past it :class:`~pandc.codec.limits.LimitError` names the offset.
+    """
+    budget = Budget() if budget is None else budget
+    end = len(data)
+    # Each open collection: [items, element type (None: a structure), elements left, own type].
+    stack: list[list[Any]] = []
+    while True:
+        # Read the value of ``data_type`` at ``position``: a scalar, or open a collection.
+        value: Any
+        if data_type == NO_DATA:
+            value = None
+        elif data_type in _FIXED or data_type in _STRINGS:
+            value, position = _scalar(data, position, data_type, base, warnings)
+        elif data_type in _COLLECTIONS or data_type == STRUCTURE:
+            is_structure = data_type == STRUCTURE
+            header = 2 if is_structure else 3
+            if position + header > end:
+                kind = "structure" if is_structure else _COLLECTIONS[data_type]
+                raise ZclDecodeError(f"{kind} header runs past the end", base + position)
+            element_type = None
+            if not is_structure:
+                element_type = data[position]
+                if not is_known_type(element_type):
+                    raise ZclDecodeError(
+                        f"unknown ZCL data type 0x{element_type:02X} for "
+                        f"{_COLLECTIONS[data_type]} elements", base + position)
+                position += 1
+            count = int.from_bytes(data[position:position + 2], "little")
+            position += 2
+            if count == 0xFFFF:
+                value = None
+            else:
+                budget.take(count, base + position - 2, end - position)
+                if count:
+                    budget.enter(base + position - header)
+                    stack.append([[], element_type, count, data_type])
+                    data_type = _next_type(data, stack, position, base)
+                    if element_type is None:
+                        position += 1          # a structure member's own type byte
+                    continue
+                value = []
+        else:
+            # The type byte sits just before the value in attribute records and members.
+            raise ZclDecodeError(f"unknown ZCL data type 0x{data_type:02X}", base + position - 1)
+        # Hand the value to the innermost open collection; close those that are complete.
+        while stack:
+            top = stack[-1]
+            top[0].append(value if top[1] is not None else (data_type, value))
+            top[2] -= 1
+            if top[2]:
+                break
+            stack.pop()
+            budget.leave()
+            value = top[0]
+            data_type = top[3]
+        else:
+            return value, position
+        data_type = _next_type(data, stack, position, base)
+        if stack[-1][1] is None:
+            position += 1
+
+
+def _next_type(data: bytes, stack: list[list[Any]], position: int, base: int) -> int:
+    """The data type of the next element of the innermost collection."""
+    element_type: int | None = stack[-1][1]
+    if element_type is not None:
+        return element_type
+    if position >= len(data):
+        raise ZclDecodeError("structure member type runs past the end", base + position)
+    return data[position]
+
+
+
+# ---------------------------------------------------------------------------------------
+# Cluster-specific command frames (ZigBee Smart Energy 1.4, as GBCS uses them)
+
+UINT8, UINT16, UINT24, UINT32, UINT48 = 0x20, 0x21, 0x22, 0x23, 0x25
+INT32 = 0x2B
+MAP8, MAP32 = 0x18, 0x1B
+ENUM8 = 0x30
+OCTET_STRING = 0x41
+DATE = 0xE1
+UTC_TIME = 0xE2
+
+Field = tuple[str, int]          # (field name as ZSE spells it, ZCL data type)
+
+
+@dataclass(frozen=True, slots=True)
+class CommandLayout:
+    """A cluster-specific command's payload: fixed fields in wire order, then either a
+    repeated ``entry`` group up to the end of the payload, or ``rest`` raw bytes that a
+    use case reads by a selector field (e.g. a snapshot's payload type)."""
+
+    name: str
+    fields: tuple[Field, ...]
+    entry: tuple[Field, ...] = ()
+    rest: bool = False
+    reference: str = ""
+
+
+_HEAD_CALENDAR: tuple[Field, ...] = (
+    ("ProviderID", UINT32), ("IssuerEventID", UINT32), ("IssuerCalendarID", UINT32))
+_HEAD_SNAPSHOT: tuple[Field, ...] = (
+    ("SnapshotID", UINT32), ("SnapshotTime", UTC_TIME), ("TotalSnapshotsFound", UINT8),
+    ("CommandIndex", UINT8), ("TotalNumberOfCommands", UINT8), ("SnapshotCause", MAP32),
+    ("SnapshotPayloadType", ENUM8))
+
+# (cluster, sent by the server, command id) -> layout. Each row: ZSE 1.4 (07-5356-19) section.
+COMMANDS: dict[tuple[int, bool, int], CommandLayout] = {
+    (0x0700, True, 0x09): CommandLayout(
+        "PublishBillingPeriod",
+        (("ProviderID", UINT32), ("IssuerEventID", UINT32), ("BillingPeriodStartTime", UTC_TIME),
+         ("BillingPeriodDuration", UINT24), ("BillingPeriodDurationType", MAP8),
+         ("TariffType", MAP8)), reference="ZSE D.4.2.4.10"),
+    (0x0702, True, 0x00): CommandLayout(
+        "GetProfileResponse",
+        (("EndTime", UTC_TIME), ("Status", ENUM8), ("ProfileIntervalPeriod", ENUM8),
+         ("NumberOfPeriodsDelivered", UINT8)),
+        entry=(("Interval", UINT24),), reference="ZSE D.3.2.3.1.1"),
+    (0x0702, True, 0x06): CommandLayout(
+        "PublishSnapshot", _HEAD_SNAPSHOT, rest=True, reference="ZSE D.3.2.3.1.7"),
+    (0x0702, True, 0x07): CommandLayout(
+        "GetSampledDataResponse",
+        (("SampleID", UINT16), ("SampleStartTime", UTC_TIME), ("SampleType", ENUM8),
+         ("SampleRequestInterval", UINT16), ("NumberOfSamples", UINT16)),
+        entry=(("Sample", UINT24),), reference="ZSE D.3.2.3.1.8"),
+    (0x0702, True, 0x0C): CommandLayout(
+        "SupplyStatusResponse",
+        (("ProviderID", UINT32), ("IssuerEventID", UINT32), ("ImplementationDateTime", UTC_TIME),
+         ("SupplyStatus", ENUM8)), reference="ZSE D.3.2.3.1.13"),
+    (0x0702, True, 0x0D): CommandLayout(
+        "StartSamplingResponse", (("SampleID", UINT16),), reference="ZSE D.3.2.3.1.14"),
+    (0x0705, True, 0x01): CommandLayout(
+        "PublishPrepaySnapshot", _HEAD_SNAPSHOT, rest=True, reference="ZSE D.7.2.4.2"),
+    (0x0705, True, 0x02): CommandLayout(
+        "ChangePaymentModeResponse",
+        (("FriendlyCredit", MAP8), ("FriendlyCreditCalendarID", UINT32),
+         ("EmergencyCreditLimit", UINT32), ("EmergencyCreditThreshold", UINT32)),
+        reference="ZSE D.7.2.4.3"),
+    (0x0705, True, 0x03): CommandLayout(
+        "ConsumerTopUpResponse",
+        (("ResultType", ENUM8), ("TopUpValue", INT32), ("SourceOfTopUp", ENUM8),
+         ("CreditRemaining", INT32)), reference="ZSE D.7.2.4.4"),
+    (0x0705, True, 0x04): CommandLayout(
+        "PublishDebtLog", (("CommandIndex", UINT8), ("TotalNumberOfCommands", UINT8)),
+        entry=(("CollectionTime", UTC_TIME), ("AmountCollected", UINT32), ("DebtType", ENUM8),
+               ("OutstandingDebt", UINT32)), reference="ZSE D.7.2.4.5"),
+    (0x0705, True, 0x05): CommandLayout(
+        "PublishTopUpLog", (("CommandIndex", UINT8), ("TotalNumberOfCommands", UINT8)),
+        entry=(("TopUpCode", OCTET_STRING), ("TopUpAmount", INT32), ("TopUpTime", UTC_TIME)),
+        reference="ZSE D.7.2.4.6"),
+    (0x0707, True, 0x01): CommandLayout(
+        "PublishDayProfile",
+        _HEAD_CALENDAR + (("DayID", UINT8), ("TotalNumberOfScheduleEntries", UINT8),
+                          ("CommandIndex", UINT8), ("TotalNumberOfCommands", UINT8),
+                          ("CalendarType", ENUM8)),
+        entry=(("StartTime", UINT16), ("ActiveTier", UINT8)), reference="ZSE D.9.2.3.2"),
+    (0x0707, True, 0x02): CommandLayout(
+        "PublishWeekProfile",
+        _HEAD_CALENDAR + (("WeekID", UINT8),) + tuple(
+            (f"DayIDRef{day}", UINT8) for day in
+            ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")),
+        reference="ZSE D.9.2.3.3"),
+    (0x0707, True, 0x03): CommandLayout(
+        "PublishSeasons", _HEAD_CALENDAR + (("CommandIndex", UINT8), ("TotalNumberOfCommands", UINT8)),
+        entry=(("SeasonStartDate", DATE), ("WeekIDRef", UINT8)), reference="ZSE D.9.2.3.4"),
+    (0x0707, True, 0x04): CommandLayout(
+        "PublishSpecialDays",
+        _HEAD_CALENDAR + (("StartTime", UTC_TIME), ("CalendarType", ENUM8),
+                          ("TotalNumberOfSpecialDays", UINT8), ("CommandIndex", UINT8),
+                          ("TotalNumberOfCommands", UINT8)),
+        entry=(("SpecialDayDate", DATE), ("DayIDRef", UINT8)), reference="ZSE D.9.2.3.5"),
+    (0x0708, False, 0x04): CommandLayout(
+        "ReportEventConfiguration", (("CommandIndex", UINT8), ("TotalCommands", UINT8)),
+        entry=(("EventID", UINT16), ("EventConfiguration", MAP8)), reference="ZSE D.10.2.4.5"),
+    (0x0709, True, 0x01): CommandLayout(
+        "PublishEventLog",
+        (("TotalNumberOfMatchingEvents", UINT16), ("CommandIndex", UINT8),
+         ("TotalCommands", UINT8), ("LogPayloadControl", MAP8)),
+        entry=(("LogID", ENUM8), ("EventID", UINT16), ("EventTime", UTC_TIME),
+               ("EventData", OCTET_STRING)), reference="ZSE D.11.2.4.1"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ZclCommand:
+    """A decoded cluster-specific command: its fields, repeated entries and raw rest."""
+
+    name: str
+    fields: dict[str, Any]
+    entries: tuple[dict[str, Any], ...]
+    rest: bytes
+    rest_offset: int
+    offset: int
+
+
+def command_layout(cluster_id: int, frame: ZclFrame) -> CommandLayout | None:
+    """The ZSE layout of a cluster-specific command frame; None for profile-wide and
+    manufacturer-specific frames (whose command ids mean what the manufacturer says)."""
+    if frame.profile_wide or frame.manufacturer_code is not None:
+        return None
+    server = bool(frame.frame_control & DIRECTION_SERVER_TO_CLIENT)
+    return COMMANDS.get((cluster_id, server, frame.command_id))
+
+
+def read_fields(data: bytes, position: int, fields: tuple[Field, ...], base: int,
+                budget: Budget, warnings: list[str] | None) -> tuple[dict[str, Any], int]:
+    values: dict[str, Any] = {}
+    for name, data_type in fields:
+        values[name], position = decode_value(data, position, data_type, base, budget, warnings)
+    return values, position
+
+
+def cluster_command(cluster_id: int, frame: ZclFrame, budget: Budget | None = None,
+                    warnings: list[str] | None = None) -> ZclCommand:
+    """Decode a cluster-specific command frame by its layout in :data:`COMMANDS`."""
+    budget = Budget() if budget is None else budget
+    layout = command_layout(cluster_id, frame)
+    base = frame.payload_offset
+    if layout is None or frame.profile_wide:
+        raise ZclDecodeError(
+            f"no layout for cluster 0x{cluster_id:04X} command 0x{frame.command_id:02X} "
+            f"(frame control 0x{frame.frame_control:02X})", base - 1)
+    data = frame.payload
+    check_size(data, base)
+    fields, position = read_fields(data, 0, layout.fields, base, budget, warnings)
+    entries: list[dict[str, Any]] = []
+    if layout.entry:
+        while position < len(data):
+            budget.take(1, base + position, len(data) - position)
+            entry, position = read_fields(data, position, layout.entry, base, budget, warnings)
+            entries.append(entry)
+    rest = b""
+    if layout.rest:
+        rest = bytes(data[position:])
+    elif position != len(data):
+        raise ZclDecodeError(f"{layout.name}: {len(data) - position} byte(s) after the last field",
+                             base + position)
+    return ZclCommand(layout.name, fields, tuple(entries), rest, base + position, base)

@@ -38,15 +38,33 @@ def register(*message_codes: int) -> Callable[[Decoder], Decoder]:
     return decorate
 
 
+# Device alerts (CRA 3) have one decoder for every alert code: it returns the MMC
+# DeviceAlertContent element (see alerts.py).
+_ALERT_DECODERS: list[Decoder] = []
+
+
+def register_alert(decoder: Decoder) -> Decoder:
+    """Register the decorated function as the decoder of device alerts (all alert codes)."""
+    if _ALERT_DECODERS and _ALERT_DECODERS[0] is not decoder:
+        raise ValueError("device alerts already have a decoder")
+    _ALERT_DECODERS[:] = [decoder]
+    return decoder
+
+
 def registered_codes() -> frozenset[int]:
     return frozenset(_DECODERS)
 
 
 def decode(frame: "Frame", parts: tuple[PayloadPart, ...] | None = None) -> UseCaseResult | None:
     """Decode the frame's use case from ``parts`` (default: the frame's own, as split), or
-    None (unregistered code, not a response, or parts still encrypted). Raises
+    None (unregistered code, a command, or parts still encrypted). An alert goes to the
+    alert decoder, whose values are the MMC DeviceAlertContent. Raises
     :class:`UseCaseError` (a ``DecodeError``) when clear content does not have the shape the
     use case defines."""
+    if frame.cra == "alert":
+        if not _ALERT_DECODERS:
+            return None
+        return _ALERT_DECODERS[0](Content(frame, frame.parts if parts is None else parts))
     if frame.cra != "response":
         return None
     decoder = _DECODERS.get(frame.message_code)
@@ -64,4 +82,4 @@ def _load_modules() -> None:
 _load_modules()
 
 __all__ = ["Content", "Failure", "UseCaseError", "UseCaseResult", "decode", "register",
-           "registered_codes"]
+           "register_alert", "registered_codes"]

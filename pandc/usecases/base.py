@@ -135,65 +135,6 @@ def _in_part(exc: DecodeError, part: PayloadPart) -> DecodeError:
     return type(exc)(exc.reason, exc.offset, exc.code, f"payload part {part.name!r}")
 
 
-@dataclass
-class ZclReadout:
-    """Attribute values and failures gathered from the ZCL frames of one response."""
-
-    values: dict[tuple[int, int], zcl.ZclAttribute] = field(default_factory=dict)
-    failures: list[Failure] = field(default_factory=list)
-
-    def get(self, cluster_id: int, attribute_id: int) -> zcl.ZclAttribute | None:
-        return self.values.get((cluster_id, attribute_id))
-
-    def value(self, cluster_id: int, attribute_id: int):
-        attribute = self.values.get((cluster_id, attribute_id))
-        return None if attribute is None else attribute.value
-
-
-def gas_response(message: Content, name: str) -> tuple[ZclReadout, tuple[Failure, ...], Builder] | None:
-    """The ZCL readout of a GBZ response, its failures and its empty `name` element, or None
-    while any component is still ciphered (the first pass keeps GBCSData then)."""
-    frames = gbz_frames(message)
-    if frames is None:
-        return None
-    readout = read_zcl(frames)
-    failures = tuple(readout.failures)
-    return readout, failures, response_element(name, failures)
-
-
-def read_zcl(frames: list[GbzFrame]) -> ZclReadout:
-    """Collect Read Attributes Response values and every non-success status."""
-    readout = ZclReadout()
-    for item in frames:
-        frame = item.frame
-        try:
-            if frame.profile_wide and frame.command_id == zcl.COMMAND_READ_ATTRIBUTES_RESPONSE:
-                for attribute in zcl.read_attributes_response(frame.payload, frame.payload_offset):
-                    if attribute.ok:
-                        readout.values[(item.cluster_id, attribute.attribute_id)] = attribute
-                    else:
-                        readout.failures.append(Failure(
-                            "zigbee", attribute.status, attribute.status_name,
-                            cluster_id=item.cluster_id, attribute_id=attribute.attribute_id))
-            elif frame.profile_wide and frame.command_id == zcl.COMMAND_DEFAULT_RESPONSE:
-                response = zcl.default_response(frame.payload, frame.payload_offset)
-                if response.status != zcl.SUCCESS:
-                    readout.failures.append(Failure(
-                        "zigbee", response.status, response.status_name,
-                        cluster_id=item.cluster_id, command_id=response.command_id))
-            else:
-                raise UseCaseError(
-                    f"expected a ZCL Read Attributes Response or Default Response, found "
-                    f"command 0x{frame.command_id:02X} (frame control 0x{frame.frame_control:02X})",
-                    2, source=f"payload part {item.part_name!r}")
-        except UseCaseError:
-            raise
-        except DecodeError as exc:
-            raise type(exc)(exc.reason, exc.offset, exc.code,
-                            f"payload part {item.part_name!r}") from None
-    return readout
-
-
 @dataclass(frozen=True, slots=True)
 class DlmsContent:
     """A DLMS response in the clear: its data items (protected attributes decoded) and
@@ -242,64 +183,6 @@ def require(condition: bool, reason: str, value: dlms.DlmsValue | None = None) -
     """Fail with the offset of the offending DLMS value when a shape check does not hold."""
     if not condition:
         raise UseCaseError(reason, None if value is None else value.offset)
-
-
-# ---------------------------------------------------------------------------------------
-# Gas (ZCL Metering cluster) values
-
-METERING_CLUSTER = 0x0702
-PRICE_CLUSTER = 0x0700
-PREPAYMENT_CLUSTER = 0x0705
-UNIT_OF_MEASURE = 0x0300
-MULTIPLIER = 0x0301
-DIVISOR = 0x0302
-ZCL_UNIT_M3 = 0x01       # UnitOfMeasure enumeration: binary m3 (0x81 would be BCD m3)
-
-
-def failed(readout: ZclReadout, cluster_id: int, attribute_id: int) -> bool:
-    return any(f.cluster_id == cluster_id and f.attribute_id == attribute_id
-               for f in readout.failures)
-
-
-def missing(readout: ZclReadout, cluster_id: int, attribute_ids, warnings: list[str]) -> None:
-    """Warn about attributes the response neither carries nor reports as failed."""
-    for attribute_id in attribute_ids:
-        if readout.get(cluster_id, attribute_id) is None and \
-                not failed(readout, cluster_id, attribute_id):
-            warnings.append(f"cluster 0x{cluster_id:04X} attribute 0x{attribute_id:04X} "
-                            "is missing from the response")
-
-
-def gas_values(readout: ZclReadout, attribute_ids, warnings: list[str]) -> dict[int, Decimal]:
-    """Metering attributes scaled by Multiplier / Divisor, for those the meter returned.
-
-    Without a usable Multiplier and Divisor no value can be stated, so none is returned.
-    """
-    missing(readout, METERING_CLUSTER, (MULTIPLIER, DIVISOR, *attribute_ids), warnings)
-    multiplier = readout.value(METERING_CLUSTER, MULTIPLIER)
-    divisor = readout.value(METERING_CLUSTER, DIVISOR)
-    if not isinstance(multiplier, int) or not isinstance(divisor, int):
-        return {}
-    if divisor == 0:
-        warnings.append("Metering Divisor is 0: consumption values cannot be scaled")
-        return {}
-    values = {}
-    for attribute_id in attribute_ids:
-        raw = readout.value(METERING_CLUSTER, attribute_id)
-        if isinstance(raw, int):
-            values[attribute_id] = scale(raw, multiplier, divisor)
-    return values
-
-
-def gas_unit(readout: ZclReadout, warnings: list[str]) -> str | None:
-    """'m3' when the meter says so; MMC GasConsumptionUnit knows no other unit."""
-    unit = readout.value(METERING_CLUSTER, UNIT_OF_MEASURE)
-    if unit is None:
-        return None
-    if unit == ZCL_UNIT_M3:
-        return "m3"
-    warnings.append(f"Metering UnitOfMeasure 0x{unit:02X} is not m3; MMC has no unit for it")
-    return None
 
 
 # ---------------------------------------------------------------------------------------
