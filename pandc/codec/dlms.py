@@ -209,6 +209,15 @@ def _need(data: bytes, position: int, size: int, what: str, base: int) -> None:
                               base + position)
 
 
+def _claim(budget: Budget, count: int, offset: int, bytes_left: int) -> None:
+    """Claim ``count`` elements announced at ``offset``. More than the bytes left (each element
+    takes at least one) is truncated or malformed data: DlmsDecodeError, before anything is
+    read. Past the message's element budget: LimitError."""
+    if count > bytes_left:
+        raise DlmsDecodeError(f"{count} elements announced, only {bytes_left} bytes left", offset)
+    budget.take(count, offset, bytes_left)
+
+
 def decode_data(data: bytes, position: int = 0, base: int = 0,
                 budget: Budget | None = None) -> tuple[DlmsValue, int]:
     """Decode one A-XDR Data value at ``position``; return it and the next position.
@@ -230,7 +239,7 @@ def decode_data(data: bytes, position: int = 0, base: int = 0,
         position += 1
         if tag in (ARRAY, STRUCTURE):
             count, position = read_length(data, position, base)
-            budget.take(count, base + start, len(data) - position)
+            _claim(budget, count, base + start, len(data) - position)
             if count:
                 budget.enter(base + start)
                 stack.append([tag, start, count, []])
@@ -341,7 +350,7 @@ def _type_description(data: bytes, position: int, base: int, budget: Budget
         return TypeDescription(tag, count, (element,), count * element.min_size), position
     if tag == STRUCTURE:
         count, position = read_length(data, position, base)
-        budget.take(count, base + start, len(data) - position)
+        _claim(budget, count, base + start, len(data) - position)
         budget.enter(base + start)
         members = []
         for _ in range(count):
@@ -434,13 +443,13 @@ def access_response(apdu: bytes, base: int = 0, budget: Budget | None = None) ->
                               "response is not supported", base + position)
     position += 1
     count, position = read_length(apdu, position, base)
-    budget.take(count, base + position, len(apdu) - position)
+    _claim(budget, count, base + position, len(apdu) - position)
     data = []
     for _ in range(count):
         value, position = decode_data(apdu, position, base, budget)
         data.append(value)
     count, position = read_length(apdu, position, base)
-    budget.take(count, base + position, len(apdu) - position)
+    _claim(budget, count, base + position, len(apdu) - position)
     results = []
     for _ in range(count):
         _need(apdu, position, 2, "access-response-specification", base)
@@ -486,7 +495,7 @@ def get_response(apdu: bytes, base: int = 0) -> GetResponse:
     elif kind == GET_RESPONSE_WITH_LIST:
         count, position = read_length(apdu, position, base)
         budget = Budget()
-        budget.take(count, base + position, len(apdu) - position)
+        _claim(budget, count, base + position, len(apdu) - position)
         results = []
         for _ in range(count):
             result, position = _get_data_result(apdu, position, base, budget)
