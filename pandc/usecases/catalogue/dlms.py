@@ -135,6 +135,7 @@ class DlmsUseCase:
     values: tuple[Placement, ...] = field(default=())   # in MMC element order
     handler: str | None = None                 # an irregular shape: pandc.usecases.cosem
     results_only: tuple[str, ...] = ()         # MMC types of this use case that take no values
+    note: str = ""                             # coverage: what is partial or unconfirmed ([?])
 
     def response_type(self, srv: str | None) -> str | None:
         """The MMC type for ``srv``; without an SRV, the type when the code has just one."""
@@ -147,11 +148,11 @@ class DlmsUseCase:
 
 def _uc(use_case: str, code: int, responses: str, shape: str, gbcs: str,
         wrapper: str = "", values: tuple[Placement, ...] = (), handler: str | None = None,
-        results_only: tuple[str, ...] = ()) -> DlmsUseCase:
+        results_only: tuple[str, ...] = (), note: str = "") -> DlmsUseCase:
     pairs = tuple(tuple(pair.split("=")) for pair in responses.split())
     return DlmsUseCase(use_case, code, pairs, shape, gbcs,  # type: ignore[arg-type]
                        tuple(wrapper.split("/")) if wrapper else (), values, handler,
-                       results_only)
+                       results_only, note)
 
 
 def _profile(obis: str, element: str, max_rows: int, *columns: tuple[int, str, str]) -> Rows:
@@ -244,7 +245,7 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         Value(0, 1, "0-0:94.44.34.20", 2, INTEGER, "ActivePowerImport/Value", path=(0,), scaler=(1,)),
         Value(0, 1, "0-0:94.44.34.20", 2, ENUM, "ActivePowerImport/Unit", path=(1, 1), names=((27, "W"),)),
         Value(0, 1, "0-0:94.44.34.20", 2, INTEGER, "PrimaryActivePowerImportValue", path=(2,), scaler=(1,)),
-    )),
+    ), note="[?] structure { total, scaler_unit, primary element }"),
     _uc("ECS17e", 0x002A, "4.1.3=ReadInstantaneousImportTOUWithBlocksMatricesRsp", UNMAPPED, "Read ESME Energy Register (TOU with Blocks)"),
     _uc("ECS18a", 0x002B, "4.12.2=ReadMaximumDemandExportRegistersRsp", UNMAPPED, "Read Maximum Demand Registers (export)"),
     _uc("ECS18b", 0x002C, "4.12.1=ReadMaximumDemandImportRegistersRsp", UNMAPPED, "Read Maximum Demand Registers (import)"),
@@ -273,13 +274,13 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     # voltage profile (class 7 1-0:32.24.0.255: buffer of { UTC seconds, value }, written as
     # captured: the response carries no scaler for it) and its capture period (attribute 4).
     _uc("ECS23", 0x0039, "4.10=ReadNetworkDataRsp", VALUES, "Read Voltage Operational Data", "Electricity/SinglePhaseESME",
-        values=_voltage_data(0, 32, "Electricity/SinglePhaseESME")),
+        values=_voltage_data(0, 32, "Electricity/SinglePhaseESME"), note="raw profile values: no scaler in the response"),
     # The same six attributes per phase: L1 (C=32), L2 (C=52), L3 (C=72).
     _uc("ECS23b", 0x00BC, "4.10=ReadNetworkDataRsp", VALUES, "Read Voltage Operational Data - 3 Phase", "Electricity/PolyPhaseESME", values=tuple(
         Group("Electricity/PolyPhaseESME/PhaseVoltageOperationalData",
               (*_voltage_data(6 * phase, 32 + 20 * phase, "VoltageOperationalData"),
                Fixed("Phase", phase + 1)))
-        for phase in range(3))),
+        for phase in range(3)), note="raw profile values: no scaler in the response"),
     _uc("ECS24", 0x003A, "4.11.1=ReadTariffPrimaryElementRsp", UNMAPPED, "Read ESME Tariff Data", "Electricity"),
     _uc("ECS24b", 0x00BD, "4.11.2=ReadTariffSecondaryElementRsp", UNMAPPED, "Read ESME Tariff Data - second element"),
     _uc("ECS26a", 0x003B, "4.13=ReadPrepaymentConfigurationRsp", UNMAPPED, "Read ESME Configuration Data Prepayment"),
@@ -304,7 +305,7 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         Value(4, 71, "0-0:17.0.3.255", 4, INTEGER, "RMSVoltageSettings/RMSVoltageSagThreshold"),
         Value(7, 71, "0-0:17.0.4.255", 6, INTEGER, "RMSVoltageSettings/RMSVoltageSwellMeasurementPeriod"),
         Value(6, 71, "0-0:17.0.4.255", 4, INTEGER, "RMSVoltageSettings/RMSVoltageSwellThreshold"),
-    )),
+    ), note="[?] limiters in the order extreme over, extreme under, sag, swell"),
     _uc("ECS26k", 0x00C6, "6.2.1=ReadDeviceConfigurationVoltageRsp", UNMAPPED, "Read ESME Configuration Voltage Data - 3 phase"),
     _uc("ECS26c", 0x003D, "6.2.2=ReadDeviceConfigurationRandomisationRsp", UNMAPPED, "Read ESME Configuration Data Device Information (randomisation)"),
     _uc("ECS26d", 0x003E, "6.2.3=ReadDeviceConfigurationDataBillingCalendarRsp", UNMAPPED, "Read ESME Configuration Data Device Information (Billing Calendar)"),
@@ -319,16 +320,16 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS26f", 0x0040, "6.2.5=ReadDeviceConfigurationInstantaneousPowerThresholdsRsp", VALUES, "Read ESME Configuration Data Device Information (instantaneous power thresholds)", values=(
         Value(0, 21, "0-0:16.0.0.255", 2, INTEGER, "LowMediumPowerThreshold", path=(0,)),
         Value(0, 21, "0-0:16.0.0.255", 2, INTEGER, "MediumHighPowerThreshold", path=(1,)),
-    )),
+    ), note="[?] SupplyTamperState boolean true = Locked; trailing spaces of text are padding"),
     _uc("ECS40", 0x004E, "6.2.7=ReadDeviceConfigurationMPxNRsp", VALUES, "Read MPAN Value on the ESME", "Electricity", values=(
         # Import MPAN: a twin-element ESME holds the primary and secondary MPANs, 13 digits each.
         Value(0, 1, "0-0:94.44.34.11", 2, SPLIT13, "Electricity/ImportMPAN", also=("Electricity/SecondaryImportMPAN",)),
         Value(1, 1, "1-0:0.0.2.255", 2, TEXT, "Electricity/ExportMPAN"),
-    )),
+    ), note="[?] trailing spaces of text are padding"),
     _uc("ECS26j", 0x00BE, "6.2.9=ReadDeviceConfigurationPaymentModeRsp", VALUES, "Read ESME Configuration Data Device Information (Payment Mode)", values=(
         # class 111 Account, account_mode_and_status: structure { payment_mode, account_status }
         Value(0, 111, "0-0:19.0.0.255", 2, ENUM, "PaymentMode", path=(0,), names=((1, "Credit"), (2, "Prepayment"))),
-    )),
+    ), note="[?] trailing spaces of text are padding"),
     _uc("ECS25r1", 0x00EE, "6.2.10=ReadDeviceConfigurationEventAndAlertBehavioursRsp", UNMAPPED, "Read non-critical event and alert behaviours - ESME - Supplier", "ElectricitySupplierAlertEventSettings"),
     _uc("ECS25r2", 0x00EF, "6.2.10=ReadDeviceConfigurationEventAndAlertBehavioursRsp", UNMAPPED, "Read non-critical event and alert behaviours - ESME - Network Operator", "ElectricityNetworkOperatorAlertEventSettings"),
     _uc("ECS28a", 0x0043, "6.4.1=UpdateDeviceConfigurationLoadLimitingGeneralSettingsRsp", RESULTS, "Set Load Limit Configurations - General Settings"),
@@ -351,10 +352,10 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     # code description, is optional in MMC and not written). The security-log OBIS is the one
     # the RTDS ECS35b/ECS35d requests name; the event-log OBIS (ECS35a/ECS35c) is not
     # confirmed by an RTDS request (the walker reads by position, not by OBIS).
-    _uc("ECS35a", 0x0048, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Event Log", values=(_event_log("0-0:99.98.0.255"),)),
-    _uc("ECS35b", 0x0049, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Security Log", values=(_event_log("0-0:99.98.1.255"),)),
-    _uc("ECS35c", 0x0093, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Event Log", values=(_event_log("0-0:99.98.0.255"),)),
-    _uc("ECS35d", 0x0094, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Security Log", values=(_event_log("0-0:99.98.1.255"),)),
+    _uc("ECS35a", 0x0048, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Event Log", values=(_event_log("0-0:99.98.0.255"),), note="partial: LogMeaning not written"),
+    _uc("ECS35b", 0x0049, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Security Log", values=(_event_log("0-0:99.98.1.255"),), note="partial: LogMeaning not written"),
+    _uc("ECS35c", 0x0093, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Event Log", values=(_event_log("0-0:99.98.0.255"),), note="partial: LogMeaning not written"),
+    _uc("ECS35d", 0x0094, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Security Log", values=(_event_log("0-0:99.98.1.255"),), note="partial: LogMeaning not written"),
     _uc("ECS35e", 0x00B9, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ESME Power Event Log"),
     _uc("ECS35f", 0x00BA, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ALCS Event Log"),
     _uc("ECS35g", 0x00FD, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ALCS Event Log"),
@@ -396,7 +397,7 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         Value(0, 1, "0-0:94.44.7.255", 2, BOOLEAN, "BoostFunctionAvailability"),
         *(Value(1 + n, 1, f"0-0:94.44.6.{n}", 2, BOOLEAN, f"BoostFunctionControl{n}Value")
           for n in range(1, 6)),
-    )),
+    ), note="[?] log entry members { start, end }"),
     _uc("ECS38", 0x004B, "7.12=SetRandomisedOffsetLimitRsp", RESULTS, "Update Randomised Offset Limit"),
     _uc("ECS47a", 0x011E, "7.13=SetAuxiliaryControllerStateRsp", RESULTS, "Set Auxiliary Controller [n] State"),
     _uc("ECS61d", 0x011C, "7.14=ReadAuxiliaryControllerConfigurationDataRsp", UNMAPPED, "Read Auxiliary Controller Configuration Data"),
@@ -414,7 +415,7 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS52", 0x0059, "11.2=ReadFirmwareVersionRsp", VALUES, "Read ESME/Comms Hub Firmware Version", values=(
         # class 1 Data 0-0:0.2.1.255 active firmware identifier: octet-string, written as hex
         Value(0, 1, "0-0:0.2.1.255", 2, HEX, "FirmwareVersion"),
-    )),
+    ), note="[?] FirmwareVersion is the hex of the octet-string"),
 )
 # fmt: on
 
@@ -422,18 +423,35 @@ BY_CODE: dict[int, DlmsUseCase] = {row.message_code: row for row in USE_CASES}
 
 
 def coverage_rows() -> list[tuple[str, str, str, str, str]]:
-    """(use_case, srv, mmc_type, encoding, status) for docs/coverage.md.
+    """(use_case, srv, mmc_type, encoding, status) for docs/coverage.md, in SRV order.
 
-    status: ``values`` (values mapped), ``results`` (Set/Action outcome; the MMC type holds no
-    values), ``failures-only`` (values not mapped yet: only error responses get SMETSData),
-    ``no-mmc-type`` (GBCSData only: MMC V5.4 defines no response type for the SRV)."""
+    status (the vocabulary of ``tools/coverage_table.py``): ``acknowledgement`` (Set/Action:
+    the MMC type holds MessageSuccess only), ``values`` (with the row's note: what is
+    partial, what is unconfirmed [?]), ``partial: ...`` for reads whose values are not mapped
+    yet (their error responses get the element with MessageSuccess="false"), ``no MMC
+    type: ...``."""
     rows = []
     for row in USE_CASES:
         if not row.responses:
-            rows.append((row.use_case, "", "", "dlms", "no-mmc-type"))
+            srv = _NO_MMC_TYPE[row.use_case]
+            rows.append((row.use_case, srv, "", "DLMS",
+                         f"no MMC type: MMC V5.4 defines no response type for SRV {srv}"))
             continue
-        status = {RESULTS: "results", VALUES: "values", UNMAPPED: "failures-only"}[row.shape]
         for srv, mmc_type in row.responses:
-            rows.append((row.use_case, srv, mmc_type, "dlms",
-                         "results" if mmc_type in row.results_only else status))
-    return rows
+            if row.shape == RESULTS or mmc_type in row.results_only:
+                status = "acknowledgement"
+            elif row.shape == VALUES:
+                status = f"values {row.note}".strip() if not row.note.startswith("partial") \
+                    else row.note
+            else:
+                status = "partial: values not mapped yet (error responses only: MessageSuccess " \
+                         "and COSEM failures)"
+            rows.append((row.use_case, srv, mmc_type, "DLMS", status))
+    return sorted(rows, key=lambda r: (_srv_key(r[1]), r[0]))
+
+
+_NO_MMC_TYPE = {"ECS46d": "6.14.3"}
+
+
+def _srv_key(srv: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in srv.split(".")) if srv else (999,)
