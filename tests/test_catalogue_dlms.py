@@ -595,3 +595,23 @@ def test_rtds_polyphase_groups():
     assert payload[7:9] == b"\x12\x06"
     under = int.from_bytes(payload[9:13], "big")
     assert phases[0].find("VoltageOperationalData/AvgRMSUnderVoltageCounter/Value").value == under
+
+
+def test_every_catalogue_type_renders_valid_success_and_failure_shapes():
+    """For every (use case, SRV, MMC type) of the catalogue, a failed response (one
+    data-access-result) and, for Set/Action use cases, a successful one validate against
+    the official schema."""
+    require(MMC_XSD)
+    for row in catalogue.USE_CASES:
+        for srv, mmc_type in row.responses:
+            kind = b"\x02" if row.shape == catalogue.RESULTS else b"\x01"
+            failed = _response(row.message_code, b"\x01\x00", b"\x01" + kind + b"\x03", srv=srv)
+            assert failed.values is not None, (row.use_case, srv, failed.warnings)
+            assert failed.values.name == mmc_type
+            report = pandc.mmc.validate(pandc.to_mmc(failed), "mmc", schema_dir=OFFICIAL_XSD)
+            assert report.valid, (row.use_case, srv, report.errors[:1])
+            if row.shape == catalogue.RESULTS or mmc_type in row.results_only:
+                ok = _response(row.message_code, b"\x01\x00", b"\x01" + kind + b"\x00", srv=srv)
+                assert ok.values.attribute("MessageSuccess") is True
+                report = pandc.mmc.validate(pandc.to_mmc(ok), "mmc", schema_dir=OFFICIAL_XSD)
+                assert report.valid, (row.use_case, srv, report.errors[:1])
