@@ -53,9 +53,9 @@ def decode_response(message: Content) -> UseCaseResult | None:
     if row.shape == catalogue.UNMAPPED and not content.failures:
         raise UseCaseError(f"{row.use_case}: the DLMS catalogue does not map this response's "
                            "values yet; the payload stays GBCSData")
-    wrapper = root
-    for name in row.wrapper:
-        wrapper = _child(wrapper, name)
+    element = root
+    for name in row.wrapper:            # the element the MMC type requires, values or not
+        element = _child(element, name)
     if row.shape == catalogue.VALUES and mmc_type not in row.results_only:
         if row.handler is not None:
             if not content.failures:
@@ -66,14 +66,11 @@ def decode_response(message: Content) -> UseCaseResult | None:
 
 
 def _child(parent: Builder, name: str) -> Builder:
-    """The last child called ``name`` when it is the last child (so document order holds),
-    else a new one."""
+    """The last child when it is called ``name``, else a new one: catalogue paths are in MMC
+    order, so values for one element arrive together and document order holds."""
     last = parent.children[-1] if parent.children else None
     if isinstance(last, Builder) and last.name == name:
         return last
-    for child in parent.children:
-        if isinstance(child, Builder) and child.name == name:
-            return child
     return parent.add(name)
 
 
