@@ -10,7 +10,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import DecodeError
 from .ber import read_length
@@ -100,9 +100,9 @@ class DlmsDecodeError(DecodeError):
     """DLMS bytes that cannot be decoded."""
 
 
-@dataclass(frozen=True, slots=True)
-class DlmsValue:
-    """One A-XDR Data value.
+class DlmsValue(NamedTuple):
+    """One A-XDR Data value (immutable; a named tuple because a profile holds tens of
+    thousands of them and a tuple is the cheapest immutable object to make).
 
     ``value`` is an int (integer types and enum), bool, bytes (octet-string, bit-string
     octets, date-time/date/time octets), str (visible/utf8 strings), float, None (null-data,
