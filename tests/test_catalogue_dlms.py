@@ -615,3 +615,19 @@ def test_every_catalogue_type_renders_valid_success_and_failure_shapes():
                 assert ok.values.attribute("MessageSuccess") is True
                 report = pandc.mmc.validate(pandc.to_mmc(ok), "mmc", schema_dir=OFFICIAL_XSD)
                 assert report.valid, (row.use_case, srv, report.errors[:1])
+
+
+def test_groups_with_attributes_and_unwritten_elements_named():
+    # ECS61d: five descriptions (the 2nd Get failed), special days and schedule (null here)
+    texts = [b"One", None, b"Three", b"Four", b"Five"]
+    data = bytes([7]) + b"".join(b"\x00" if t is None else b"\x0A" + bytes([len(t)]) + t
+                                 for t in texts) + b"\x00\x00"
+    results = b"\x07" + b"\x01\x00" + b"\x01\x04" + b"\x01\x00" * 5
+    message = _response(0x011C, data, results)
+    groups = [c for c in message.values.children if c.name == "AuxiliaryControllerDescription"]
+    assert [(g.attribute("auxiliaryControllerN"), g.children[0].value) for g in groups] == [
+        (1, "One"), (3, "Three"), (4, "Four"), (5, "Five")]
+    report = pandc.mmc.validate(pandc.to_mmc(message), "mmc", schema_dir=require(OFFICIAL_XSD))
+    assert report.valid, report.errors
+    ok = _response(0x011C, data.replace(b"\x00", b"\x0A\x03Two", 1), b"\x07" + b"\x01\x00" * 7)
+    assert any("AuxiliaryControllerSchedule not written" in w for w in ok.warnings)

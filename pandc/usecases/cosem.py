@@ -62,6 +62,9 @@ def decode_response(message: Content) -> UseCaseResult | None:
                 _HANDLERS[row.handler](content, root, warnings)
         else:
             _place_values(row.use_case, row.values, content, root, warnings)
+        if row.unwritten and not content.failures:
+            warnings.append(f"{row.use_case}: {', '.join(row.unwritten)} not written (not in "
+                            "the DLMS catalogue yet); the payload's GBCSData carries them")
     return result(root, content.failures, warnings)
 
 
@@ -104,7 +107,12 @@ def _place_values(use_case: str, placements: tuple[catalogue.Placement, ...],
             parent = root
             for parent_name in parents:
                 parent = _child(parent, parent_name)
-            _place_values(use_case, value.members, content, parent.add(name), warnings)
+            group = parent.add(name)
+            for attribute, fixed in value.attributes:
+                group.set(attribute, fixed)
+            _place_values(use_case, value.members, content, group, warnings)
+            if not group.children:          # nothing came (failed Gets): no empty element
+                parent.children.remove(group)
             continue
         if value.position in failed:
             continue

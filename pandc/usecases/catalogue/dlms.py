@@ -119,6 +119,7 @@ class Group:
 
     element: str
     members: tuple["Placement", ...]
+    attributes: tuple[tuple[str, int | str], ...] = ()   # fixed attributes of the element
 
 
 Placement = Union[Value, Rows, Fixed, Group]
@@ -136,6 +137,7 @@ class DlmsUseCase:
     handler: str | None = None                 # an irregular shape: pandc.usecases.cosem
     results_only: tuple[str, ...] = ()         # MMC types of this use case that take no values
     note: str = ""                             # coverage: what is partial or unconfirmed ([?])
+    unwritten: tuple[str, ...] = ()            # MMC elements the response carries, not written
 
     def response_type(self, srv: str | None) -> str | None:
         """The MMC type for ``srv``; without an SRV, the type when the code has just one."""
@@ -148,11 +150,12 @@ class DlmsUseCase:
 
 def _uc(use_case: str, code: int, responses: str, shape: str, gbcs: str,
         wrapper: str = "", values: tuple[Placement, ...] = (), handler: str | None = None,
-        results_only: tuple[str, ...] = (), note: str = "") -> DlmsUseCase:
+        results_only: tuple[str, ...] = (), note: str = "", unwritten: tuple[str, ...] = ()
+        ) -> DlmsUseCase:
     pairs = tuple(tuple(pair.split("=")) for pair in responses.split())
     return DlmsUseCase(use_case, code, pairs, shape, gbcs,  # type: ignore[arg-type]
                        tuple(wrapper.split("/")) if wrapper else (), values, handler,
-                       results_only, note)
+                       results_only, note, unwritten)
 
 
 def _profile(obis: str, element: str, max_rows: int, *columns: tuple[int, str, str]) -> Rows:
@@ -352,10 +355,10 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     # code description, is optional in MMC and not written). The security-log OBIS is the one
     # the RTDS ECS35b/ECS35d requests name; the event-log OBIS (ECS35a/ECS35c) is not
     # confirmed by an RTDS request (the walker reads by position, not by OBIS).
-    _uc("ECS35a", 0x0048, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Event Log", values=(_event_log("0-0:99.98.0.255"),), note="partial: LogMeaning not written"),
-    _uc("ECS35b", 0x0049, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Security Log", values=(_event_log("0-0:99.98.1.255"),), note="partial: LogMeaning not written"),
-    _uc("ECS35c", 0x0093, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Event Log", values=(_event_log("0-0:99.98.0.255"),), note="partial: LogMeaning not written"),
-    _uc("ECS35d", 0x0094, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Security Log", values=(_event_log("0-0:99.98.1.255"),), note="partial: LogMeaning not written"),
+    _uc("ECS35a", 0x0048, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Event Log", values=(_event_log("0-0:99.98.0.255"),), note="partial: LogMeaning not written", unwritten=("LogMeaning",)),
+    _uc("ECS35b", 0x0049, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Security Log", values=(_event_log("0-0:99.98.1.255"),), note="partial: LogMeaning not written", unwritten=("LogMeaning",)),
+    _uc("ECS35c", 0x0093, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Event Log", values=(_event_log("0-0:99.98.0.255"),), note="partial: LogMeaning not written", unwritten=("LogMeaning",)),
+    _uc("ECS35d", 0x0094, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Security Log", values=(_event_log("0-0:99.98.1.255"),), note="partial: LogMeaning not written", unwritten=("LogMeaning",)),
     _uc("ECS35e", 0x00B9, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ESME Power Event Log"),
     _uc("ECS35f", 0x00BA, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ALCS Event Log"),
     _uc("ECS35g", 0x00FD, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ALCS Event Log"),
@@ -400,7 +403,16 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     ), note="[?] log entry members { start, end }"),
     _uc("ECS38", 0x004B, "7.12=SetRandomisedOffsetLimitRsp", RESULTS, "Update Randomised Offset Limit"),
     _uc("ECS47a", 0x011E, "7.13=SetAuxiliaryControllerStateRsp", RESULTS, "Set Auxiliary Controller [n] State"),
-    _uc("ECS61d", 0x011C, "7.14=ReadAuxiliaryControllerConfigurationDataRsp", UNMAPPED, "Read Auxiliary Controller Configuration Data"),
+    # descriptions of auxiliary controllers 1..5 (class 1 0-0:94.44.0.11..15, visible-string);
+    # the special days (class 11 0-0:11.0.3.255) and schedule (class 10 0-0:12.0.2.255) are
+    # not mapped yet
+    _uc("ECS61d", 0x011C, "7.14=ReadAuxiliaryControllerConfigurationDataRsp", VALUES, "Read Auxiliary Controller Configuration Data", values=tuple(
+        Group("AuxiliaryControllerDescription",
+              (Value(n - 1, 1, f"0-0:94.44.0.{10 + n}", 2, TEXT, "AuxiliaryControlDescription"),),
+              attributes=(("auxiliaryControllerN", n),))
+        for n in range(1, 6)),
+        note="partial: AuxiliaryControllerSpecialDayDefinitions, AuxiliaryControllerSchedule not written",
+        unwritten=("AuxiliaryControllerSpecialDayDefinitions", "AuxiliaryControllerSchedule")),
     _uc("ECS61e", 0x011D, "7.15=ReadAuxiliaryControllerOperationalDataRsp", UNMAPPED, "Read Auxiliary Controller Operational Data"),
     _uc("ECS47e", 0x011F, "7.16=LimitAPCLevelRsp", RESULTS, "Limit APC [n] Level"),
     # SRV 6.14.3 (ECS46d Set Auxiliary Controller Calendar) has no MMC V5.4 response type.
