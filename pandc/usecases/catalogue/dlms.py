@@ -389,7 +389,17 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS44", 0x0051, "7.3=ArmSupplyRsp", RESULTS, "Arm Load Switch in ESME"),
     _uc("ECS45", 0x0052, "7.4=ReadSupplyStatusRsp", UNMAPPED, "Read Status of Load Switch in the ESME"),
     _uc("ECS47", 0x0055, "7.5=ActivateAuxiliaryLoadRsp 7.6=DeactivateAuxiliaryLoadRsp 7.8=ResetAuxiliaryLoadRsp", RESULTS, "Set or Reset HC ALCS or ALCS State"),
-    _uc("ECS61a", 0x00BB, "7.7=ReadALCSDataRsp", UNMAPPED, "Read HC ALCS and ALCS Data from ESME"),
+    # per switch n = 1..5: description (class 1 0-0:94.44.0.1n, items 0-4) and state (class
+    # 70 Disconnect control 0-n:96.3.10.255 output_state, items 12-16); the type and
+    # identifier octets (0-0:94.44.0.2n), special days and schedule are not mapped yet
+    _uc("ECS61a", 0x00BB, "7.7=ReadALCSDataRsp", VALUES, "Read HC ALCS and ALCS Data from ESME", values=tuple(
+        Group("AuxiliaryLoadControlSwitch",
+              (Value(n - 1, 1, f"0-0:94.44.0.{10 + n}", 2, TEXT, "Description"),
+               Value(11 + n, 70, f"0-{n}:96.3.10.255", 2, BOOLEAN, "State")),
+              attributes=(("Index", n),))
+        for n in range(1, 6)),
+        note="partial: TypeAndIdentifier, ALCSHCALCSSpecialDays, ALCSScheduler not written",
+        unwritten=("TypeAndIdentifier", "ALCSHCALCSSpecialDays", "ALCSScheduler")),
     _uc("ECS62", 0x005F, "7.9=AddAuxiliaryLoadToBoostButtonRsp 7.10=RemoveAuxiliaryLoadFromBoostButtonRsp", RESULTS, "Set ALCS and Boost Button Association"),
     # boost button availability (0-0:94.44.7.255), its event log (class 7 0-0:99.98.20.255:
     # entries { start, end } as UTC seconds) and the five boost function controls
