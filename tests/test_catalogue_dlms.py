@@ -367,7 +367,7 @@ def test_ambiguous_code_needs_the_srv():
 
 
 def test_unmapped_read_keeps_gbcsdata_with_a_warning():
-    message = _response(0x00BD, bytes.fromhex("010600000093"), b"\x01\x01\x00")
+    message = _response(0x003B, bytes.fromhex("010600000093"), b"\x01\x01\x00")
     assert message.values is None
     assert any("does not map" in w for w in message.warnings)
 
@@ -631,3 +631,19 @@ def test_groups_with_attributes_and_unwritten_elements_named():
     assert report.valid, report.errors
     ok = _response(0x011C, data.replace(b"\x00", b"\x0A\x03Two", 1), b"\x07" + b"\x01\x00" * 7)
     assert any("AuxiliaryControllerSchedule not written" in w for w in ok.warnings)
+
+
+def test_rtds_tariff_price_table_by_hand():
+    by_name = {path.name: message for path, _, message in _rtds_dlms_responses()}
+    message = by_name["ECS24b_4.11.2_SUCCESS_RESPONSE_GBCS.HEX"]
+    payload = message.payload
+    # the charge table: 01 04 then four structure(2) { octet-string(1) index, long price }
+    at = payload.index(b"\x01\x04\x02\x02\x09\x01\x01")
+    expected = []
+    for k in range(4):
+        entry = payload[at + 2 + 8 * k: at + 2 + 8 * (k + 1)]
+        assert entry[:4] == b"\x02\x02\x09\x01"
+        expected.append((entry[4], int.from_bytes(entry[6:8], "big", signed=entry[5] == 0x10)))
+    matrix = message.values.find("TariffTOUPriceMatrix")
+    assert [(c.attribute("index"), c.value) for c in matrix.children] == expected
+    assert message.values.find("PriceScale").value == -5

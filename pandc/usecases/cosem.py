@@ -164,6 +164,10 @@ def _place_rows(use_case: str, rows: catalogue.Rows, content: DlmsContent, root:
     buffer = unwrap(content.data[rows.position])
     if buffer.tag == dlms.NULL_DATA:
         return
+    for member_index in rows.path:
+        require(buffer.tag == dlms.STRUCTURE and member_index < len(buffer.value),
+                f"{use_case}: {rows.cosem} has no member {member_index}", buffer)
+        buffer = buffer.value[member_index]
     require(buffer.tag == dlms.ARRAY, f"{use_case}: {rows.cosem} must be an array of entries, "
             f"found {buffer.type_name}", buffer)
     require(len(buffer.value) <= rows.max_rows, f"{use_case}: {len(buffer.value)} entries; MMC "
@@ -183,7 +187,13 @@ def _place_rows(use_case: str, rows: catalogue.Rows, content: DlmsContent, root:
             member = entry.value[column.member]
             if member.tag == dlms.NULL_DATA:
                 continue
-            _put(element, column.mmc, _convert(column, member))
+            converted = _convert(column, member)
+            if column.mmc == ".":
+                element.value = converted  # type: ignore[assignment]
+            elif column.mmc.startswith("@"):
+                element.set(column.mmc[1:], converted)  # type: ignore[arg-type]
+            else:
+                _put(element, column.mmc, converted)
 
 
 def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> object:
@@ -206,6 +216,10 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
         require(status is not None, "clock status 0xFF (not specified) has no MMC TimeStatus",
                 item)
         return Node("", None, (leaf("TimeStatus", status),), (("TimeStatusCode", item.value),))
+    if rule == catalogue.OCTET_INT:
+        require(item.tag == dlms.OCTET_STRING and 1 <= len(item.value) <= 8,
+                f"expected a short octet-string number, found {item.type_name}", item)
+        return int.from_bytes(item.value, "big")
     if rule == catalogue.CODE16:
         require(item.tag == dlms.LONG_UNSIGNED,
                 f"expected an event code (long-unsigned), found {item.type_name}", item)

@@ -51,6 +51,7 @@ UTC2000 = "utc2000"            # double-long-unsigned seconds since 2000-01-01T0
 DATE_TIME = "date-time"        # COSEM date-time (12 octets) -> xs:dateTime (codec.dates)
 CLOCK_STATUS = "clock-status"  # clock status (unsigned) -> element with TimeStatusCode and
                                # TimeStatus reliable/unreliable/invalid (FACTS section 3)
+OCTET_INT = "octet-int"        # octet-string as a big-endian unsigned number (e.g. an index)
 CODE16 = "code16"              # long-unsigned event code -> 2-octet xs:hexBinary
 
 
@@ -82,7 +83,7 @@ class Column:
 
     member: int                # index in the entry structure (capture-object order)
     rule: str
-    mmc: str
+    mmc: str                   # child path; "@name": an attribute; ".": the element's text
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,7 @@ class Rows:
     element: str               # the repeated element's path under the response type
     columns: tuple[Column, ...]
     max_rows: int              # MMC maxOccurs of the element
+    path: tuple[int, ...] = ()   # where the array sits inside the item (structure members)
 
     @property
     def cosem(self) -> str:
@@ -285,7 +287,17 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
                Fixed("Phase", phase + 1)))
         for phase in range(3)), note="raw profile values: no scaler in the response"),
     _uc("ECS24", 0x003A, "4.11.1=ReadTariffPrimaryElementRsp", UNMAPPED, "Read ESME Tariff Data", "Electricity"),
-    _uc("ECS24b", 0x00BD, "4.11.2=ReadTariffSecondaryElementRsp", UNMAPPED, "Read ESME Tariff Data - second element"),
+    # secondary element's active price (class 3 0-0:94.44.1.8: value, scaler_unit whose
+    # scaler is the MMC PriceScale) and its TOU prices (class 113 Charge 0-0:19.20.5.255
+    # unit_charge_active: structure { scaling, commodity, charge_table array of { index
+    # octet-string, charge_per_unit } }); the switching tables are not mapped yet
+    _uc("ECS24b", 0x00BD, "4.11.2=ReadTariffSecondaryElementRsp", VALUES, "Read ESME Tariff Data - second element", values=(
+        Value(1, 3, "0-0:94.44.1.8", 2, INTEGER, "SecondaryActiveTariffPrice"),
+        Value(2, 3, "0-0:94.44.1.8", 3, INTEGER, "PriceScale", path=(0,)),
+        Rows(0, 113, "0-0:19.20.5.255", 5, "TariffTOUPriceMatrix/TariffTOUPrice",
+             (Column(1, INTEGER, "."), Column(0, OCTET_INT, "@index")), 4, path=(2,)),
+    ), note="partial: TariffSwitchingTable, TariffSwitchingTableSpecialDays not written",
+        unwritten=("TariffSwitchingTable", "TariffSwitchingTableSpecialDays")),
     _uc("ECS26a", 0x003B, "4.13=ReadPrepaymentConfigurationRsp", UNMAPPED, "Read ESME Configuration Data Prepayment"),
     _uc("ECS27", 0x0042, "4.15=ReadLoadLimitDataRsp", UNMAPPED, "Read ESME Load Limit Data"),
     # Protected (Get Protected Attributes, 0-0:43.2.4.255)
