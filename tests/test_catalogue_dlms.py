@@ -647,3 +647,24 @@ def test_rtds_tariff_price_table_by_hand():
     matrix = message.values.find("TariffTOUPriceMatrix")
     assert [(c.attribute("index"), c.value) for c in matrix.children] == expected
     assert message.values.find("PriceScale").value == -5
+
+
+@pytest.mark.parametrize("word,band,channel", [
+    (28 << 27 | 1 << 5, "OperatingLowerBandSubGHzChannel", 5),
+    (29 << 27 | 1 << 7, "OperatingLowerBandSubGHzChannel", 34),
+    (30 << 27 | 1 << 26, "OperatingLowerBandSubGHzChannel", 61),
+    (31 << 27 | 1 << 0, "OperatingUpperBandSubGHzChannel", 0),
+])
+def test_subghz_channel_pages_by_hand(word, band, channel):
+    data = b"\x01" + b"\x04\x20" + word.to_bytes(4, "big")
+    message = _response(0x010A, data, b"\x01\x01\x00")
+    node = message.values.find(f"OperatingSubGHzChannel/{band}")
+    assert [c.name for c in node.children] == [f"Channel{channel}"]
+
+
+@pytest.mark.parametrize("word", [27 << 27 | 1, 28 << 27 | 3, 29 << 27 | 1 << 8, 28 << 27])
+def test_subghz_channel_that_mmc_cannot_hold_is_a_warning(word):
+    data = b"\x01" + b"\x04\x20" + word.to_bytes(4, "big")
+    message = _response(0x010A, data, b"\x01\x01\x00")
+    assert message.values.children == ()
+    assert any("OperatingSubGHzChannel left out" in w for w in message.warnings)

@@ -26,6 +26,14 @@ from ..values import Builder, Node, leaf
 
 UTC_EPOCH_2000 = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
+# ZigBee sub-GHz channel page -> (MMC band element, first MMC channel number, mask bits used)
+_PAGE_CHANNELS = {
+    28: ("OperatingLowerBandSubGHzChannel", 0, 27),
+    29: ("OperatingLowerBandSubGHzChannel", 27, 8),
+    30: ("OperatingLowerBandSubGHzChannel", 35, 27),
+    31: ("OperatingUpperBandSubGHzChannel", 0, 27),
+}
+
 Handler = Callable[[DlmsContent, Builder, list[str]], None]
 
 
@@ -216,6 +224,25 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
         require(status is not None, "clock status 0xFF (not specified) has no MMC TimeStatus",
                 item)
         return Node("", None, (leaf("TimeStatus", status),), (("TimeStatusCode", item.value),))
+    if rule in (catalogue.SUBGHZ_CHANNEL, catalogue.SUBGHZ_MASK):
+        require(item.tag == dlms.BIT_STRING and item.bits == 32,
+                f"expected a 32-bit channel page and mask, found {item.type_name}", item)
+        word = int.from_bytes(item.value, "big")
+        page, mask = word >> 27, word & ((1 << 27) - 1)
+        require(page in _PAGE_CHANNELS, f"channel page {page} is not a GB sub-GHz page "
+                "(28-31)", item)
+        band, first, count = _PAGE_CHANNELS[page]
+        require(mask < 1 << count, f"channel page {page} mask 0x{mask:07X} has channels MMC "
+                "has no place for", item)
+        channels = tuple(Node(f"Channel{first + bit}") for bit in range(count) if mask >> bit & 1)
+        if rule == catalogue.SUBGHZ_MASK:
+            assert isinstance(row, catalogue.Value)
+            require(page == row.page, f"channel page {page} where {row.mmc} wants page "
+                    f"{row.page}", item)
+            return Node("", None, channels)
+        require(len(channels) == 1, f"an operating channel needs exactly one channel, the "
+                f"mask holds {len(channels)}", item)
+        return Node("", None, (Node(band, None, channels),))
     if rule == catalogue.OCTET_INT:
         require(item.tag == dlms.OCTET_STRING and 1 <= len(item.value) <= 8,
                 f"expected a short octet-string number, found {item.type_name}", item)

@@ -51,6 +51,10 @@ UTC2000 = "utc2000"            # double-long-unsigned seconds since 2000-01-01T0
 DATE_TIME = "date-time"        # COSEM date-time (12 octets) -> xs:dateTime (codec.dates)
 CLOCK_STATUS = "clock-status"  # clock status (unsigned) -> element with TimeStatusCode and
                                # TimeStatus reliable/unreliable/invalid (FACTS section 3)
+SUBGHZ_CHANNEL = "subghz-channel"  # bit-string(32) ZigBee channel page (bits 31-27) + mask
+                               # (bits 26-0) holding one channel -> OperatingSubGHzChannel
+SUBGHZ_MASK = "subghz-mask"    # the same form, any channels, on the row's ``page`` -> one
+                               # empty ChannelN element per channel (MMC ChannelsXToY)
 OCTET_INT = "octet-int"        # octet-string as a big-endian unsigned number (e.g. an index)
 CODE16 = "code16"              # long-unsigned event code -> 2-octet xs:hexBinary
 
@@ -69,6 +73,7 @@ class Value:
     names: tuple[tuple[int, str], ...] = ()    # ENUM: DLMS value -> MMC text
     scaler: tuple[int, ...] | None = None       # INTEGER: path of the scaler_unit to apply
     scaler_item: int | None = None              # ... in another list-of-data item (attribute 3)
+    page: int | None = None                     # SUBGHZ_MASK: the channel page the element is for
     also: tuple[str, ...] = ()   # SPLIT13: elements for the second, third ... MPAN
 
     @property
@@ -392,8 +397,21 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS29f", 0x00D4, "6.27=UpdateDeviceConfigurationRMSVoltageCounterResetRsp", RESULTS, "Reset RMS Voltage Counters on polyphase ESME"),
     _uc("DBCH04", 0x010D, "6.28=SetCHFSubGHzConfigurationRsp", RESULTS, "Set CHF Sub GHz Configuration"),
     _uc("DBCH05", 0x010E, "6.29=RequestCHFSubGHzChannelScanRsp", RESULTS, "Request CHF Sub GHz Channel Scan"),
-    _uc("DBCH03", 0x010C, "6.30=ReadCHFSubGHzConfigurationRsp", UNMAPPED, "Read CHF Sub GHz Configuration"),
-    _uc("DBCH01", 0x010A, "6.31=ReadCHFSubGHzChannelRsp", UNMAPPED, "Read CHF Sub GHz Channel"),
+    # Sub-GHz channels as ZigBee channel pages: page 28 = lower band channels 0-26, 29 =
+    # 27-34 (mask bits 0-7), 30 = 35-61, 31 = upper band 0-26 (MMC's Channels0To26,
+    # Channels27To34, Channels35To61 follow the same split). DBCH03: the four channel masks
+    # of class 1 0-0:94.44.10.0 attribute 2 (a structure); its duty-cycle and percentage
+    # thresholds (the eleven numbers after them) are not mapped yet.
+    _uc("DBCH03", 0x010C, "6.30=ReadCHFSubGHzConfigurationRsp", VALUES, "Read CHF Sub GHz Configuration", values=(
+        Value(0, 1, "0-0:94.44.10.0", 2, SUBGHZ_MASK, "LowerBandSubGHzChannels0To26", path=(0,), page=28),
+        Value(0, 1, "0-0:94.44.10.0", 2, SUBGHZ_MASK, "LowerBandSubGHzChannels27To34", path=(1,), page=29),
+        Value(0, 1, "0-0:94.44.10.0", 2, SUBGHZ_MASK, "LowerBandSubGHzChannels35To61", path=(2,), page=30),
+        Value(0, 1, "0-0:94.44.10.0", 2, SUBGHZ_MASK, "UpperBandSubGHzChannels0To26", path=(3,), page=31),
+    ), note="partial: the duty-cycle, channel-change and percentage thresholds not written; [?] channel pages",
+        unwritten=("NormalLimitedDutyCycleThreshold to LocalCHRetryPercentage",)),
+    _uc("DBCH01", 0x010A, "6.31=ReadCHFSubGHzChannelRsp", VALUES, "Read CHF Sub GHz Channel", values=(
+        Value(0, 1, "0-0:94.44.10.2", 2, SUBGHZ_CHANNEL, "OperatingSubGHzChannel"),
+    ), note="[?] channel pages 28-31"),
     _uc("DBCH02", 0x010B, "6.32=ReadCHFSubGHzChannelLogRsp", UNMAPPED, "Read CHF Sub GHz Channel Log"),
     # --- SR 7: supply and load control ------------------------------------------------
     _uc("ECS42", 0x004F, "7.1=EnableSupplyRsp", RESULTS, "Remotely Close the Load Switch on the ESME"),
