@@ -668,3 +668,26 @@ def test_subghz_channel_that_mmc_cannot_hold_is_a_warning(word):
     message = _response(0x010A, data, b"\x01\x01\x00")
     assert message.values.children == ()
     assert any("OperatingSubGHzChannel left out" in w for w in message.warnings)
+
+
+@pytest.mark.parametrize("time_octets,date_octets,expected", [
+    ("17300000", "FFFFFFFFFF", {"BillingTime": "23:48:00", "Daily": None}),
+    ("00000000", "FFFFFFFF03", {"BillingTime": "00:00:00", "Weekly": "3"}),
+    ("0C00FFFF", "FFFFFF1CFF", {"BillingTime": "12:00:00", "Monthly": "28"}),
+])
+def test_billing_calendar_by_hand(time_octets, date_octets, expected):
+    entry = b"\x02\x02\x09\x04" + bytes.fromhex(time_octets) + b"\x09\x05" \
+        + bytes.fromhex(date_octets)
+    message = _response(0x003E, b"\x01\x01\x01" + entry, b"\x01\x01\x00")
+    calendar = message.values.find("BillingCalendar/ElectricityBillingCalendar")
+    got = {c.name: None if c.value is None else pandc.values.text(c.value)
+           for c in calendar.children}
+    assert got == expected          # 0x17 = 23 h, 0x30 = 48 min; 0xFF seconds = 0
+    assert pandc.mmc.validate(pandc.to_mmc(message), "mmc", schema_dir=require(OFFICIAL_XSD)).valid
+
+
+def test_billing_calendar_with_several_times_is_named_not_guessed():
+    entry = b"\x02\x02\x09\x04" + bytes(4) + b"\x09\x05" + bytes.fromhex("FFFF0101FF")
+    message = _response(0x003E, b"\x01\x01\x04" + entry * 4, b"\x01\x01\x00")
+    assert message.values.children == ()
+    assert any("4 execution times" in w for w in message.warnings)

@@ -10,7 +10,7 @@ are the one irregular shape; their handlers are at the end.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time as dt_time, timedelta, timezone
 from typing import Callable
 
 from . import register
@@ -367,7 +367,52 @@ def _prepay_registers(content: DlmsContent, root: Builder, warnings: list[str]) 
         root.add(name, values[name])
 
 
+NOT_SPECIFIED = 0xFF
+
+
+def _billing_calendar(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """ECS26d/ECS26l: the billing schedule's execution times -> MMC ElectricityBillingCalendar.
+    One entry with only the time given is daily; with a day of week (1 = Monday), weekly;
+    with a day of month, monthly. Several entries (quarterly, six-monthly, yearly) are not
+    mapped yet and say so."""
+    if not content.data or content.data[0].tag == dlms.NULL_DATA:
+        return
+    entries = content.data[0]
+    require(entries.tag == dlms.ARRAY, f"execution_time must be an array, found "
+            f"{entries.type_name}", entries)
+    if len(entries.value) != 1:
+        warnings.append(f"billing calendar with {len(entries.value)} execution times: "
+                        "quarterly, six-monthly and yearly calendars are not mapped yet")
+        return
+    entry = entries.value[0]
+    require(entry.tag == dlms.STRUCTURE and len(entry.value) == 2 and all(
+        m.tag == dlms.OCTET_STRING for m in entry.value), "execution time entry must be "
+        "structure { octet-string time, octet-string date }", entry)
+    when, day = entry.value
+    require(len(when.value) == 4 and len(day.value) == 5, "time is 4 octets, date 5", entry)
+    hour, minute, second, _hundredths = when.value
+    require(hour < 24 and minute < 60, "billing time hour and minute must be given", when)
+    month, day_of_month, day_of_week = day.value[2], day.value[3], day.value[4]
+    calendar = _child(_child(root, "BillingCalendar"), "ElectricityBillingCalendar")
+    calendar.add("BillingTime", dt_time(hour, minute, 0 if second == NOT_SPECIFIED else second))
+    if month != NOT_SPECIFIED:
+        warnings.append("billing calendar with a month given: yearly calendars are not mapped")
+        root.children.clear()
+        return
+    if day_of_month == NOT_SPECIFIED and day_of_week == NOT_SPECIFIED:
+        calendar.add("Daily")
+    elif day_of_month == NOT_SPECIFIED and 1 <= day_of_week <= 7:
+        calendar.add("Weekly", day_of_week)
+    elif day_of_week == NOT_SPECIFIED and 1 <= day_of_month <= 28:
+        calendar.add("Monthly", day_of_month)
+    else:
+        warnings.append(f"billing calendar date {day.value.hex().upper()} is not daily, weekly "
+                        "or monthly (day 1-28)")
+        root.children.clear()
+
+
 _HANDLERS: dict[str, Handler] = {
+    "billing_calendar": _billing_calendar,
     "import_registers": _import_registers,
     "tou_registers": _tou_registers,
     "prepay_registers": _prepay_registers,

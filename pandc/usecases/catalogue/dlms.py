@@ -328,8 +328,12 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     ), note="[?] limiters in the order extreme over, extreme under, sag, swell"),
     _uc("ECS26k", 0x00C6, "6.2.1=ReadDeviceConfigurationVoltageRsp", UNMAPPED, "Read ESME Configuration Voltage Data - 3 phase"),
     _uc("ECS26c", 0x003D, "6.2.2=ReadDeviceConfigurationRandomisationRsp", UNMAPPED, "Read ESME Configuration Data Device Information (randomisation)"),
-    _uc("ECS26d", 0x003E, "6.2.3=ReadDeviceConfigurationDataBillingCalendarRsp", UNMAPPED, "Read ESME Configuration Data Device Information (Billing Calendar)"),
-    _uc("ECS26l", 0x00D9, "6.2.3=ReadDeviceConfigurationDataBillingCalendarRsp", UNMAPPED, "Read ESME Configuration Data Device Information (Billing Calendar - all periodicities)"),
+    # class 22 Single action schedule 0-0:15.0.0.255 execution_time (attribute 4): an array of
+    # { time, date } with wildcards; the handler reads one entry as daily / weekly / monthly.
+    _uc("ECS26d", 0x003E, "6.2.3=ReadDeviceConfigurationDataBillingCalendarRsp", VALUES, "Read ESME Configuration Data Device Information (Billing Calendar)", handler="billing_calendar",
+        note="partial: quarterly, six-monthly and yearly calendars (several execution times) not written"),
+    _uc("ECS26l", 0x00D9, "6.2.3=ReadDeviceConfigurationDataBillingCalendarRsp", VALUES, "Read ESME Configuration Data Device Information (Billing Calendar - all periodicities)", handler="billing_calendar",
+        note="partial: quarterly, six-monthly and yearly calendars (several execution times) not written"),
     _uc("ECS26e", 0x003F, "6.2.4=ReadDeviceConfigurationIdentityExcMPxNRsp", VALUES, "Read ESME Configuration Data Device Information (device identity exc MPAN)", values=(
         _device_id(0), _model(2), _manufacturer(3), _tamper(4), _meter_variant(1))),
     _uc("ECS26i", 0x0092, "6.2.4=ReadDeviceConfigurationIdentityExcMPxNRsp", VALUES, "Read Configuration Data Device Information (CHF identity)", values=(
