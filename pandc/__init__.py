@@ -15,6 +15,8 @@ from .api import decode, decode_duis, decode_many, iter_decode, verify
 from .codec.header import BACKEND
 from .codec.limits import LimitError
 from .codec.parts import PayloadPart
+from .duis import (DuisError, DuisResponse, InventoryDevice, RestrictedPolicy, iter_duis,
+                   parse_duis, service_flags)
 from .errors import DecodeError, PandcError
 from .message import DuisContext, Message
 from .mmc import MMCRenderError, to_mmc
@@ -43,7 +45,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "BACKEND", "DecodeError", "DuisContext", "KeySource", "KeyStore", "KeyStoreError",
+    "BACKEND", "DecodeError", "DuisContext", "DuisError", "DuisResponse", "InventoryDevice",
+    "RestrictedPolicy", "iter_duis", "parse_duis", "service_flags", "KeySource", "KeyStore", "KeyStoreError",
     "LimitError", "MESSAGE_CODES", "MMCRenderError", "Message", "MessageCodeInfo", "Node",
     "PandcError", "PayloadPart", "RESTRICTED_RESPONSE_CODE", "SchemaNotFoundError",
     "ValidationIssue", "ValidationReport", "Verification", "__version__", "decode",

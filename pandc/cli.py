@@ -140,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--schema", choices=("mmc", "duis"), default="mmc")
     validate.add_argument("--schema-dir", metavar="DIR")
     validate.set_defaults(run=run_validate)
+
+    from .duis.cli import add_commands as add_duis_commands
+    add_duis_commands(commands)
     return parser
 
 

@@ -193,6 +193,7 @@ def test_every_rtds_alert_gets_valid_device_alert_content():
         message = pandc.decode(raw)
         xml = to_mmc(message)
         assert validate(xml, schema="mmc", schema_dir=str(OFFICIAL_XSD)), name
+        assert validate(xml, schema="mmc"), name          # pandc's bundled profile too
         element = content(message)
         code, moment = read_alert_head(message.payload)
         assert text(element, "ra:GBCSHexAlertCode") == f"{code:04X}", name
@@ -321,3 +322,12 @@ def test_operational_update_control_characters_are_replaced_with_a_warning():
     assert node.find("ra:OutputState", NS) is None          # "5\x00" is not a level
     assert any("U+FFFD" in warning for warning in message.warnings)
     assert validate(to_mmc(message), schema="mmc", schema_dir=str(require(OFFICIAL_XSD)))
+
+
+def test_alert_coverage_rows():
+    rows = alerts.coverage_rows()
+    assert rows[0][2] == "DeviceAlertContent" and rows[0][4] == "decoded"
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code["alert 0x8F36"][2].endswith("SupplyOutageRestoreAlert")
+    assert by_code["alert 0x8F0A"][4].startswith("no Payload")
+    assert all(len(row) == 5 for row in rows)

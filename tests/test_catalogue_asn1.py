@@ -256,6 +256,7 @@ def test_every_rtds_asn1_response_with_an_mmc_type_gets_valid_smetsdata():
         total += 1
         xml = to_mmc(message)
         assert validate(xml, schema="mmc", schema_dir=str(OFFICIAL_XSD)), path.name
+        assert validate(xml, schema="mmc"), path.name     # pandc's bundled profile too
         if message.message_code in typed_codes:
             with_type += 1
             assert message.values is not None, (path.name, message.warnings)
@@ -276,3 +277,12 @@ def test_coverage_rows_shape():
 
 def test_errors_are_pandc_errors():
     assert issubclass(asn1.Asn1Error, PandcError)
+
+
+def test_bundled_profile_checks_asn1_types_in_full():
+    # CS07: success, one entry of device type 3 (GPF)
+    entry = der(0x30, der(0x04, bytes(8)) + der(0x02, b"\x03"))
+    xml = to_mmc(response(0x0013, der(0x30, der(0x02, b"\x00") + der(0x30, entry))))
+    assert validate(xml, schema="mmc")
+    broken = xml.replace(b"<ra:DeviceType>GPF</ra:DeviceType>", b"<ra:DeviceType>XYZ</ra:DeviceType>")
+    assert broken != xml and not validate(broken, schema="mmc")

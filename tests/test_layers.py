@@ -27,15 +27,20 @@ LAYERS = {
     "security": 3,
     "usecases": 4,
     "message": 5,
-    "mmc": 6, "io": 6,
-    "api": 7, "workers": 7, "testing": 7,
-    "cli": 8, "__init__": 8,
+    "mmc": 6, "io": 6, "duis": 6, "correlate": 6,
+    "api": 7, "workers": 7, "testing": 7, "testing_duis": 7, "dask": 7, "spark": 7,
+    "cli": 8, "duis.cli": 8, "correlate.cli": 8, "__init__": 8,
 }
 
 
 def _layer(module: str) -> int | None:
-    head = module.split(".")[0]
-    return LAYERS.get(head)
+    """The layer of the longest entry that is the module or a package above it."""
+    parts = module.split(".")
+    for end in range(len(parts), 0, -1):
+        layer = LAYERS.get(".".join(parts[:end]))
+        if layer is not None:
+            return layer
+    return None
 
 
 def _imports(path: Path) -> list[tuple[str, int]]:

@@ -181,7 +181,7 @@ def test_duis_response_with_rtds_payload_is_valid_against_profile_and_official(s
 
 
 def test_duis_device_alert_is_valid_against_profile_and_official():
-    payload = _rtds_payload("*/*_ALERT_*GBCS.HEX")
+    payload = _rtds_payload("*/*_ALERT*GBCS.HEX")
     document = duis_response(f"""
     <sr:DeviceAlertMessage>
       <sr:AlertCode>8F66</sr:AlertCode>

@@ -461,4 +461,35 @@ def _node(name: str) -> Builder:
     return Builder(name)
 
 
-__all__ = ["AlertCode", "alert_codes", "describe", "device_alert"]
+# Which encodings carry each alert payload pandc decodes (for the coverage table)
+_PAYLOAD_ENCODINGS = {
+    "FirmwareVerificationDeviceAlert": "GBZ, DLMS",
+    "FutureDatedCommandOutcomeDeviceAlert": "GBZ, DLMS, ASN.1",
+    "SupplyOutageRestoreAlert": "DLMS",
+    "SmartMeterIntegrityIssueWarningDeviceAlert": "GBZ, DLMS",
+    "CommandNotSupportedbyDevice": "DLMS",
+    "OperationalUpdateDeviceAlert": "DLMS",
+    "LimitAPCLevelCommandProcessedDeviceAlert": "DLMS",
+    "LimitAPCLevelEndedDeviceAlert": "DLMS",
+}
+
+
+def coverage_rows() -> list[tuple[str, str, str, str, str]]:
+    """(use_case, srv, mmc_type, encoding, status): one row for every alert (code, description,
+    time), then one per alert code whose MMC Payload pandc writes or cannot write."""
+    rows = [(f"every device alert ({len(alert_codes())} GBCS alert codes)", "",
+             "DeviceAlertContent", "GBZ, DLMS, ASN.1", "decoded")]
+    for code, entry in sorted(alert_codes().items()):
+        if not entry.mmc_payload:
+            continue
+        mmc_type = f"DeviceAlertContent/Payload/{entry.mmc_payload}"
+        if entry.mmc_payload in _PAYLOAD_ENCODINGS:
+            rows.append((f"alert 0x{code:04X}", "", mmc_type,
+                         _PAYLOAD_ENCODINGS[entry.mmc_payload], "decoded"))
+        else:
+            rows.append((f"alert 0x{code:04X}", "", mmc_type, "GBZ, DLMS",
+                         "no Payload: summations need the meter's Multiplier/Divisor"))
+    return rows
+
+
+__all__ = ["AlertCode", "alert_codes", "coverage_rows", "describe", "device_alert"]
