@@ -16,10 +16,18 @@ Checkable line by line against the two specifications, side by side:
       ``MessageSuccess="false"`` element, which holds no values anyway).
   ``wrapper`` is the element path the MMC type requires around the values (e.g. the
   ``Electricity`` branch of a gas/electricity choice); it is written on failures too.
-* ``Value`` rows, in MMC element order: the position of the attribute in the GBCS request
-  (which is its position in the Access-Response list-of-data), its (class, OBIS, attribute),
-  the rule that turns the DLMS value into the MMC value, and the element path under the
-  response type.
+* ``values``, in MMC element order:
+    - ``Value``: the position of the attribute in the GBCS request (which is its position in
+      the Access-Response list-of-data), its (class, OBIS, attribute), the rule that turns the
+      DLMS value into the MMC value, and the element path under the response type;
+    - ``Rows`` (row template): a profile/log buffer or table (array of entry structures) ->
+      one repeated MMC element per entry, its ``Column``s naming entry members;
+    - ``Group``: a new element (per phase, per switch ...) holding its own placements, with
+      fixed attributes; ``Fixed``: a value the use case itself fixes (the phase number).
+  ``handler`` names a function of :mod:`pandc.usecases.cosem` for the few irregular shapes
+  (register sets of value + scaler_unit pairs, the billing calendar). ``note`` and
+  ``unwritten`` say, for coverage and in each message's warnings, what is not written and
+  which choices are unconfirmed ([?]).
 
 An ambiguous message code (one use case serving several SRVs, e.g. ECS70 for 6.11 and 8.1.1)
 names its MMC type only when the DUIS request or response tells the SRV.
