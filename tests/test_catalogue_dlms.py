@@ -691,3 +691,22 @@ def test_billing_calendar_with_several_times_is_named_not_guessed():
     message = _response(0x003E, b"\x01\x01\x04" + entry * 4, b"\x01\x01\x00")
     assert message.values.children == ()
     assert any("4 execution times" in w for w in message.warnings)
+
+
+def test_rtds_chf_device_log_by_hand():
+    by_name = {path.name: message for path, _, message in _rtds_dlms_responses()}
+    message = by_name["CCS06_8.9_SUCCESS_RESPONSE_GBCS.HEX"]
+    payload = message.payload
+    # array of entries, each a structure whose first member is the EUI (09 08 ...) and whose
+    # ninth member is a 12-octet date-time (09 0C ...)
+    first = payload.index(b"\x09\x08") + 2
+    eui = payload[first:first + 8]
+    at = payload.index(b"\x09\x0C") + 2
+    octets = payload[at:at + 12]
+    year, month, day, hour, minute = (int.from_bytes(octets[:2], "big"), octets[2], octets[3],
+                                      octets[5], octets[6])
+    entry = message.values.find("CHFDeviceLog").children[0]
+    assert entry.children[0].value == eui.hex("-").upper()
+    when = entry.children[1].value
+    assert (when.year, when.month, when.day, when.hour, when.minute) == (
+        year, month, day, hour, minute)

@@ -473,7 +473,16 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("CCS01", 0x0001, "8.11=UpdateHANDeviceLogRsp", RESULTS, "Add Device to CHF device log"),
     _uc("CCS02", 0x0002, "8.11=UpdateHANDeviceLogRsp", RESULTS, "Remove device from CHF device log"),
     _uc("CCS03", 0x0003, "8.12.1=RestoreHANDeviceLogRsp", RESULTS, "Restore CHF Device Log"),
-    _uc("CCS06", 0x010F, "8.9=ReadDeviceLogRsp", UNMAPPED, "Read CHF device log and check HAN communications"),
+    # class 104 (ZigBee network control) 0-0:30.3.0.255 attribute 4: the CHF device log, an
+    # entry per device { EUI-64, ..., last communication date-time (member 8), ... }
+    _uc("CCS06", 0x010F, "8.9=ReadDeviceLogRsp", VALUES, "Read CHF device log and check HAN communications", values=(
+        Rows(0, 104, "0-0:30.3.0.255", 4, "CHFDeviceLog/CHFDeviceLogEntry",
+             (Column(0, EUI, "DeviceID"), Column(8, DATE_TIME, "LastCommunicationsDateTime")), 16),
+    ), note="partial: SubGHzLinkQuality not written; [?] member 8 is the last communication",
+        unwritten=("SubGHzLinkQuality",)),
+    # CCS07 returns two logs (methods 4 of 0-0:30.3.0.255 and 0-0:30.3.1.255), each { date-time,
+    # octets, array of { EUI-64, 16 octets } }; which is MMC's current and which its historic
+    # connected-device log is not established here, so they are not mapped.
     _uc("CCS07", 0x00FE, "8.9=ReadDeviceLogRsp", UNMAPPED, "Read CHF Device Logs"),
     _uc("ECS50", 0x0058, "9.1=RequestCustomerIdentificationNumberRsp", RESULTS, "Send CIN to ESME"),
     _uc("ECS52", 0x0059, "11.2=ReadFirmwareVersionRsp", VALUES, "Read ESME/Comms Hub Firmware Version", values=(
