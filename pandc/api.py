@@ -18,6 +18,7 @@ from .codec.limits import LimitError
 from .codec.parts import PayloadPart
 from .codec.text import looks_like_xml, to_message_bytes
 from .errors import DecodeError
+from .duis import DuisResponse
 from .io import duis
 from .io.sources import SourceItem, iter_items
 from .message import DuisContext, Message, message_from_frame
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from .security import KeySource, Secured
 
 BATCH_SIZE = 512
+# What a stream of inputs yields, one per input: a message, the DUIS response that carries
+# none, or the error that stopped it.
+Result = Message | DecodeError | DuisResponse
 _ACCEPTED = (bytes, bytearray, memoryview, str)
 
 
@@ -119,8 +123,10 @@ def decode_duis(document: bytes | str, *, keys: "KeySource | None" = None) -> li
     """Every sr:GBCSPayload of a DUIS Response, decoded (errors in place, in order)."""
     results: list[Message | DecodeError] = []
     for payload in duis.iter_payloads(document):
+        if not isinstance(payload, duis.DuisPayload):   # only with responses=True
+            continue
         try:
-            results.append(_decode_one(to_message_bytes(payload.text), keys, payload.context))
+            results.append(_decode_one(to_message_bytes(payload.text), keys, payload.context()))
         except DecodeError as error:
             error.source = f"GBCSPayload at line {payload.line}"
             results.append(error)
@@ -168,16 +174,16 @@ def _reassembled_items(items: Iterable[SourceItem]) -> Iterator[SourceItem]:
                                                 None, error=error))
 
 
-def decode_with_context(items: Iterable[tuple[Any, "duis.DuisPayload | None"]], *,
+def decode_with_context(items: Iterable[tuple[Any, DuisContext | None]], *,
                         keys: "KeySource | None" = None) -> list[Message | DecodeError]:
-    """decode_many for (data, DUIS payload) pairs, as read from DUIS documents by io.sources.
+    """decode_many for (data, DUIS context) pairs, as read from DUIS documents by io.sources.
 
     GBT blocks among the items are reassembled first: a complete transfer gives one message.
     """
     results: list[Message | DecodeError | None] = []
     blobs: list[bytes] = []
     pending: list[tuple[int, DuisContext | None]] = []
-    for item, payload in _reassembled_pairs(items):
+    for item, context in _reassembled_pairs(items):
         if isinstance(item, DecodeError):
             results.append(item)
             continue
@@ -187,7 +193,7 @@ def decode_with_context(items: Iterable[tuple[Any, "duis.DuisPayload | None"]], 
                 results.append(decode(item, keys=keys))
                 continue
             blobs.append(to_message_bytes(_binary_or_text(item)))
-            pending.append((len(results), payload.context if payload else None))
+            pending.append((len(results), context))
             results.append(None)
         except DecodeError as error:
             results.append(error)
@@ -218,7 +224,7 @@ def decode_with_context(items: Iterable[tuple[Any, "duis.DuisPayload | None"]], 
 
 
 def iter_decode_items(items: Iterable[SourceItem], *, keys: "KeySource | None" = None,
-                      workers: int = 1) -> Iterator[tuple[SourceItem, Message | DecodeError]]:
+                      workers: int = 1) -> Iterator[tuple[SourceItem, Result]]:
     """(source item, result) for every item, decoded a batch at a time, lazily and in order
     (with ``workers`` > 1, several batches at once in worker processes)."""
     iterator = _reassembled_items(items)
@@ -233,19 +239,23 @@ def iter_decode_items(items: Iterable[SourceItem], *, keys: "KeySource | None" =
         yield from zip(batch, decode_batch(batch, keys))
 
 
-def decode_batch(batch: list[SourceItem], keys: "KeySource | None") -> list[Message | DecodeError]:
-    """One result per source item (its read error, or the decoded message), in order."""
-    readable = [item for item in batch if item.error is None]
+def decode_batch(batch: list[SourceItem], keys: "KeySource | None") -> list[Result]:
+    """One result per source item (its read error, the decoded message, or the DUIS response
+    that carries no GBCS message), in order."""
+    readable = [item for item in batch if item.error is None and item.response is None]
     decoded = iter(decode_with_context(((item.data, item.context) for item in readable),
                                        keys=keys))
-    return [item.error if item.error is not None else next(decoded) for item in batch]
+    return [item.error if item.error is not None else
+            item.response if item.response is not None else next(decoded) for item in batch]
 
 
 def iter_decode(source: Any, *, keys: "KeySource | None" = None,
-                workers: int = 1) -> Iterator[Message | DecodeError]:
+                workers: int = 1) -> Iterator[Result]:
     """Decode lazily from a path, a binary or text file object, or an iterable of lines or
     messages: one result per input message, in order, never stopping at a bad one. Memory
-    stays flat whatever the size of the input.
+    stays flat whatever the size of the input. A DUIS Response that carries no GBCS message
+    (an acknowledgement, a DSP-generated body, a DCC alert) is yielded as the
+    :class:`pandc.duis.DuisResponse` it is.
 
     Each DecodeError carries ``source`` ("name:line") naming the input it came from.
     """

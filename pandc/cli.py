@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 from . import __version__
 from .api import iter_decode_items
 from .errors import DecodeError, PandcError
+from .duis import DuisResponse, duis_record
 from .io.jsonl import dumps, error_record, message_record
 from .io.sources import iter_sources
 
@@ -63,6 +64,19 @@ def run_decode(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if isinstance(result, DecodeError):
             failed = True
             report_error(source, result)
+            continue
+        if isinstance(result, DuisResponse):
+            # A DSP-generated response, acknowledgement or DCC alert: no GBCS message in it.
+            if args.require_authenticated:
+                failed = True
+                report_error(source, PandcError(
+                    "not authenticated: a DUIS response without a GBCS message (pandc does "
+                    "not check DUIS XML signatures)"))
+            elif json_lines:
+                out.write(dumps(duis_record(result, source)))
+            else:
+                err.write(f"{source}: DUIS {result.kind} response {result.response_code.code}: "
+                          "no GBCS message, so no MMC document\n")
             continue
         if args.require_authenticated and not result.authenticated:
             failed = True

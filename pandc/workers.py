@@ -18,6 +18,7 @@ from .io.sources import SourceItem
 from .message import Message
 
 if TYPE_CHECKING:
+    from .api import Result
     from .security import KeySource
 
 CHUNK = 512
@@ -34,8 +35,7 @@ def _decode_chunk(items: list[tuple[Any, Any]], keys: "KeySource | None"
     return decode_with_context(items, keys=keys)
 
 
-def _decode_source_chunk(batch: list[SourceItem], keys: "KeySource | None"
-                         ) -> list[Message | DecodeError]:
+def _decode_source_chunk(batch: list[SourceItem], keys: "KeySource | None") -> list["Result"]:
     from .api import decode_batch
     return decode_batch(batch, keys)
 
@@ -51,10 +51,10 @@ def decode_in_workers(items: list[tuple[Any, Any]], keys: "KeySource | None",
 
 
 def iter_in_workers(items: Iterator[SourceItem], keys: "KeySource | None", workers: int,
-                    batch_size: int) -> Iterator[tuple[SourceItem, Message | DecodeError]]:
+                    batch_size: int) -> Iterator[tuple[SourceItem, "Result"]]:
     """Keeps 2 x workers batches in flight, so memory stays bounded on endless input."""
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        pending: deque[tuple[list[SourceItem], Future[list[Message | DecodeError]]]] = deque()
+        pending: deque[tuple[list[SourceItem], Future[list["Result"]]]] = deque()
         while True:
             while len(pending) < 2 * workers:
                 batch = list(itertools.islice(items, batch_size))

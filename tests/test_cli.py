@@ -199,3 +199,29 @@ def test_validate_command(tmp_path):
     assert done.returncode == 1 and b"broken.xml" in done.stdout + done.stderr
     if OFFICIAL_XSD.is_dir():
         assert validate("--schema-dir", str(OFFICIAL_XSD), str(valid)).returncode == 0
+
+
+def test_duis_responses_without_gbcs_are_json_lines_too(tmp_path):
+    """A file of DUIS responses (acknowledgement, Read Inventory with a Restricted device,
+    a GBCS payload) gives one JSON object each; the DSP-generated ones carry request_id,
+    response_code, its meaning and the body's values."""
+    from pandc import testing_duis
+    good = build_message(message_code=0x012A, date_time=bytes.fromhex("07EA0B170100000000800004"))
+    documents = [
+        testing_duis.acknowledgement(),
+        testing_duis.inventory_response([{"device_id": testing_duis.eui(7), "device_type": "ESME",
+                                          "device_status": "Commissioned", "restricted": True}]),
+        testing_duis.gbcs_payload_response(good, "4.18", "4.18"),
+    ]
+    body = b"".join(d.split(b"?>", 1)[1] for d in documents)
+    path = tmp_path / "many.xml"
+    path.write_bytes(b'<Responses xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway">'
+                     + body + b"</Responses>")
+    done = run([str(path)])
+    assert done.returncode == 0, done.stderr
+    ack, inventory, message = records(done.stdout)
+    assert ack["kind"] == "acknowledgement" and ack["response_code"] == "I99"
+    assert ack["response_code_meaning"] and ack["request_id"].count(":") == 2
+    assert inventory["kind"] == "inventory"
+    assert "Restricted" in json.dumps(inventory["body"])
+    assert message["use_case"] == "GCS60a" and message["response_code"] == "I0"

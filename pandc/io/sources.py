@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from . import duis
+from ..duis.responses import DuisResponse
+from ..message import DuisContext
 from ..errors import DecodeError
 
 _BINARY_FRAME_TAGS = (0xDD, 0xDF, 0xE0)
@@ -23,8 +25,11 @@ _BINARY_FRAME_TAGS = (0xDD, 0xDF, 0xE0)
 class SourceItem:
     source: str                      # "path:line"
     data: bytes | str | None         # the message (binary or text), None when reading failed
-    context: duis.DuisPayload | None = None
+    context: DuisContext | None = None     # the DUIS Response around a GBCS payload
     error: DecodeError | None = None
+    # A DUIS Response with no GBCS payload (acknowledgement, DSP-generated body, DCC alert):
+    # nothing to decode, the response itself is the result.
+    response: DuisResponse | None = None
 
 
 def _peek_kind(stream: BinaryIO) -> str:
@@ -52,8 +57,13 @@ def _iter_lines(stream: BinaryIO, name: str) -> Iterator[SourceItem]:
 
 def _iter_xml(stream: BinaryIO, name: str) -> Iterator[SourceItem]:
     try:
-        for payload in duis.iter_payloads(stream):
-            yield SourceItem(f"{name}:{payload.line}", payload.text, context=payload)
+        for found in duis.iter_payloads(stream, responses=True):
+            if isinstance(found, duis.DuisPayload):
+                yield SourceItem(f"{name}:{found.line}", found.text, context=found.context())
+            elif isinstance(found, DuisResponse):
+                yield SourceItem(f"{name}:{found.line}", None, response=found)
+            else:
+                yield SourceItem(f"{name}:{getattr(found, 'line', None) or 0}", None, error=found)
     except DecodeError as error:
         yield SourceItem(f"{name}:0", None, error=error)
 
