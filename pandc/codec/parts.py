@@ -7,6 +7,7 @@ the start of the payload) where it gave up.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import DecodeError
 from . import dlms
@@ -52,7 +53,7 @@ DLMS_NAMES = {0xD9: "DLMS Access-Request", 0xDA: "DLMS Access-Response",
 CRA_ALERT = "alert"
 
 
-def split_parts(message) -> tuple[PayloadPart, ...]:
+def split_parts(message: Any) -> tuple[PayloadPart, ...]:
     """The parts of ``message.payload`` (needs only ``payload`` and ``cra``)."""
     return split_payload(message.payload, message.cra)
 
@@ -97,9 +98,10 @@ def _split_gbz(payload: bytes, is_alert: bool) -> tuple[PayloadPart, ...]:
     return (_opaque_gbz(payload, "GBZ payload", failure),)
 
 
-def _gbz_components(payload: bytes, offset: int, count: int):
+def _gbz_components(payload: bytes, offset: int, count: int
+                     ) -> tuple[tuple[PayloadPart, ...], str | None]:
     """(parts, None) when ``count`` components fill the payload exactly, else ((), reason)."""
-    parts = []
+    parts: list[PayloadPart] = []
     end = len(payload)
     while offset < end:
         if offset + 5 > end:
@@ -125,7 +127,8 @@ def _gbz_components(payload: bytes, offset: int, count: int):
     return tuple(parts), None
 
 
-def _gbz_component(payload, offset, control, cluster, body, stop, number) -> PayloadPart:
+def _gbz_component(payload: bytes, offset: int, control: int, cluster: int, body: int, stop: int,
+                   number: int) -> PayloadPart:
     data = payload[offset:stop]
     encrypted = bool(control & GBZ_ENCRYPTED)
     name = f"GBZ component {number}, cluster 0x{cluster:04X}" + (" (encrypted)" if encrypted else "")
@@ -165,7 +168,8 @@ def _gbz_component(payload, offset, control, cluster, body, stop, number) -> Pay
                        ((length_at, cipher_at, size),))
 
 
-def _component_error(data, encrypted, name, cluster, from_date_time, reason) -> PayloadPart:
+def _component_error(data: bytes, encrypted: bool, name: str, cluster: int,
+                     from_date_time: bytes | None, reason: str) -> PayloadPart:
     return PayloadPart("gbz", encrypted, data, None if encrypted else data, name,
                        reason, cluster, from_date_time)
 
