@@ -1,0 +1,961 @@
+"""The correlation catalogue: for each GBCS use case pandc can correlate, how the DUIS request
+becomes the command payload, field by field.
+
+Every entry is one function building a :class:`~pandc.correlate.template.Template`; each
+line in it is one GBCS field, in message order, naming the DUIS request element it carries
+(``t.value``), a constant GBCS fixes for the use case (``t.const``), or a field the DCC fills
+without substance from the request (``t.dcc``). Read an entry beside the GBCS use case table
+(GBCS v4 section 20 and the "Use Case" annexes; DLMS objects by class id and OBIS code, ZCL
+by cluster and command id) and the DUIS XSD V5.4 element of the request.
+
+References in the entry docstrings: "GBCS <use case>" is the use case's command structure;
+"DUIS <SRV>" the request element. Conventions common to all entries:
+
+- DLMS Access-Request (``D9``, IEC 62056-5-3 as profiled by GBCS): long-invoke-id-and-priority
+  ``0x20`` + the 24 low bits of the RequestID counter (GBCS: the invoke-id carries the
+  originator counter; processing option "break on error"), date-time absent (``00``), the
+  list of access-request-specifications (kind 1 get / 2 set / 3 action, class id, OBIS,
+  attribute or method id), then the list of data, one per specification.
+- GBZ (``01 09``, GBCS section 7.3): profile, component count, then per component the
+  extended-header control (``01`` on the last component), cluster id, length, the ZCL header
+  (frame control, transaction sequence = component index, command id) and the ZCL payload.
+- ZCL Provider ID and Issuer Event ID are DCC-set (GBCS: "set by the DCC"): only their size
+  is checked.
+- CS-family payloads are ASN.1 DER (GBCS section 12 ASN.1 modules).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from ..errors import DecodeError
+from ..values import Node
+from . import encodings as enc
+from ._der import der_length, read_length as der_read_length, read_tlv
+from .request import Request
+from .template import Template, ber_sized
+
+Builder = Callable[[Request, Template], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    use_case: str
+    message_code: int
+    requests: tuple[str, ...]         # DUIS request element names this use case serves
+    reference: str
+    build: Builder
+
+
+CATALOGUE: dict[int, Entry] = {}
+
+
+def entry(use_case: str, code: int, requests: tuple[str, ...], reference: str
+          ) -> Callable[[Builder], Builder]:
+    def register(build: Builder) -> Builder:
+        if code in CATALOGUE:
+            raise ValueError(f"message code 0x{code:04X} catalogued twice")
+        CATALOGUE[code] = Entry(use_case, code, requests, reference, build)
+        return build
+    return register
+
+
+# --- reading the request ---------------------------------------------------------------------
+
+class Fields:
+    """Request values by path below the request element; a missing or unencodable value is
+    recorded on the template as unsupported (a mismatch), never skipped."""
+
+    def __init__(self, request: Request, t: Template) -> None:
+        self.request, self.t, self.body = request, t, request.body
+
+    def path(self, relative: str) -> str:
+        return f"{self.body.name}/{relative}" if relative else self.body.name
+
+    def node(self, relative: str, base: Node | None = None) -> Node | None:
+        start = self.body if base is None else base
+        return start.find(relative) if relative else start
+
+    def get(self, relative: str, base: Node | None = None, base_path: str = "",
+            required: bool = True) -> Any:
+        found = self.node(relative, base)
+        if found is None:
+            if required:
+                self.t.not_supported(self.path(_join(base_path, relative)), None,
+                                     "element missing from the request")
+            return None
+        return found.value
+
+    def int(self, relative: str, base: Node | None = None, base_path: str = "") -> int | None:
+        value = self.get(relative, base, base_path)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.t.not_supported(self.path(_join(base_path, relative)), value, "not an integer")
+            return None
+        return value
+
+    def has(self, relative: str) -> bool:
+        return self.node(relative) is not None
+
+
+def _join(base: str, relative: str) -> str:
+    return f"{base}/{relative}" if base and relative else base or relative
+
+
+def _safe(t: Template, path: str, value: Any, encode: Callable[[], bytes]) -> bytes | None:
+    try:
+        return encode()
+    except (enc.EncodeError, ValueError, TypeError, OverflowError) as problem:
+        t.not_supported(path, value, str(problem))
+        return None
+
+
+# --- DLMS building blocks -----------------------------------------------------------------
+
+_KINDS = {"get": 1, "set": 2, "action": 3}
+
+
+def obis(text: str) -> bytes:
+    """'A-B:C.D.E.F' → 6 octets."""
+    group_ab, _, rest = text.partition(":")
+    a, b = group_ab.split("-")
+    return bytes([int(a), int(b)] + [int(x) for x in rest.split(".")])
+
+
+def access_request(t: Template, request: Request,
+                   specs: list[tuple[str, int, str, int]]) -> None:
+    """Header and specification list of a GBCS DLMS Access-Request; the caller adds one data
+    item per specification after it."""
+    t.const("D9", "DLMS Access-Request tag")
+    invoke = 0x20000000 | (request.counter & 0x00FFFFFF)
+    t.value("long-invoke-id-and-priority", "Header/RequestID (counter)", request.counter,
+            invoke.to_bytes(4, "big"), display=lambda b: int.from_bytes(b, "big") & 0xFFFFFF)
+    t.const("00", "Access-Request date-time (absent)")
+    spec_bytes = bytes([len(specs)])
+    for kind, class_id, logical_name, attribute in specs:
+        spec_bytes += bytes([_KINDS[kind]]) + class_id.to_bytes(2, "big") + obis(logical_name) \
+            + bytes([attribute])
+    t.const(spec_bytes, "access-request-specification list ("
+            + "; ".join(f"{k} class {c} {o} #{a}" for k, c, o, a in specs) + ")")
+    t.const(bytes([len(specs)]), "access-request-list-of-data count")
+
+
+def dlms_value(t: Template, f: Fields, gbcs_field: str, relative: str, tag: int,
+               base: Node | None = None, base_path: str = "") -> None:
+    """A DLMS integer data item carrying a request integer."""
+    value = f.int(relative, base, base_path)
+    path = f.path(_join(base_path, relative))
+    if value is None:
+        t.dcc(gbcs_field, reader=enc.read_dlms_leaf)
+        return
+    encoded = _safe(t, path, value, lambda: enc.dlms_int(tag, value))
+    if encoded is None:
+        t.dcc(gbcs_field, reader=enc.read_dlms_leaf)
+        return
+    t.value(gbcs_field, path, value, encoded, enc.read_dlms_leaf, enc.dlms_leaf_display)
+
+
+def dlms_execution(t: Template, f: Fields, gbcs_field: str = "execution date-time") -> None:
+    moment = f.get("ExecutionDateTime", required=False)
+    path = f.path("ExecutionDateTime")
+    if moment is not None and not isinstance(moment, datetime):
+        t.not_supported(path, moment, "not an xs:dateTime")
+        t.dcc(gbcs_field, reader=enc.read_dlms_leaf)
+        return
+    octets = _safe(t, path, moment, lambda: enc.execution_date_time(moment))
+    if octets is None:
+        t.dcc(gbcs_field, reader=enc.read_dlms_leaf)
+        return
+    t.value(gbcs_field, path, moment if moment is not None else "(immediate)",
+            enc.dlms_octets(octets), enc.read_dlms_leaf, enc.cosem_display)
+
+
+def enum_value(t: Template, f: Fields, relative: str, table: dict[str, int]) -> int | None:
+    value = f.get(relative)
+    if value is None:
+        return None
+    if value not in table:
+        t.not_supported(f.path(relative), value, "value not in this use case's table")
+        return None
+    return table[value]
+
+
+# --- GBZ building blocks ----------------------------------------------------------------------
+
+def gbz(t: Template, components: list[tuple[int, int, int, int, Template]]) -> None:
+    """``components``: (cluster id, ZCL frame control, command id, sequence, payload)."""
+    t.const("0109", "GBZ profile id")
+    t.const(bytes([len(components)]), "GBZ component count")
+    for index, (cluster, frame_control, command, sequence, payload) in enumerate(components):
+        last = 0x01 if index == len(components) - 1 else 0x00
+        t.const(bytes([last]) + cluster.to_bytes(2, "big")
+                + (3 + payload.size()).to_bytes(2, "big"),
+                f"GBZ extended header (control, cluster 0x{cluster:04X}, length)")
+        t.const(bytes([frame_control, sequence, command]),
+                f"ZCL header (frame control, sequence, command 0x{command:02X})")
+        t.extend(payload)
+
+
+def zcl_execution(t: Template, f: Fields, gbcs_field: str) -> None:
+    moment = f.get("ExecutionDateTime", required=False)
+    path = f.path("ExecutionDateTime")
+    octets = _safe(t, path, moment, lambda: enc.execution_utc_time(moment))
+    if octets is None:
+        t.dcc(gbcs_field, 4)
+        return
+    t.value(gbcs_field, path, moment if moment is not None else "(immediate)", octets,
+            display=enc.utc_display)
+
+
+def zcl_int(t: Template, f: Fields, gbcs_field: str, relative: str, size: int,
+            signed: bool = False, scale: int = 0) -> None:
+    """A little-endian ZCL integer; ``scale`` decimal places GBCS fixes for the field."""
+    value = f.get(relative)
+    path = f.path(relative)
+    if value is None:
+        t.dcc(gbcs_field, size)
+        return
+
+    def encode() -> bytes:
+        number = Decimal(value) * (Decimal(10) ** scale) if scale else value
+        if isinstance(number, Decimal):
+            if number != number.to_integral_value():
+                raise enc.EncodeError(f"{value} has more than {scale} decimal places")
+            number = int(number)
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise enc.EncodeError(f"{value!r} is not a number")
+        return enc.le(number, size, signed)
+
+    octets = _safe(t, path, value, encode)
+    if octets is None:
+        t.dcc(gbcs_field, size)
+        return
+
+    def shown(raw: bytes) -> Any:
+        number = int.from_bytes(raw, "little", signed=signed)
+        return Decimal(number).scaleb(-scale) if scale else number
+
+    t.value(gbcs_field, path, value, octets, display=shown)
+
+
+def provider_and_event(t: Template, provider: bool = True) -> None:
+    if provider:
+        t.dcc("ZCL Provider ID (DCC-set)", 4)
+    t.dcc("ZCL Issuer Event ID (DCC-set)", 4)
+
+
+# =============================================================================================
+# 1.5 Update Meter Balance
+# =============================================================================================
+
+@entry("ECS04a", 0x001C, ("UpdateMeterBalance",), "GBCS ECS04a; DUIS 1.5 UpdateMeterBalance")
+def _ecs04a(r: Request, t: Template) -> None:
+    """Adjust meter balance: action update_amount (method 1) on the credit object (class 112)
+    Meter Balance 0-0:19.10.0.255 with the adjustment as double-long."""
+    f = Fields(r, t)
+    if not f.has("PrepaymentMode/AdjustMeterBalance"):
+        t.not_supported(f.path("PrepaymentMode/AdjustMeterBalance"), None,
+                        "ECS04a carries a prepayment-mode adjustment")
+    access_request(t, r, [("action", 112, "0-0:19.10.0.255", 1)])
+    dlms_value(t, f, "credit 0-0:19.10.0.255 update_amount (double-long)",
+               "PrepaymentMode/AdjustMeterBalance", enc.INT32)
+
+
+@entry("ECS04b", 0x00B3, ("UpdateMeterBalance",), "GBCS ECS04b; DUIS 1.5 UpdateMeterBalance")
+def _ecs04b(r: Request, t: Template) -> None:
+    """Reset meter balance: set_amount_to_value (method 2) = 0 on the three credit objects
+    0-0:19.10.0/1/2.255 (GBCS fixes the value 0)."""
+    f = Fields(r, t)
+    if not f.has("CreditMode/ResetMeterBalance"):
+        t.not_supported(f.path("CreditMode/ResetMeterBalance"), None,
+                        "ECS04b carries a credit-mode reset")
+    access_request(t, r, [("action", 112, f"0-0:19.10.{i}.255", 2) for i in range(3)])
+    for i in range(3):
+        t.const(enc.dlms_int(enc.INT32, 0), f"credit 0-0:19.10.{i}.255 set_amount_to_value 0")
+
+
+def _gcs40(r: Request, t: Template, path: str, adjustment_type: int, with_value: bool) -> None:
+    """ZCL Prepayment cluster 0x0705 Credit Adjustment (0x05): Issuer Event ID, Start Time
+    (0 = now), Credit Adjustment Type (fixed per use case), Credit Adjustment Value (int32)."""
+    f = Fields(r, t)
+    if not f.has(path):
+        t.not_supported(f.path(path), None, "this use case carries a different adjustment")
+    p = Template()
+    provider_and_event(p, provider=False)
+    p.const("00000000", "Start Time (0: now)")
+    p.const(bytes([adjustment_type]), "Credit Adjustment Type")
+    if with_value:
+        zcl_int(p, Fields(r, p), "Credit Adjustment Value (int32)", path, 4, signed=True)
+    else:
+        p.const("00000000", "Credit Adjustment Value (0: reset)")
+    gbz(t, [(0x0705, 0x01, 0x05, 0, p)])
+
+
+@entry("GCS40a", 0x0086, ("UpdateMeterBalance",), "GBCS GCS40a; DUIS 1.5")
+def _gcs40a(r: Request, t: Template) -> None:
+    _gcs40(r, t, "PrepaymentMode/AdjustMeterBalance", 0x00, True)
+
+
+@entry("GCS40b", 0x00B4, ("UpdateMeterBalance",), "GBCS GCS40b; DUIS 1.5")
+def _gcs40b(r: Request, t: Template) -> None:
+    _gcs40(r, t, "PrepaymentMode/ResetMeterBalance", 0x01, False)
+
+
+@entry("GCS40c", 0x00C0, ("UpdateMeterBalance",), "GBCS GCS40c; DUIS 1.5")
+def _gcs40c(r: Request, t: Template) -> None:
+    _gcs40(r, t, "CreditMode/AdjustMeterBalance", 0x03, True)
+
+
+@entry("GCS40d", 0x00C2, ("UpdateMeterBalance",), "GBCS GCS40d; DUIS 1.5")
+def _gcs40d(r: Request, t: Template) -> None:
+    _gcs40(r, t, "CreditMode/ResetMeterBalance", 0x02, False)
+
+
+# =============================================================================================
+# Script-table actions with no request values (GBCS fixes the script selector)
+# =============================================================================================
+
+def _script(r: Request, t: Template, logical_name: str, selector: int, what: str) -> None:
+    f = Fields(r, t)
+    if r.body.children or r.body.value is not None:
+        t.not_supported(f.path(""), "(content)", f"{what} takes no parameters")
+    access_request(t, r, [("action", 9, logical_name, 1)])
+    t.const(enc.dlms_int(enc.UINT16, selector),
+            f"script table {logical_name} execute: script {selector:#06x} ({what})")
+
+
+@entry("ECS05", 0x001D, ("ResetTariffBlockCounterMatrix",), "GBCS ECS05; DUIS 1.7")
+def _ecs05(r: Request, t: Template) -> None:
+    _script(r, t, "0-0:10.0.100.255", 0x0063, "reset tariff block counter matrix")
+
+
+@entry("ECS42", 0x004F, ("EnableSupply",), "GBCS ECS42; DUIS 7.1")
+def _ecs42(r: Request, t: Template) -> None:
+    _script(r, t, "0-0:10.0.106.255", 0x0033, "close load switch")
+
+
+@entry("ECS43", 0x0050, ("DisableSupply",), "GBCS ECS43; DUIS 7.2")
+def _ecs43(r: Request, t: Template) -> None:
+    _script(r, t, "0-0:10.0.106.255", 0x0034, "open load switch")
+
+
+@entry("ECS44", 0x0051, ("ArmSupply",), "GBCS ECS44; DUIS 7.3")
+def _ecs44(r: Request, t: Template) -> None:
+    _script(r, t, "0-0:10.0.106.255", 0x0036, "arm load switch")
+
+
+@entry("ECS38", 0x004B, ("SetRandomisedOffsetLimit",), "GBCS ECS38; DUIS 7.12")
+def _ecs38(r: Request, t: Template) -> None:
+    """Set Randomised Offset Limit: data object 0-0:94.44.0.1 (class 1) value, long-unsigned."""
+    f = Fields(r, t)
+    access_request(t, r, [("set", 1, "0-0:94.44.0.1", 2)])
+    dlms_value(t, f, "0-0:94.44.0.1 value (long-unsigned)", "RandomisedOffsetLimit", enc.UINT16)
+
+
+@entry("ECS47", 0x0055, ("DeactivateAuxiliaryLoad", "ResetAuxiliaryLoad"),
+       "GBCS ECS47; DUIS 7.6 / 7.8")
+def _ecs47(r: Request, t: Template) -> None:
+    """Set or reset an (HC)ALCS: script table 0-0:10.0.103.255 execute with selector
+    (switch index << 8) | action (0x12 deactivate for a duration, 0x20 reset); deactivation
+    first sets the duration (seconds) in 0-0:94.44.119.2."""
+    f = Fields(r, t)
+    if r.body.name == "DeactivateAuxiliaryLoad":
+        item = r.body.child("DeactivateALCSHCALCS")
+        base = "DeactivateALCSHCALCS"
+        action = 0x12
+        specs = [("set", 1, "0-0:94.44.119.2", 2), ("action", 9, "0-0:10.0.103.255", 1)]
+    else:
+        item = r.body.child("ResetALCSHCALCS")
+        base = "ResetALCSHCALCS"
+        action = 0x20
+        specs = [("action", 9, "0-0:10.0.103.255", 1)]
+    if item is None:
+        t.not_supported(f.path(base), None, "element missing from the request")
+        return
+    index = item.attribute("index")
+    access_request(t, r, specs)
+    if action == 0x12:
+        dlms_value(t, f, "0-0:94.44.119.2 value: duration (long-unsigned)", "Duration", enc.UINT16,
+                   base=item, base_path=base)
+    path = f.path(f"{base}/@index")
+    selector = _safe(t, path, index, lambda: enc.dlms_int(enc.UINT16, (int(index) << 8) | action)
+                     if isinstance(index, int) and 1 <= index <= 5 else _bad(index))
+    if selector is None:
+        t.dcc("script selector", reader=enc.read_dlms_leaf)
+    else:
+        t.value("script table 0-0:10.0.103.255 execute: selector (index << 8 | action)", path,
+                index, selector, enc.read_dlms_leaf,
+                lambda b: enc.dlms_leaf_display(b) >> 8)
+
+
+def _bad(value: Any) -> bytes:
+    raise enc.EncodeError(f"{value!r} is outside the GBCS range")
+
+
+# =============================================================================================
+# Clock (6.11 Synchronise Clock, 8.1.1 Commission Device)
+# =============================================================================================
+
+@entry("ECS70", 0x0062, ("SynchroniseClock", "CommissionDeviceSynchroniseClock"),
+       "GBCS ECS70; DUIS 6.11 / 8.1.1")
+def _ecs70(r: Request, t: Template) -> None:
+    """Clock 0-0:1.0.0.255 (class 8): set clock_base (attr 9) = 5, preset_adjusting_time
+    (method 5) with preset time unspecified and validity interval [CurrentDateTime,
+    CurrentDateTime + TolerancePeriod s], adjust_to_preset_time (method 4, data 0), then get
+    time (attr 2) and status (attr 4)."""
+    f = Fields(r, t)
+    clock = "0-0:1.0.0.255"
+    access_request(t, r, [("set", 8, clock, 9), ("action", 8, clock, 5), ("action", 8, clock, 4),
+                          ("get", 8, clock, 2), ("get", 8, clock, 4)])
+    t.const(enc.dlms_int(enc.ENUM, 5), "clock_base (enum 5)")
+    t.const("0203", "preset_adjusting_time structure of 3")
+    t.const(enc.dlms_octets(b"\xff" * 9 + b"\x80\x00\xff"), "preset_time (not specified)")
+    current = f.get("CurrentDateTime")
+    tolerance = f.int("TolerancePeriod")
+    if not isinstance(current, datetime):
+        t.not_supported(f.path("CurrentDateTime"), current, "not an xs:dateTime")
+        return
+    start = enc.dlms_octets(enc.cosem_date_time(current))
+    t.value("validity_interval_start", f.path("CurrentDateTime"), current, start,
+            enc.read_dlms_leaf, enc.cosem_display)
+    if tolerance is None:
+        return
+    end_moment = current + timedelta(seconds=tolerance)
+    end = _safe(t, f.path("TolerancePeriod"), tolerance,
+                lambda: enc.dlms_octets(enc.cosem_date_time(end_moment)))
+    if end is not None:
+        t.value("validity_interval_end (CurrentDateTime + TolerancePeriod)",
+                f.path("TolerancePeriod"), end_moment, end, enc.read_dlms_leaf,
+                enc.cosem_display)
+    t.const(enc.dlms_int(enc.INT8, 0), "adjust_to_preset_time data (integer 0)")
+    t.const("0000", "get time, get status: null-data")
+
+
+def _generalized_time(moment: datetime) -> bytes:
+    text = moment.astimezone(enc.UTC).strftime("%Y%m%d%H%M%SZ").encode("ascii")
+    return b"\x18" + bytes([len(text)]) + text
+
+
+@entry("GCS28", 0x007F, ("SynchroniseClock", "CommissionDeviceSynchroniseClock"),
+       "GBCS GCS28; DUIS 6.11 / 8.1.1")
+def _gcs28(r: Request, t: Template) -> None:
+    """ASN.1: SEQUENCE { validityIntervalStart GeneralizedTime, validityIntervalEnd
+    GeneralizedTime } with end = CurrentDateTime + TolerancePeriod seconds."""
+    f = Fields(r, t)
+    current = f.get("CurrentDateTime")
+    tolerance = f.int("TolerancePeriod")
+    if not isinstance(current, datetime) or tolerance is None:
+        if not isinstance(current, datetime):
+            t.not_supported(f.path("CurrentDateTime"), current, "not an xs:dateTime")
+        return
+    start = _generalized_time(current)
+    end_moment = current + timedelta(seconds=tolerance)
+    end = _generalized_time(end_moment)
+    t.const(b"\x30" + der_length(len(start) + len(end)), "SEQUENCE")
+    t.value("validityIntervalStart (GeneralizedTime)", f.path("CurrentDateTime"), current,
+            start, ber_sized(1), display=lambda b: b[2:].decode("ascii", "replace"))
+    t.value("validityIntervalEnd (GeneralizedTime)", f.path("TolerancePeriod"), end_moment,
+            end, ber_sized(1), display=lambda b: b[2:].decode("ascii", "replace"))
+
+
+# =============================================================================================
+# 6.14.1 ALCS labels
+# =============================================================================================
+
+@entry("ECS46a", 0x0053, ("UpdateDeviceConfigurationALCDescriptions",),
+       "GBCS ECS46a; DUIS 6.14.1")
+def _ecs46a(r: Request, t: Template) -> None:
+    """One set per description: data object 0-0:94.44.0.(10 + index) value (attr 2) =
+    SwitchDescription as visible-string, in request order."""
+    f = Fields(r, t)
+    items = [c for c in r.body.children if c.name == "ALCSHCALCSDescription"]
+    specs = []
+    for item in items:
+        index = item.attribute("index")
+        if not isinstance(index, int) or not 1 <= index <= 5:
+            t.not_supported(f.path("ALCSHCALCSDescription/@index"), index, "index outside 1..5")
+            index = 0
+        specs.append(("set", 1, f"0-0:94.44.0.{10 + index}", 2))
+    access_request(t, r, specs)
+    for item in items:
+        index = item.attribute("index")
+        base = f"ALCSHCALCSDescription[@index={index}]"
+        description = f.get("SwitchDescription", item, base)
+        path = f.path(f"{base}/SwitchDescription")
+        if description is None:
+            t.dcc("description", reader=enc.read_dlms_leaf)
+            continue
+        encoded = _safe(t, path, description, lambda: enc.dlms_visible(str(description)))
+        if encoded is None:
+            t.dcc("description", reader=enc.read_dlms_leaf)
+            continue
+        t.value(f"0-0:94.44.0.{10 + index if isinstance(index, int) else '?'} value "
+                "(visible-string)", path, str(description), encoded, enc.read_dlms_leaf,
+                enc.dlms_leaf_display)
+
+
+# =============================================================================================
+# 6.8 Billing calendar
+# =============================================================================================
+
+_PERIOD_MONTHS = {"Quarterly": 3, "SixMonthly": 6, "Yearly": 12}
+
+
+@entry("ECS30", 0x0046, ("UpdateDeviceConfigurationBillingCalendar",), "GBCS ECS30; DUIS 6.8")
+def _ecs30(r: Request, t: Template) -> None:
+    _electricity_billing(r, t)
+
+
+@entry("ECS30a", 0x00D7, ("UpdateDeviceConfigurationBillingCalendar",),
+       "GBCS ECS30a; DUIS 6.8")
+def _ecs30a(r: Request, t: Template) -> None:
+    _electricity_billing(r, t)
+
+
+def _electricity_billing(r: Request, t: Template) -> None:
+    """Single action schedule 0-0:15.0.0.255 (class 22) execution_time (attr 4): an array of
+    structure { time (octet-string 4: BillingTime), date (octet-string 5: year, month,
+    day, day-of-week with 0xFF/0xFFFF wildcards) } — one entry per billing date in a year:
+    Daily: every day; Weekly: day of week; Monthly: day of month; Quarterly/SixMonthly/
+    Yearly: day of month in every 3rd/6th/12th month from BillingPeriodStartMonth."""
+    f = Fields(r, t)
+    base = "ElectricityBillingCalendar"
+    calendar = r.body.child(base)
+    access_request(t, r, [("set", 22, "0-0:15.0.0.255", 4)])
+    if calendar is None:
+        t.not_supported(f.path(base), None, "element missing from the request")
+        return
+    billing_time = f.get("BillingTime", calendar, base)
+    dates: list[tuple[bytes, str, Any]] = []
+    choice = next((c for c in calendar.children if c.name != "BillingTime"), None)
+    if choice is None:
+        t.not_supported(f.path(base), None, "no periodicity")
+        return
+    cpath = f"{base}/{choice.name}"
+    if choice.name == "Daily":
+        dates.append((b"\xff\xff\xff\xff\xff", cpath, "Daily"))
+    elif choice.name == "Weekly" and isinstance(choice.value, int) and 1 <= choice.value <= 7:
+        dates.append((b"\xff\xff\xff\xff" + bytes([choice.value]), cpath, choice.value))
+    elif choice.name == "Monthly" and isinstance(choice.value, int) and 1 <= choice.value <= 28:
+        dates.append((b"\xff\xff\xff" + bytes([choice.value]) + b"\xff", cpath, choice.value))
+    elif choice.name in _PERIOD_MONTHS:
+        day = f.int("DayOfMonth", choice, cpath)
+        start = f.int("BillingPeriodStartMonth", choice, cpath)
+        if day is None or start is None or not 1 <= start <= 12 or not 1 <= day <= 28:
+            t.not_supported(f.path(cpath), (day, start), "day or start month out of range")
+            return
+        step = _PERIOD_MONTHS[choice.name]
+        for k in range(12 // step):
+            month = (start - 1 + k * step) % 12 + 1
+            dates.append((b"\xff\xff" + bytes([month, day, 0xFF]),
+                          f"{cpath} (DayOfMonth, BillingPeriodStartMonth)", f"--{month:02}-{day:02}"))
+    else:
+        t.not_supported(f.path(cpath), choice.value, "periodicity not supported")
+        return
+    t.const(bytes([0x01, len(dates)]), "execution_time array (one entry per billing date)")
+    time_octets = None
+    if isinstance(billing_time, time):
+        time_octets = enc.dlms_octets(enc.cosem_time(billing_time))
+    else:
+        t.not_supported(f.path(f"{base}/BillingTime"), billing_time, "not an xs:time")
+    for octets, path, shown in dates:
+        t.const("0202", "execution_time entry: structure { time, date }")
+        if time_octets is None:
+            t.dcc("time", reader=enc.read_dlms_leaf)
+        else:
+            t.value("execution_time time (octet-string 4)", f.path(f"{base}/BillingTime"),
+                    billing_time, time_octets, enc.read_dlms_leaf, enc.dlms_leaf_display)
+        t.value("execution_time date (octet-string 5)", f.path(path), shown,
+                enc.dlms_octets(octets), enc.read_dlms_leaf, enc.dlms_leaf_display)
+
+
+_GAS_PERIODS = {"Monthly": 1, "Quarterly": 3, "SixMonthly": 6, "Yearly": 12}
+
+
+def _gas_billing(r: Request, t: Template) -> None:
+    """ZCL Price cluster 0x0700: Publish Billing Period (0x09) and Publish Block Period (0x01),
+    both starting at BillingPeriodStart (UTCTime) with duration = the period in months
+    (24-bit, duration type 0x23: months, from the start of the period)."""
+    f = Fields(r, t)
+    base = "GasBillingCalendar"
+    start = f.get(f"{base}/BillingPeriodStart")
+    period = f.get(f"{base}/Periodicity")
+    spath, ppath = f.path(f"{base}/BillingPeriodStart"), f.path(f"{base}/Periodicity")
+    months = _GAS_PERIODS.get(period) if isinstance(period, str) else None
+    if period is not None and months is None:
+        t.not_supported(ppath, period, "periodicity not supported for gas by this entry")
+
+    def body(publish_block: bool) -> Template:
+        p = Template()
+        provider_and_event(p)
+        octets = (_safe(t, spath, start, lambda: enc.utc_time(start))
+                  if isinstance(start, datetime) else None)
+        if octets is None:
+            p.dcc("start time", 4)
+        else:
+            p.value("Start Time (UTCTime)", spath, start, octets, display=enc.utc_display)
+        if months is None:
+            p.dcc("duration", 3)
+        else:
+            p.value("Duration (uint24, months)", ppath, period, enc.le(months, 3),
+                    display=enc.le_display())
+        if publish_block:
+            p.const("02", "Block Period Control")
+        p.const("23", "Duration Type (months)")
+        p.const("00", "Tariff Type")
+        if publish_block:
+            p.const("01", "Tariff Resolution Period")
+        return p
+
+    gbz(t, [(0x0700, 0x09, 0x09, 0, body(False)), (0x0700, 0x09, 0x01, 1, body(True))])
+
+
+@entry("GCS25", 0x007E, ("UpdateDeviceConfigurationBillingCalendar",), "GBCS GCS25; DUIS 6.8")
+def _gcs25(r: Request, t: Template) -> None:
+    _gas_billing(r, t)
+
+
+@entry("GCS25a", 0x00D8, ("UpdateDeviceConfigurationBillingCalendar",),
+       "GBCS GCS25a; DUIS 6.8")
+def _gcs25a(r: Request, t: Template) -> None:
+    _gas_billing(r, t)
+
+
+# =============================================================================================
+# Gas configuration (6.6, 6.7), supply (7.2, 7.3), emergency credit (2.5), payment mode (1.6)
+# =============================================================================================
+
+@entry("GCS23", 0x007C, ("UpdateDeviceConfigurationGasConversion",), "GBCS GCS23; DUIS 6.6")
+def _gcs23(r: Request, t: Template) -> None:
+    """ZCL Price 0x0700: Publish Conversion Factor (0x02: factor uint32 with 5 decimal places,
+    trailing-digit 0x50) then Publish Calorific Value (0x03: CV uint32 with 1 decimal place,
+    type 0x01 MJ/m3, trailing-digit 0x10)."""
+    f = Fields(r, t)
+    factor = Template()
+    provider_and_event(factor, provider=False)
+    factor.const("00000000", "Start Time (0: now)")
+    zcl_int(factor, Fields(r, factor), "Conversion Factor (uint32, 5 decimals)",
+            "ConversionFactor", 4, scale=5)
+    factor.const("50", "Conversion Factor Trailing Digit (5)")
+    cv = Template()
+    provider_and_event(cv, provider=False)
+    cv.const("00000000", "Start Time (0: now)")
+    zcl_int(cv, Fields(r, cv), "Calorific Value (uint32, 1 decimal)", "CalorificValue", 4,
+            scale=1)
+    cv.const("01", "Calorific Value Unit (MJ/m3)")
+    cv.const("10", "Calorific Value Trailing Digit (1)")
+    gbz(t, [(0x0700, 0x09, 0x02, 0, factor), (0x0700, 0x09, 0x03, 1, cv)])
+    del f
+
+
+_UNCHANGED_OR_LOCKED = {"Unchanged": 0x03, "Locked": 0x01}
+
+
+@entry("GCS24", 0x007D, ("UpdateDeviceConfigurationGasFlow",), "GBCS GCS24; DUIS 6.7")
+def _gcs24(r: Request, t: Template) -> None:
+    """ZCL Metering 0x0702: Set Uncontrolled Flow Threshold (0x0E: threshold uint16, unit
+    0x01, multiplier 1, divisor 1, stabilisation period uint8, measurement period uint16),
+    then Set Supply Status (0x0D: tamper state, depletion state, uncontrolled-flow state
+    unchanged-by-design 0x00, load-limit state 0x03 unchanged); Unchanged → 0x03,
+    Locked → 0x01 (supply off/armed)."""
+    threshold = Template()
+    provider_and_event(threshold)
+    tf = Fields(r, threshold)
+    zcl_int(threshold, tf, "Uncontrolled Flow Threshold (uint16)", "UncontrolledGasFlowRate", 2)
+    threshold.const("01", "Unit of Measure")
+    threshold.const("0100", "Multiplier (1)")
+    threshold.const("0100", "Divisor (1)")
+    zcl_int(threshold, tf, "Stabilisation Period (uint8)", "StabilisationPeriod", 1)
+    zcl_int(threshold, tf, "Measurement Period (uint16)", "MeasurementPeriod", 2)
+    status = Template()
+    provider_and_event(status, provider=False)
+    sf = Fields(r, status)
+    for name in ("SupplyTamperState", "SupplyDepletionState"):
+        code = enum_value(status, sf, name, _UNCHANGED_OR_LOCKED)
+        if code is None:
+            status.dcc(name, 1)
+        else:
+            status.value(f"{name} (enum8)", sf.path(name), sf.get(name), bytes([code]),
+                         display=lambda b: {v: k for k, v in _UNCHANGED_OR_LOCKED.items()}
+                         .get(b[0], b.hex()))
+    status.const("00", "Supply Uncontrolled Flow State")
+    status.const("03", "Load Limit Supply State (unchanged)")
+    gbz(t, [(0x0702, 0x01, 0x0E, 0, threshold), (0x0702, 0x01, 0x0D, 1, status)])
+
+
+def _change_supply(r: Request, t: Template, proposed: int, what: str) -> None:
+    """ZCL Metering 0x0702 Change Supply (0x0B): provider, issuer event, request date-time
+    (DCC), implementation date-time 0 (now), proposed supply status, supply control bits 0x01
+    (acknowledge required)."""
+    if r.body.children or r.body.value is not None:
+        t.not_supported(r.body.name, "(content)", f"{what} takes no parameters")
+    p = Template()
+    provider_and_event(p)
+    p.dcc("Request Date/Time (DCC-set)", 4)
+    p.const("00000000", "Implementation Date/Time (0: now)")
+    p.const(bytes([proposed]), f"Proposed Supply Status ({what})")
+    p.const("01", "Supply Control Bits")
+    gbz(t, [(0x0702, 0x01, 0x0B, 0, p)])
+
+
+@entry("GCS32", 0x0081, ("DisableSupply",), "GBCS GCS32; DUIS 7.2")
+def _gcs32(r: Request, t: Template) -> None:
+    _change_supply(r, t, 0x00, "off")
+
+
+@entry("GCS39", 0x0085, ("ArmSupply",), "GBCS GCS39; DUIS 7.3")
+def _gcs39(r: Request, t: Template) -> None:
+    _change_supply(r, t, 0x01, "armed")
+
+
+@entry("GCS06", 0x0070, ("ActivateEmergencyCredit",), "GBCS GCS06; DUIS 2.5")
+def _gcs06(r: Request, t: Template) -> None:
+    """ZCL Prepayment 0x0705 Select Available Emergency Credit (0x00): command issue
+    date-time 0, originating device 0x00."""
+    if r.body.children or r.body.value is not None:
+        t.not_supported(r.body.name, "(content)", "takes no parameters")
+    p = Template()
+    p.const("00000000", "Command Issue Date Time")
+    p.const("00", "Originating Device")
+    gbz(t, [(0x0705, 0x01, 0x00, 0, p)])
+
+
+def _change_payment_mode(r: Request, t: Template, prepayment: bool) -> None:
+    """ZCL Prepayment 0x0705 Change Payment Mode (0x06): provider, issuer event, implementation
+    date-time (ExecutionDateTime), proposed payment control configuration (bitmap16: credit
+    0x0C94; prepayment 0x0097 | 0x0400 SuspendDebtDisabled | 0x0800 unless
+    SuspendDebtEmergency), cut-off value (int32: DisablementThreshold; credit 0xFFFFFFFF)."""
+    f = Fields(r, t)
+    p = Template()
+    provider_and_event(p)
+    pf = Fields(r, p)
+    zcl_execution(p, pf, "Implementation Date/Time (UTCTime)")
+    if prepayment:
+        if not f.has("Prepayment"):
+            t.not_supported(f.path("Prepayment"), None, "GCS03 sets prepayment mode")
+        disabled = pf.get("Prepayment/SuspendDebtDisabled")
+        emergency = pf.get("Prepayment/SuspendDebtEmergency")
+        if isinstance(disabled, bool) and isinstance(emergency, bool):
+            config = 0x0097 | (0x0400 if disabled else 0) | (0 if emergency else 0x0800)
+            p.value("Proposed Payment Control Configuration (bitmap16)",
+                    pf.path("Prepayment (SuspendDebtDisabled, SuspendDebtEmergency)"),
+                    f"SuspendDebtDisabled={str(disabled).lower()}, "
+                    f"SuspendDebtEmergency={str(emergency).lower()}",
+                    enc.le(config, 2), display=lambda b: "SuspendDebtDisabled="
+                    f"{str(bool(b[1] & 0x04)).lower()}, SuspendDebtEmergency="
+                    f"{str(not b[1] & 0x08).lower()}")
+        else:
+            p.dcc("payment control configuration", 2)
+            t.not_supported(pf.path("Prepayment"), (disabled, emergency), "not booleans")
+        zcl_int(p, pf, "Cut Off Value (int32)", "Prepayment/DisablementThreshold", 4,
+                signed=True)
+    else:
+        if not f.has("Credit"):
+            t.not_supported(f.path("Credit"), None, "GCS02 sets credit mode")
+        p.const("940C", "Proposed Payment Control Configuration (credit)")
+        p.const("FFFFFFFF", "Cut Off Value (not used in credit mode)")
+    gbz(t, [(0x0705, 0x01, 0x06, 0, p)])
+
+
+@entry("GCS02", 0x006C, ("UpdatePaymentMode",), "GBCS GCS02; DUIS 1.6")
+def _gcs02(r: Request, t: Template) -> None:
+    _change_payment_mode(r, t, prepayment=False)
+
+
+@entry("GCS03", 0x006D, ("UpdatePaymentMode",), "GBCS GCS03; DUIS 1.6")
+def _gcs03(r: Request, t: Template) -> None:
+    _change_payment_mode(r, t, prepayment=True)
+
+
+def _charge_configuration(register: str, charge: str) -> bytes:
+    return (bytes.fromhex("0203") + enc.dlms_octets(obis(register)) + enc.dlms_octets(obis(charge))
+            + enc.dlms_bits(3, b"\xe0"))
+
+
+@entry("ECS02", 0x001A, ("UpdatePaymentMode",), "GBCS ECS02; DUIS 1.6")
+def _ecs02(r: Request, t: Template) -> None:
+    """Account 0-1:19.0.0.255 (class 111): payment_mode (attr 2) = {credit (1), 1};
+    credit_charge_configuration (attr 11) = the ESME variant's charges (single element:
+    active and standing charge; twin element: plus the second element's charge), each
+    collected from meter balance 0-0:19.10.0.255 with bits 111; then (attr 13) the
+    ExecutionDateTime."""
+    f = Fields(r, t)
+    if not f.has("Credit"):
+        t.not_supported(f.path("Credit"), None, "ECS02 sets credit mode")
+    account = "0-1:19.0.0.255"
+    access_request(t, r, [("set", 111, account, 2), ("set", 111, account, 11),
+                          ("set", 111, account, 13)])
+    t.const("0202" + "1601" + "1601", "payment_mode {credit, 1}")
+    single = Template()
+    single.const(b"\x01\x02" + _charge_configuration("0-0:19.10.0.255", "0-0:19.20.0.255")
+                 + _charge_configuration("0-0:19.10.0.255", "0-0:19.20.4.255"),
+                 "credit_charge_configuration (single element ESME)")
+    twin = Template()
+    twin.const(b"\x01\x03" + _charge_configuration("0-0:19.10.0.255", "0-0:19.20.0.255")
+               + _charge_configuration("0-0:19.10.0.255", "0-0:19.20.4.255")
+               + _charge_configuration("0-0:19.10.0.255", "0-0:19.20.5.255"),
+               "credit_charge_configuration (twin element ESME)")
+    t.choice("credit_charge_configuration", single, twin)
+    dlms_execution(t, f)
+
+
+# =============================================================================================
+# 6.4.1 Load limiting
+# =============================================================================================
+
+@entry("ECS28a", 0x0043, ("UpdateDeviceConfigurationLoadLimitingGeneralSettings",),
+       "GBCS ECS28a; DUIS 6.4.1")
+def _ecs28a(r: Request, t: Template) -> None:
+    """Four future-dated (class 9000) objects: their value (attr 4), then each one's execution
+    date-time (attr 6): 0-0:94.44.0.3 supply-disable on load limit (boolean: Disable →
+    true, Unchanged → false), 0-0:94.44.128.7 power threshold, .128.6 period, .128.8
+    restoration period (double-long-unsigned)."""
+    f = Fields(r, t)
+    objects = ["0-0:94.44.0.3", "0-0:94.44.128.7", "0-0:94.44.128.6", "0-0:94.44.128.8"]
+    access_request(t, r, [("set", 9000, o, 4) for o in objects]
+                   + [("set", 9000, o, 6) for o in objects])
+    state = enum_value(t, f, "LoadLimitSupplyState", {"Disable": 1, "Unchanged": 0})
+    if state is None:
+        t.dcc("LoadLimitSupplyState", reader=enc.read_dlms_leaf)
+    else:
+        t.value("0-0:94.44.0.3 value (boolean)", f.path("LoadLimitSupplyState"),
+                f.get("LoadLimitSupplyState"), enc.dlms_bool(bool(state)), enc.read_dlms_leaf,
+                lambda b: "Disable" if b[1] else "Unchanged")
+    dlms_value(t, f, "0-0:94.44.128.7 value (double-long-unsigned)", "LoadLimitPowerThreshold",
+               enc.UINT32)
+    dlms_value(t, f, "0-0:94.44.128.6 value (double-long-unsigned)", "LoadLimitPeriod",
+               enc.UINT32)
+    dlms_value(t, f, "0-0:94.44.128.8 value (double-long-unsigned)",
+               "LoadLimitRestorationPeriod", enc.UINT32)
+    for o in objects:
+        dlms_execution(t, f, f"{o} execution date-time")
+
+
+# =============================================================================================
+# CS family (ASN.1 DER)
+# =============================================================================================
+
+_KEY_USAGE = {"Digital Signature": bytes.fromhex("03020780"),   # bit 0 digitalSignature
+              "Key Agreement": bytes.fromhex("03020308")}       # bit 4 keyAgreement
+
+
+def _credential_type(r: Request, t: Template) -> None:
+    """SEQUENCE { keyUsage BIT STRING } naming the credential: Digital Signature → bit 0,
+    Key Agreement → bit 4 (X.509 KeyUsage)."""
+    f = Fields(r, t)
+    kind = f.get("CredentialType")
+    t.const("3004", "SEQUENCE")
+    if kind not in _KEY_USAGE:
+        t.not_supported(f.path("CredentialType"), kind, "not a DUIS CredentialType")
+        t.dcc("keyUsage", 4)
+        return
+    names = {v: k for k, v in _KEY_USAGE.items()}
+    t.value("keyUsage (BIT STRING)", f.path("CredentialType"), kind, _KEY_USAGE[kind],
+            display=lambda b: names.get(b, b.hex().upper()))
+
+
+@entry("CS02c", 0x000A, ("IssueSecurityCredentials",), "GBCS CS02c; DUIS 6.17")
+def _cs02c(r: Request, t: Template) -> None:
+    _credential_type(r, t)
+
+
+@entry("CS02e", 0x000C, ("RetrieveDeviceSecurityCredentialsDevice",), "GBCS CS02e; DUIS 6.24.2")
+def _cs02e(r: Request, t: Template) -> None:
+    _credential_type(r, t)
+
+
+def _certificate(t: Template, f: Fields, relative: str, gbcs_field: str) -> None:
+    value = f.get(relative)
+    path = f.path(relative)
+    try:
+        der = base64.b64decode(str(value), validate=True) if value is not None else None
+    except (binascii.Error, ValueError):
+        der = None
+    if der is None:
+        if value is not None:
+            t.not_supported(path, "(certificate)", "not base64")
+        t.dcc(gbcs_field, reader=read_tlv)
+        return
+    t.value(gbcs_field, path, f"certificate {len(der)} octets", der, read_tlv,
+            display=lambda b: f"certificate {len(b)} octets"
+            + (" (different)" if b != der else ""))
+
+
+@entry("CS02d", 0x000B, ("UpdateSecurityCredentialsDevice",), "GBCS CS02d; DUIS 6.15.2")
+def _cs02d(r: Request, t: Template) -> None:
+    """The device certificate (X.509 DER) as the whole payload."""
+    _certificate(t, Fields(r, t), "DeviceCertificate", "Certificate (DER)")
+
+
+def _eui_octets(t: Template, f: Fields, relative: str) -> bytes | None:
+    value = f.get(relative)
+    if not isinstance(value, str) or len(value) != 23:
+        t.not_supported(f.path(relative), value, "not an EUI-64")
+        return None
+    try:
+        return bytes.fromhex(value.replace("-", ""))
+    except ValueError:
+        t.not_supported(f.path(relative), value, "not an EUI-64")
+        return None
+
+
+def _join_device(r: Request, t: Template, role: int, with_certificate: bool) -> None:
+    """SEQUENCE { joinMethodAndRole INTEGER (fixed per use case), otherDeviceEntityIdentifier
+    OCTET STRING (OtherDeviceID), otherDeviceType INTEGER (the DCC sets it from the Smart
+    Metering Inventory) [, otherDeviceCertificate (DCC-supplied from SMKI)] }."""
+    f = Fields(r, t)
+    eui = _eui_octets(t, f, "OtherDeviceID")
+    t.dcc("SEQUENCE header", reader=_der_header)
+    t.const(bytes([0x02, 0x01, role]), f"joinMethodAndRole INTEGER {role}")
+    if eui is None:
+        t.dcc("otherDeviceEntityIdentifier", 10)
+    else:
+        t.value("otherDeviceEntityIdentifier (OCTET STRING)", f.path("OtherDeviceID"),
+                f.get("OtherDeviceID"), b"\x04\x08" + eui,
+                display=lambda b: b[2:].hex("-").upper())
+    t.dcc("otherDeviceType INTEGER (DCC-set from inventory)", reader=read_tlv)
+    if with_certificate:
+        t.dcc("otherDeviceCertificate (DCC-supplied from SMKI)", reader=read_tlv)
+
+
+def _der_header(data: bytes, pos: int) -> tuple[int, Any]:
+    """A DER constructed SEQUENCE tag and length only (its content follows as fields)."""
+    if pos >= len(data) or data[pos] != 0x30:
+        raise DecodeError("expected SEQUENCE (0x30)", pos)
+    length, start = der_read_length(data, pos + 1)
+    return start, length
+
+
+@entry("CS03A1", 0x000D, ("JoinServiceCritical",), "GBCS CS03A1; DUIS 8.7.1")
+def _cs03a1(r: Request, t: Template) -> None:
+    _join_device(r, t, 0, False)
+
+
+@entry("CS03A2", 0x00AB, ("JoinServiceCritical", "JoinServiceNonCritical"),
+       "GBCS CS03A2; DUIS 8.7.1 / 8.7.2")
+def _cs03a2(r: Request, t: Template) -> None:
+    _join_device(r, t, 1, False)
+
+
+@entry("CS03C", 0x00AF, ("JoinServiceCritical", "JoinServiceNonCritical"),
+       "GBCS CS03C; DUIS 8.7.1 / 8.7.2")
+def _cs03c(r: Request, t: Template) -> None:
+    _join_device(r, t, 3, True)
+
+
+@entry("CS04AC", 0x000F, ("UnjoinServiceCritical", "UnjoinServiceNonCritical"),
+       "GBCS CS04AC; DUIS 8.8.1 / 8.8.2")
+def _cs04ac(r: Request, t: Template) -> None:
+    """otherDeviceEntityIdentifier OCTET STRING (OtherDeviceID)."""
+    f = Fields(r, t)
+    eui = _eui_octets(t, f, "OtherDeviceID")
+    if eui is None:
+        return
+    t.value("otherDeviceEntityIdentifier (OCTET STRING)", f.path("OtherDeviceID"),
+            f.get("OtherDeviceID"), b"\x04\x08" + eui, display=lambda b: b[2:].hex("-").upper())
