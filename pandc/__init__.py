@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from .api import decode, decode_duis, decode_many, iter_decode, verify
 from .codec.header import BACKEND
+from .correlate import (Correlation, Mismatch, Request, correlate, correlate_and_sign,
+                        parse_request, sign_precommand)
 from .codec.limits import LimitError
 from .codec.parts import PayloadPart
 from .errors import DecodeError, PandcError
@@ -43,9 +45,11 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "BACKEND", "DecodeError", "DuisContext", "KeySource", "KeyStore", "KeyStoreError",
-    "LimitError", "MESSAGE_CODES", "MMCRenderError", "Message", "MessageCodeInfo", "Node",
-    "PandcError", "PayloadPart", "RESTRICTED_RESPONSE_CODE", "SchemaNotFoundError",
-    "ValidationIssue", "ValidationReport", "Verification", "__version__", "decode",
-    "decode_duis", "decode_many", "iter_decode", "to_mmc", "validate", "verify",
+    "BACKEND", "Correlation", "DecodeError", "DuisContext", "KeySource", "KeyStore", "KeyStoreError",
+    "LimitError", "MESSAGE_CODES", "MMCRenderError", "Message", "Mismatch", "MessageCodeInfo", "Node",
+    "PandcError", "PayloadPart", "RESTRICTED_RESPONSE_CODE", "Request", "SchemaNotFoundError",
+    "ValidationIssue", "ValidationReport", "Verification", "__version__", "correlate",
+    "correlate_and_sign", "decode",
+    "decode_duis", "decode_many", "iter_decode", "parse_request", "sign_precommand", "to_mmc",
+    "validate", "verify",
 ]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from .check import Correlation, PreCommandError, correlate
 from .request import Request, RequestError, parse_request
+from .sign import SigningError, correlate_and_sign, sign_precommand, signed_precommand_document
 from .template import Mismatch
 
 __all__ = ["Correlation", "Mismatch", "PreCommandError", "Request", "RequestError",
-           "correlate", "parse_request"]
+           "SigningError", "correlate", "correlate_and_sign", "parse_request",
+           "sign_precommand", "signed_precommand_document"]
