@@ -959,3 +959,152 @@ def _cs04ac(r: Request, t: Template) -> None:
         return
     t.value("otherDeviceEntityIdentifier (OCTET STRING)", f.path("OtherDeviceID"),
             f.get("OtherDeviceID"), b"\x04\x08" + eui, display=lambda b: b[2:].hex("-").upper())
+
+
+# =============================================================================================
+# 1.2 Update Price (ECS01d secondary element, GCS01b gas)
+# =============================================================================================
+
+def _indexed(node: Node | None, name: str) -> list[tuple[int | None, Node]]:
+    if node is None:
+        return []
+    return [(c.attribute("index") if isinstance(c.attribute("index"), int) else None, c)
+            for c in node.children if c.name == name]
+
+
+@entry("ECS01d", 0x00C7, ("UpdatePriceSecondaryElement",), "GBCS ECS01d; DUIS 1.2.2")
+def _ecs01d(r: Request, t: Template) -> None:
+    """Charge 0-0:19.20.5.255 (class 113, secondary element): unit_charge_passive (attr 6) =
+    { charge_per_unit_scaling { commodity_scale 3 (fixed), price_scale PriceScale },
+    commodity reference { class 3, 1-20:1.8.0.255 (secondary import register), attr 2 },
+    charge_table: per ElectricityPriceElement { index (octet-string 1), charge (long) } },
+    then unit_charge_activation_time (attr 7) = ExecutionDateTime."""
+    f = Fields(r, t)
+    charge = "0-0:19.20.5.255"
+    access_request(t, r, [("set", 113, charge, 6), ("set", 113, charge, 7)])
+    t.const("0203" + "0202" + "0F03", "unit_charge_passive { scaling { commodity_scale 3")
+    dlms_value(t, f, "price_scale (integer)", "PriceElements/PriceScale", enc.INT8)
+    t.const("0203" + "120003" + "0906" + obis("1-20:1.8.0.255").hex() + "0F02",
+            "commodity reference { class 3, 1-20:1.8.0.255, attr 2 }")
+    prices = _indexed(f.node("PriceElements"), "ElectricityPriceElement")
+    t.const(bytes([0x01, len(prices)]), "charge_table array count (number of price elements)")
+    for index, node in prices:
+        base = f"PriceElements/ElectricityPriceElement[@index={index}]"
+        t.const("0202", "charge_table entry { index, charge_per_unit }")
+        if index is None or not 1 <= index <= 255:
+            t.not_supported(f.path(base), index, "index outside 1..255")
+            t.dcc("index", reader=enc.read_dlms_leaf)
+        else:
+            t.value("charge_table index (octet-string 1)", f.path(f"{base}/@index"), index,
+                    enc.dlms_octets(bytes([index])), enc.read_dlms_leaf,
+                    lambda b: enc.dlms_leaf_display(b)[0] if enc.dlms_leaf_display(b) else None)
+        dlms_value(t, f, "charge_per_unit (long)", "", enc.INT16, base=node, base_path=base)
+    dlms_execution(t, f, "unit_charge_activation_time")
+
+
+_CURRENCY = {"GBP": 826, "ECB": 978}     # ISO 4217 numeric: pound sterling, euro
+
+
+def _gas_start(t: Template, f: Fields, cancel_code: int, gbcs_field: str) -> None:
+    moment = f.get("ExecutionDateTime", required=False)
+    path = f.path("ExecutionDateTime")
+    if moment == enc.CANCELLATION:
+        octets: bytes | None = enc.le(cancel_code, 4)
+    else:
+        octets = _safe(t, path, moment, lambda: enc.execution_utc_time(moment))
+    if octets is None:
+        t.dcc(gbcs_field, 4)
+        return
+    t.value(gbcs_field, path, moment if moment is not None else "(immediate)", octets,
+            display=lambda b: enc.CANCELLATION if int.from_bytes(b, "little") == cancel_code
+            else enc.utc_display(b))
+
+
+@entry("GCS01b", 0x00A3, ("UpdatePricePrimaryElement",), "GBCS GCS01b; DUIS 1.2.1")
+def _gcs01b(r: Request, t: Template) -> None:
+    """ZCL Price 0x0700: Publish Tariff Information (0x04: issuer tariff id (DCC), start
+    time = ExecutionDateTime (cancel 0xFFFFFFFF), charging scheme 0x10 block / 0x00 TOU,
+    empty label, number of TOU tiers, number of block thresholds, unit 0x00, currency
+    (ISO 4217), trailing digit 0x50, standing charge, tier-block mode 0xFF, threshold
+    multiplier 1, divisor 1000), then Publish Price Matrix (0x05: start time (cancel
+    0xFFFFFFFE), issuer tariff id, command 0 of 1, sub-payload control 0 block / 1 TOU,
+    then per price its id (block: index-1; TOU: index) and price uint32)."""
+    f = Fields(r, t)
+    base = "PriceElements/GasPriceElements"
+    gas = f.node(base)
+    block = f.node(f"{base}/BlockTariff")
+    tou = f.node(f"{base}/TOUTariff")
+    if gas is None or (block is None) == (tou is None):
+        t.not_supported(f.path(base), None, "expects GasPriceElements with BlockTariff or "
+                                             "TOUTariff")
+        return
+    prices = _indexed(block, "BlockPrice") if block is not None else _indexed(tou, "TOUPrice")
+    info = Template()
+    provider_and_event(info)
+    inf = Fields(r, info)
+    info.dcc("Issuer Tariff ID (DCC-set)", 4)
+    _gas_start(info, inf, 0xFFFFFFFF, "Start Time (UTCTime)")
+    info.value("Tariff Type / Charging Scheme", inf.path(f"{base}/"
+               + ("BlockTariff" if block is not None else "TOUTariff")),
+               "BlockTariff" if block is not None else "TOUTariff",
+               b"\x10" if block is not None else b"\x00",
+               display=lambda b: {0x10: "BlockTariff", 0x00: "TOUTariff"}.get(b[0], b.hex()))
+    info.const("00", "Tariff Label (empty)")
+    if tou is not None:
+        info.value("Number of Price Tiers in Use", inf.path(f"{base}/TOUTariff/TOUPrice (count)"),
+                   len(prices), bytes([len(prices)]), display=lambda b: b[0])
+        info.const("00", "Number of Block Thresholds in Use (TOU: 0)")
+    else:
+        info.const("00", "Number of Price Tiers in Use (block: 0)")
+        thresholds = inf.int(f"{base}/BlockTariff/NumberOfThresholds")
+        if thresholds is None or not 0 <= thresholds <= 255:
+            info.dcc("Number of Block Thresholds in Use", 1)
+        else:
+            info.value("Number of Block Thresholds in Use",
+                       inf.path(f"{base}/BlockTariff/NumberOfThresholds"), thresholds,
+                       bytes([thresholds]), display=lambda b: b[0])
+    info.const("00", "Unit of Measure")
+    currency = enum_value(info, inf, f"{base}/CurrencyUnits", _CURRENCY)
+    if currency is None:
+        info.dcc("Currency", 2)
+    else:
+        info.value("Currency (ISO 4217, uint16)", inf.path(f"{base}/CurrencyUnits"),
+                   inf.get(f"{base}/CurrencyUnits"), enc.le(currency, 2),
+                   display=lambda b: {v: k for k, v in _CURRENCY.items()}.get(
+                       int.from_bytes(b, "little"), int.from_bytes(b, "little")))
+    info.const("50", "Price Trailing Digit")
+    zcl_int(info, inf, "Standing Charge (uint32)", f"{base}/StandingCharge", 4)
+    info.const("FF", "Tier Block Mode")
+    info.const("010000", "Block Threshold Multiplier (1)")
+    info.const("E80300", "Block Threshold Divisor (1000)")
+
+    matrix = Template()
+    provider_and_event(matrix)
+    mf = Fields(r, matrix)
+    _gas_start(matrix, mf, 0xFFFFFFFE, "Start Time (UTCTime)")
+    matrix.dcc("Issuer Tariff ID (DCC-set)", 4)
+    matrix.const("00", "Command Index")
+    matrix.const("01", "Total Number of Commands")
+    matrix.const("00" if block is not None else "01", "Sub-Payload Control (0 block, 1 TOU)")
+    kind = "BlockPrice" if block is not None else "TOUPrice"
+    parent = "BlockTariff" if block is not None else "TOUTariff"
+    for index, node in prices:
+        path = f"{base}/{parent}/{kind}[@index={index}]"
+        if index is None or not 1 <= index <= 16:
+            matrix.not_supported(mf.path(path), index, "index outside 1..16")
+            matrix.dcc("id", 1)
+        else:
+            ident = index - 1 if block is not None else index
+            matrix.value("Tier/Block ID", mf.path(f"{path}/@index"), index, bytes([ident]),
+                         display=lambda b, blk=block is not None: b[0] + 1 if blk else b[0])
+        price = node.value
+        octets = (_safe(matrix, mf.path(path), price, lambda p=price: enc.le(p, 4))
+                  if isinstance(price, int) and not isinstance(price, bool) else None)
+        if octets is None:
+            if not isinstance(price, int):
+                matrix.not_supported(mf.path(path), price, "not an integer")
+            matrix.dcc("price", 4)
+        else:
+            matrix.value("Price (uint32)", mf.path(path), price, octets,
+                         display=enc.le_display())
+    gbz(t, [(0x0700, 0x09, 0x04, 0, info), (0x0700, 0x09, 0x05, 1, matrix)])
