@@ -1108,3 +1108,160 @@ def _gcs01b(r: Request, t: Template) -> None:
             matrix.value("Price (uint32)", mf.path(path), price, octets,
                          display=enc.le_display())
     gbz(t, [(0x0700, 0x09, 0x04, 0, info), (0x0700, 0x09, 0x05, 1, matrix)])
+
+
+# =============================================================================================
+# 6.14.3 Auxiliary controller calendar
+# =============================================================================================
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _wildcard_date(t: Template, f: Fields, node: Node | None, base: str,
+                   names: tuple[str, str, str, str] = ("Year", "Month", "DayOfMonth",
+                                                       "DayOfWeek")) -> None:
+    """A COSEM date (octet-string 5: year (2), month, day, day-of-week) from a DUIS date with
+    wildcards: each part Specified<X> → its value, NonSpecified<X> → 0xFF (0xFFFF year)."""
+    t.const("0905", "date (octet-string 5)")
+    for part, size in zip(names, (2, 1, 1, 1)):
+        holder = node.child(part) if node is not None else None
+        path = f.path(f"{base}/{part}")
+        value = None
+        specified = False
+        if holder is not None:
+            for child in holder.children:
+                if child.name.startswith("Specified"):
+                    specified, value = True, child.value
+                elif child.name.startswith("NonSpecified"):
+                    specified, value = False, None
+        if holder is None:
+            t.not_supported(path, None, "element missing from the request")
+            t.dcc(part, size)
+            continue
+        if specified and (not isinstance(value, int) or isinstance(value, bool)):
+            t.not_supported(path, value, "not an integer")
+            t.dcc(part, size)
+            continue
+        octets = (b"\xff" * size if not specified else
+                  _safe(t, path, value, lambda v=value, s=size: v.to_bytes(s, "big")))
+        if octets is None:
+            t.dcc(part, size)
+            continue
+        t.value(f"date {part.lower()}", path, value if specified else "(not specified)",
+                octets, display=lambda b: "(not specified)" if set(b) == {0xFF}
+                else int.from_bytes(b, "big"))
+
+
+def _bits(flags: list[bool]) -> bytes:
+    octets = bytearray((len(flags) + 7) // 8)
+    for i, flag in enumerate(flags):
+        if flag:
+            octets[i // 8] |= 0x80 >> (i % 8)
+    return enc.dlms_bits(len(flags), bytes(octets))
+
+
+@entry("ECS46d", 0x011A, ("UpdateDeviceConfigurationAuxiliaryControllerScheduler",),
+       "GBCS ECS46d; DUIS 6.14.3")
+def _ecs46d(r: Request, t: Template) -> None:
+    """Special days table 0-1:11.0.3.255 (class 11) entries (attr 2): per definition
+    { index = identifier, date, day_id = identifier }; schedule 0-1:12.0.2.255 (class 10)
+    entries (attr 2): per AuxiliaryControllerSchedule k { index k, enable true, script
+    0-0:10.0.103.255, selector ((0x10 + auxiliaryControllerN) << 8) | (0x80 +
+    CommandedStateLevel), 0x20 instead of 0x10 with InputFromControlledLoad, switch time, validity window 0xFFFF, exec_weekdays (7 bits,
+    Monday first), exec_specdays (one bit per special day definition, identifier 1 first),
+    begin date, end date }; then the execution date-times (attr 6) of the future-dated
+    objects 0-0:94.44.128.26 (special days) and 0-0:94.44.128.35 (schedule)."""
+    f = Fields(r, t)
+    access_request(t, r, [("set", 11, "0-1:11.0.3.255", 2), ("set", 10, "0-1:12.0.2.255", 2),
+                          ("set", 9000, "0-0:94.44.128.26", 6),
+                          ("set", 9000, "0-0:94.44.128.35", 6)])
+    definitions_node = r.body.child("AuxiliaryControllerSpecialDayDefinitions")
+    definitions = [c for c in (definitions_node.children if definitions_node else ())
+                   if c.name == "AuxiliaryControllerSpecialDayDefinition"]
+    t.const(bytes([0x01, len(definitions)]), "special days table entries (count)")
+    for definition in definitions:
+        ident = definition.attribute("identifier")
+        base = f"AuxiliaryControllerSpecialDayDefinitions/AuxiliaryControllerSpecialDayDefinition" \
+               f"[@identifier={ident}]"
+        t.const("0203", "spec_day_entry { index, specialday_date, day_id }")
+        if not isinstance(ident, int) or not 1 <= ident <= 255:
+            t.not_supported(f.path(base), ident, "identifier outside 1..255")
+            t.dcc("index", 3)
+            _wildcard_date(t, f, definition, base)
+            t.dcc("day_id", 2)
+            continue
+        t.value("spec_day_entry index (long-unsigned)", f.path(f"{base}/@identifier"), ident,
+                enc.dlms_int(enc.UINT16, ident), enc.read_dlms_leaf, enc.dlms_leaf_display)
+        _wildcard_date(t, f, definition, base)
+        t.value("spec_day_entry day_id (unsigned)", f.path(f"{base}/@identifier"), ident,
+                enc.dlms_int(enc.UINT8, ident), enc.read_dlms_leaf, enc.dlms_leaf_display)
+    schedules = [c for c in r.body.children if c.name == "AuxiliaryControllerSchedule"]
+    t.const(bytes([0x01, len(schedules)]), "schedule entries (count)")
+    for k, schedule in enumerate(schedules, 1):
+        base = f"AuxiliaryControllerSchedule[{k}]"
+        t.const("020A", "schedule_table_entry (structure of 10)")
+        t.value("schedule entry index (long-unsigned)", f.path(base) + " (position)", k,
+                enc.dlms_int(enc.UINT16, k), enc.read_dlms_leaf, enc.dlms_leaf_display)
+        t.const(enc.dlms_bool(True) + enc.dlms_octets(obis("0-0:10.0.103.255")),
+                "enable true, script_logical_name 0-0:10.0.103.255")
+        action = schedule.child("AuxiliaryControllerAction")
+        n = action.attribute("auxiliaryControllerN") if action is not None else None
+        level = action.find("CommandedStateLevel") if action is not None else None
+        level_value = level.value if level is not None else None
+        t.const("12", "script_selector (long-unsigned)")
+        apath = f"{base}/AuxiliaryControllerAction"
+        direction = 0x20 if action is not None and action.child("InputFromControlledLoad") \
+            else 0x10
+        if isinstance(n, int) and 1 <= n <= 5:
+            t.value("script_selector high octet (0x10 output / 0x20 InputFromControlledLoad, "
+                    "+ auxiliaryControllerN)",
+                    f.path(f"{apath}/@auxiliaryControllerN (InputFromControlledLoad)"),
+                    f"{n}{' input' if direction == 0x20 else ''}", bytes([direction + n]),
+                    display=lambda b: f"{b[0] & 0x0F}{' input' if b[0] & 0xF0 == 0x20 else ''}")
+        else:
+            t.not_supported(f.path(f"{apath}/@auxiliaryControllerN"), n, "outside 1..5")
+            t.dcc("script_selector high octet", 1)
+        if isinstance(level_value, int) and 0 <= level_value <= 100:
+            t.value("script_selector low octet (0x80 + CommandedStateLevel)",
+                    f.path(f"{apath}/CommandedStateLevel"), level_value,
+                    bytes([0x80 + level_value]), display=lambda b: b[0] - 0x80)
+        else:
+            t.not_supported(f.path(f"{apath}/CommandedStateLevel"), level_value,
+                            "outside 0..100")
+            t.dcc("script_selector low octet", 1)
+        period = schedule.child("AuxiliaryControllerSchedulePeriodAndTime")
+        ppath = f"{base}/AuxiliaryControllerSchedulePeriodAndTime"
+        switch = period.find("SwitchTime") if period is not None else None
+        if switch is not None and isinstance(switch.value, time):
+            t.value("switch_time (octet-string 4)", f.path(f"{ppath}/SwitchTime"), switch.value,
+                    enc.dlms_octets(enc.cosem_time(switch.value)), enc.read_dlms_leaf,
+                    enc.dlms_leaf_display)
+        else:
+            t.not_supported(f.path(f"{ppath}/SwitchTime"), None, "missing or not xs:time")
+            t.dcc("switch_time", 6)
+        t.const(enc.dlms_int(enc.UINT16, 0xFFFF), "validity_window (0xFFFF: no limit)")
+        days_node = schedule.child("DaysOfWeekApplicability")
+        days = [d.find("DayOfWeekID").value for d in (days_node.children if days_node else ())
+                if d.find("DayOfWeekID") is not None]
+        unknown = [d for d in days if d not in _WEEKDAYS]
+        dpath = f"{base}/DaysOfWeekApplicability/DayOfWeekApplicability/DayOfWeekID"
+        if unknown:
+            t.not_supported(f.path(dpath), unknown[0], "not a day of the week")
+        t.value("exec_weekdays (bit-string 7, Monday first)", f.path(dpath), days,
+                _bits([d in days for d in _WEEKDAYS]), enc.read_dlms_leaf,
+                lambda b: [d for i, d in enumerate(_WEEKDAYS)
+                           if len(b) > 2 and b[2] & (0x80 >> i)])
+        special = [s.attribute("identifier") for s in schedule.children
+                   if s.name == "SpecialDaysApplicability"]
+        idents = [d.attribute("identifier") for d in definitions]
+        t.value("exec_specdays (one bit per special day definition)",
+                f.path(f"{base}/SpecialDaysApplicability/@identifier"), special,
+                _bits([i in special for i in idents]), enc.read_dlms_leaf,
+                lambda b: [i for n_, i in enumerate(idents)
+                           if len(b) > 2 + n_ // 8 and b[2 + n_ // 8] & (0x80 >> (n_ % 8))])
+        start = period.child("StartDate") if period is not None else None
+        end = period.child("EndDate") if period is not None else None
+        _wildcard_date(t, f, start, f"{ppath}/StartDate")
+        _wildcard_date(t, f, end, f"{ppath}/EndDate")
+    dlms_execution(t, f, "0-0:94.44.128.26 execution date-time")
+    dlms_execution(t, f, "0-0:94.44.128.35 execution date-time")
