@@ -29,7 +29,7 @@ import base64
 import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -1265,3 +1265,167 @@ def _ecs46d(r: Request, t: Template) -> None:
         _wildcard_date(t, f, end, f"{ppath}/EndDate")
     dlms_execution(t, f, "0-0:94.44.128.26 execution date-time")
     dlms_execution(t, f, "0-0:94.44.128.35 execution date-time")
+
+
+# =============================================================================================
+# 2.1 Update Prepay Configuration (electricity)
+# =============================================================================================
+
+_NON_DISABLEMENT_SCRIPT = {"START": 0x0020, "STOP": 0x0021}
+
+
+def _plain_date(t: Template, f: Fields, relative: str, base: Node, base_path: str) -> None:
+    """An xs:date whose year 65535 means 'every year' → COSEM date (year 0xFFFF), day of
+    week not specified."""
+    node = base.find(relative)
+    path = f.path(f"{base_path}/{relative}")
+    value = node.value if node is not None else None
+    parts: tuple[int, int, int] | None = None
+    if isinstance(value, date):
+        parts = (value.year, value.month, value.day)
+    elif isinstance(value, str):
+        text = value.rstrip("Z")
+        pieces = text.split("-")
+        if len(pieces) == 3 and all(p.isdigit() for p in pieces):
+            parts = (int(pieces[0]), int(pieces[1]), int(pieces[2]))
+    if parts is None or not (0 <= parts[0] <= 0xFFFF and 1 <= parts[1] <= 12
+                             and 1 <= parts[2] <= 31):
+        t.not_supported(path, value, "not a date")
+        t.dcc("date", 7)
+        return
+    year, month, day = parts
+    octets = year.to_bytes(2, "big") + bytes([month, day, 0xFF])
+    t.value("date (octet-string 5)", path, value, enc.dlms_octets(octets), enc.read_dlms_leaf,
+            lambda b: (lambda raw: f"{int.from_bytes(raw[:2], 'big')}-{raw[2]:02}-{raw[3]:02}")(
+                enc.dlms_leaf_display(b)))
+
+
+def _ecs08(r: Request, t: Template, balance_attribute: int) -> None:
+    """Special days 0-1:11.0.2.255 (class 11) entries; maximum meter balance
+    0-0:94.44.2.20 (attr 2 for ECS08, attr 4 for ECS08a); maximum credit threshold
+    0-0:94.44.2.10; non-disablement schedule 0-1:12.0.1.255 (class 10) entries (script
+    0-0:10.0.106.255, selector 0x20 START / 0x21 STOP, weekday and special-day bitmaps,
+    begin/end dates); debt recovery rate cap 0-0:94.44.128.12 (long-unsigned); debt recovery
+    period 0-0:94.44.128.13 = 604800 s (GBCS fixes one week); low credit threshold .128.9,
+    emergency credit limit .128.2, emergency credit threshold .128.3 (double-long); then
+    every future-dated object's execution date-time = ExecutionDateTime."""
+    f = Fields(r, t)
+    base = "UpdatePrepayConfigElectricity"
+    config = r.body.child(base)
+    future = "0-0:94.44."
+    access_request(t, r, [
+        ("set", 11, "0-1:11.0.2.255", 2), ("set", 9000, future + "2.20", balance_attribute),
+        ("set", 9000, future + "2.10", 4), ("set", 10, "0-1:12.0.1.255", 2),
+        ("set", 9000, future + "128.12", 4), ("set", 9000, future + "128.13", 4),
+        ("set", 9000, future + "128.9", 4), ("set", 9000, future + "128.2", 4),
+        ("set", 9000, future + "128.31", 6), ("set", 9000, future + "128.3", 4)]
+        + [("set", 9000, future + o, 6) for o in ("2.20", "2.10", "128.12", "128.13", "128.9",
+                                                  "128.2", "128.3", "128.28")])
+    if config is None:
+        t.not_supported(f.path(base), None, "element missing from the request")
+        return
+    calendar_path = f"{base}/ElectricityNonDisablementCalendar"
+    calendar = config.child("ElectricityNonDisablementCalendar")
+    days_node = calendar.child("ElectricitySpecialDays") if calendar is not None else None
+    special_days = [c for c in (days_node.children if days_node else ()) if c.name == "SpecialDay"]
+    t.const(bytes([0x01, len(special_days)]), "special days table entries (count)")
+    idents = []
+    for position, day in enumerate(special_days, 1):
+        ident = day.attribute("index")
+        idents.append(ident)
+        dpath = f"{calendar_path}/ElectricitySpecialDays/SpecialDay[@index={ident}]"
+        t.const("0203", "spec_day_entry { index, specialday_date, day_id }")
+        if not isinstance(ident, int) or not 1 <= ident <= 255:
+            t.not_supported(f.path(dpath), ident, "index outside 1..255")
+            t.dcc("index", 3)
+            _wildcard_date(t, f, day.child("Date"), f"{dpath}/Date")
+            t.dcc("day_id", 2)
+            continue
+        t.value("spec_day_entry index", f.path(f"{dpath}/@index"), ident,
+                enc.dlms_int(enc.UINT16, ident), enc.read_dlms_leaf, enc.dlms_leaf_display)
+        _wildcard_date(t, f, day.child("Date"), f"{dpath}/Date")
+        t.value("spec_day_entry day_id", f.path(f"{dpath}/@index"), ident,
+                enc.dlms_int(enc.UINT8, ident), enc.read_dlms_leaf, enc.dlms_leaf_display)
+    dlms_value(t, f, "0-0:94.44.2.20 maximum meter balance (double-long)",
+               f"{base}/MaxMeterBalance", enc.INT32)
+    dlms_value(t, f, "0-0:94.44.2.10 maximum credit threshold (double-long)",
+               f"{base}/MaxCreditThreshold", enc.INT32)
+    schedules = [c for c in (calendar.children if calendar is not None else ())
+                 if c.name == "ElectricityNonDisablementSchedule"]
+    t.const(bytes([0x01, len(schedules)]), "non-disablement schedule entries (count)")
+    for k, schedule in enumerate(schedules, 1):
+        spath = f"{calendar_path}/ElectricityNonDisablementSchedule[{k}]"
+        t.const("020A", "schedule_table_entry (structure of 10)")
+        t.value("schedule entry index", f.path(spath) + " (position)", k,
+                enc.dlms_int(enc.UINT16, k), enc.read_dlms_leaf, enc.dlms_leaf_display)
+        t.const(enc.dlms_bool(True) + enc.dlms_octets(obis("0-0:10.0.106.255")),
+                "enable true, script_logical_name 0-0:10.0.106.255")
+        script = schedule.find("NonDisablementScript")
+        script_value = script.value if script is not None else None
+        if script_value in _NON_DISABLEMENT_SCRIPT:
+            t.value("script_selector (0x20 START, 0x21 STOP)",
+                    f.path(f"{spath}/NonDisablementScript"), script_value,
+                    enc.dlms_int(enc.UINT16, _NON_DISABLEMENT_SCRIPT[script_value]),
+                    enc.read_dlms_leaf, lambda b: {0x20: "START", 0x21: "STOP"}.get(
+                        enc.dlms_leaf_display(b), enc.dlms_leaf_display(b)))
+        else:
+            t.not_supported(f.path(f"{spath}/NonDisablementScript"), script_value,
+                            "not START or STOP")
+            t.dcc("script_selector", 3)
+        times = schedule.child("ScheduleDatesAndTime")
+        tpath = f"{spath}/ScheduleDatesAndTime"
+        switch = times.find("SwitchTime") if times is not None else None
+        if switch is not None and isinstance(switch.value, time):
+            t.value("switch_time (octet-string 4)", f.path(f"{tpath}/SwitchTime"), switch.value,
+                    enc.dlms_octets(enc.cosem_time(switch.value)), enc.read_dlms_leaf,
+                    enc.dlms_leaf_display)
+        else:
+            t.not_supported(f.path(f"{tpath}/SwitchTime"), None, "missing or not xs:time")
+            t.dcc("switch_time", 6)
+        t.const(enc.dlms_int(enc.UINT16, 0xFFFF), "validity_window (0xFFFF: no limit)")
+        week = schedule.child("DaysOfWeekApplicability")
+        days = [d.find("DayOfWeekID").value for d in (week.children if week else ())
+                if d.find("DayOfWeekID") is not None]
+        wpath = f"{spath}/DaysOfWeekApplicability/DayOfWeekApplicability/DayOfWeekID"
+        if any(d not in _WEEKDAYS for d in days):
+            t.not_supported(f.path(wpath), days, "not a day of the week")
+        t.value("exec_weekdays (bit-string 7, Monday first)", f.path(wpath), days,
+                _bits([d in days for d in _WEEKDAYS]), enc.read_dlms_leaf,
+                lambda b: [d for i, d in enumerate(_WEEKDAYS)
+                           if len(b) > 2 and b[2] & (0x80 >> i)])
+        applicable = schedule.child("SpecialDaysApplicability")
+        chosen = [s.find("SpecialDayID").value for s in (applicable.children if applicable
+                                                         else ())
+                  if s.find("SpecialDayID") is not None]
+        t.value("exec_specdays (one bit per special day)",
+                f.path(f"{spath}/SpecialDaysApplicability/SpecialDayApplicability/SpecialDayID"),
+                chosen, _bits([i in chosen for i in idents]), enc.read_dlms_leaf,
+                lambda b: [i for n_, i in enumerate(idents)
+                           if len(b) > 2 + n_ // 8 and b[2 + n_ // 8] & (0x80 >> (n_ % 8))])
+        if times is None:
+            t.not_supported(f.path(tpath), None, "element missing from the request")
+            return
+        _plain_date(t, f, "StartDate", times, tpath)
+        _plain_date(t, f, "EndDate", times, tpath)
+    dlms_value(t, f, "0-0:94.44.128.12 debt recovery rate cap (long-unsigned)",
+               f"{base}/DebtRecoveryRateCap", enc.UINT16)
+    t.const(enc.dlms_int(enc.INT32, 604800), "0-0:94.44.128.13 debt recovery period (1 week)")
+    dlms_value(t, f, "0-0:94.44.128.9 low credit threshold (double-long)",
+               f"{base}/LowCreditThreshold", enc.INT32)
+    dlms_value(t, f, "0-0:94.44.128.2 emergency credit limit (double-long)",
+               f"{base}/EmergencyCreditLimit", enc.INT32)
+    dlms_execution(t, f, "0-0:94.44.128.31 execution date-time")
+    dlms_value(t, f, "0-0:94.44.128.3 emergency credit threshold (double-long)",
+               f"{base}/EmergencyCreditThreshold", enc.INT32)
+    for o in ("2.20", "2.10", "128.12", "128.13", "128.9", "128.2", "128.3", "128.28"):
+        dlms_execution(t, f, f"0-0:94.44.{o} execution date-time")
+
+
+@entry("ECS08", 0x001F, ("UpdatePrepayConfiguration",), "GBCS ECS08; DUIS 2.1")
+def _ecs08_entry(r: Request, t: Template) -> None:
+    _ecs08(r, t, 2)
+
+
+@entry("ECS08a", 0x00DE, ("UpdatePrepayConfiguration",), "GBCS ECS08a; DUIS 2.1")
+def _ecs08a_entry(r: Request, t: Template) -> None:
+    _ecs08(r, t, 4)
