@@ -188,15 +188,22 @@ def enum_value(t: Template, f: Fields, relative: str, table: dict[str, int]) -> 
 
 # --- GBZ building blocks ----------------------------------------------------------------------
 
-def gbz(t: Template, components: list[tuple[int, int, int, int, Template]]) -> None:
-    """``components``: (cluster id, ZCL frame control, command id, sequence, payload)."""
+def gbz(t: Template, components: list[tuple[int, int, int, int, Template]],
+        from_times: dict[int, Template] | None = None) -> None:
+    """``components``: (cluster id, ZCL frame control, command id, sequence, payload);
+    ``from_times``: component index → its from-date-time (control bit 0x10)."""
     t.const("0109", "GBZ profile id")
     t.const(bytes([len(components)]), "GBZ component count")
     for index, (cluster, frame_control, command, sequence, payload) in enumerate(components):
         last = 0x01 if index == len(components) - 1 else 0x00
-        t.const(bytes([last]) + cluster.to_bytes(2, "big")
-                + (3 + payload.size()).to_bytes(2, "big"),
+        from_time = (from_times or {}).get(index)
+        control = last | (0x10 if from_time is not None else 0)
+        extra = from_time.size() if from_time is not None else 0
+        t.const(bytes([control]) + cluster.to_bytes(2, "big")
+                + (3 + extra + payload.size()).to_bytes(2, "big"),
                 f"GBZ extended header (control, cluster 0x{cluster:04X}, length)")
+        if from_time is not None:
+            t.extend(from_time)
         t.const(bytes([frame_control, sequence, command]),
                 f"ZCL header (frame control, sequence, command 0x{command:02X})")
         t.extend(payload)
@@ -1429,3 +1436,240 @@ def _ecs08_entry(r: Request, t: Template) -> None:
 @entry("ECS08a", 0x00DE, ("UpdatePrepayConfiguration",), "GBCS ECS08a; DUIS 2.1")
 def _ecs08a_entry(r: Request, t: Template) -> None:
     _ecs08(r, t, 4)
+
+
+# =============================================================================================
+# 2.1 Update Prepay Configuration (gas): ZCL Prepayment 0x0705 and Calendar 0x0707
+# =============================================================================================
+
+_FRIENDLY_CREDIT = {"START": 0x01, "STOP": 0x00}
+
+
+def _zcl_execution(t: Template, f: Fields, cancel_code: int, gbcs_field: str) -> None:
+    _gas_start(t, f, cancel_code, gbcs_field)
+
+
+def _zcl_date(t: Template, f: Fields, node: Node | None, base: str,
+              names: tuple[str, str, str, str] = ("GasYearWithWildcards", "GasMonthWithWildcards",
+                                                  "GasDayOfMonthWithWildcards",
+                                                  "GasDayOfWeekWithWildcards")) -> None:
+    """ZCL Date (4 octets: year - 1900, month, day, day of week; 0xFF = not specified)."""
+    for part, offset in zip(names, (1900, 0, 0, 0)):
+        holder = node.child(part) if node is not None else None
+        path = f.path(f"{base}/{part}")
+        if holder is None:
+            t.not_supported(path, None, "element missing from the request")
+            t.dcc(part, 1)
+            continue
+        specified = next((c for c in holder.children if c.name.startswith("Specified")), None)
+        if specified is None:
+            t.value(f"ZCL date {part}", path, "(not specified)", b"\xff",
+                    display=lambda b: "(not specified)" if b[0] == 0xFF else b[0])
+            continue
+        value = specified.value
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value - offset < 255:
+            t.not_supported(path, value, "outside the ZCL date range")
+            t.dcc(part, 1)
+            continue
+        t.value(f"ZCL date {part}", path, value, bytes([value - offset]),
+                display=lambda b, o=offset: "(not specified)" if b[0] == 0xFF else b[0] + o)
+
+
+def _gbz_from_time(t: Template, f: Fields) -> None:
+    """The GBZ extended header's from-date-time: UTCTime big-endian, as the rest of the GBZ
+    header (unlike the little-endian ZCL payload); 0 now, 0xFFFFFFFF cancellation."""
+    moment = f.get("ExecutionDateTime", required=False)
+    path = f.path("ExecutionDateTime")
+    octets = _safe(t, path, moment, lambda: enc.execution_utc_time(moment)[::-1])
+    if octets is None:
+        t.dcc("GBZ from-date-time", 4)
+        return
+    t.value("GBZ from-date-time (UTCTime, big-endian)", path,
+            moment if moment is not None else "(immediate)", octets,
+            display=lambda b: enc.utc_display(b[::-1]))
+
+
+@entry("GCS05", 0x006F, ("UpdatePrepayConfiguration",), "GBCS GCS05; DUIS 2.1")
+def _gcs05(r: Request, t: Template) -> None:
+    """Twelve GBZ components. Prepayment 0x0705: Emergency Credit Setup (0x03: limit,
+    threshold), Set Overall Debt Cap (0x0C: DebtRecoveryRateCap), Set Low Credit Warning
+    Level (0x09, with a from-date-time: LowCreditThreshold), Set Maximum Credit Limit (0x0B:
+    MaxMeterBalance, MaxCreditThreshold); each starts at ExecutionDateTime (cancel
+    0xFFFFFFFF). Calendar 0x0707 (friendly credit calendar, type 0x03): Publish Calendar
+    (0x00: counts of seasons, week and day profiles; start cancel 0xFFFFFFFE), one Publish
+    Day Profile (0x01) per day profile (entries: minutes after midnight uint16, friendly
+    credit START 1 / STOP 0), one Publish Week Profile (0x02) per week (day id per weekday),
+    Publish Seasons (0x03: ZCL date + week id), Publish Special Days (0x04: ZCL date + day
+    id). Integers little-endian; ZCL dates year-1900."""
+    f = Fields(r, t)
+    base = "UpdatePrepayConfigGas"
+    config = r.body.child(base)
+    if config is None:
+        t.not_supported(f.path(base), None, "element missing from the request")
+        return
+    components: list[tuple[int, int, int, int, Template]] = []
+    from_times: dict[int, Template] = {}
+
+    def add(cluster: int, frame_control: int, command: int, payload: Template) -> None:
+        components.append((cluster, frame_control, command, len(components), payload))
+
+    p = Template()
+    pf = Fields(r, p)
+    provider_and_event(p, provider=False)
+    _zcl_execution(p, pf, 0xFFFFFFFF, "Start Time (UTCTime)")
+    zcl_int(p, pf, "Emergency Credit Limit (uint32)", f"{base}/EmergencyCreditLimit", 4)
+    zcl_int(p, pf, "Emergency Credit Threshold (uint32)", f"{base}/EmergencyCreditThreshold", 4)
+    add(0x0705, 0x01, 0x03, p)
+    p = Template()
+    pf = Fields(r, p)
+    provider_and_event(p)
+    _zcl_execution(p, pf, 0xFFFFFFFF, "Implementation Date/Time (UTCTime)")
+    zcl_int(p, pf, "Overall Debt Cap (uint32)", f"{base}/DebtRecoveryRateCap", 4)
+    add(0x0705, 0x01, 0x0C, p)
+    p = Template()
+    zcl_int(p, Fields(r, p), "Low Credit Warning Level (uint32)", f"{base}/LowCreditThreshold", 4)
+    when = Template()
+    _gbz_from_time(when, Fields(r, when))
+    from_times[len(components)] = when
+    add(0x0705, 0x01, 0x09, p)
+    p = Template()
+    pf = Fields(r, p)
+    provider_and_event(p)
+    _zcl_execution(p, pf, 0xFFFFFFFF, "Implementation Date/Time (UTCTime)")
+    zcl_int(p, pf, "Maximum Credit Level (uint32)", f"{base}/MaxMeterBalance", 4)
+    zcl_int(p, pf, "Maximum Credit Per Top Up (uint32)", f"{base}/MaxCreditThreshold", 4)
+    add(0x0705, 0x01, 0x0B, p)
+
+    cpath = f"{base}/GasNonDisablementCalendar"
+    calendar = config.child("GasNonDisablementCalendar")
+    days_node = calendar.child("DayProfiles") if calendar is not None else None
+    weeks_node = calendar.child("WeekProfiles") if calendar is not None else None
+    seasons_node = calendar.child("SeasonProfiles") if calendar is not None else None
+    special_node = calendar.child("SpecialDays") if calendar is not None else None
+    days = [c for c in (days_node.children if days_node else ())
+            if c.name == "GasNonDisablementDayProfile"]
+    weeks = [c for c in (weeks_node.children if weeks_node else ()) if c.name == "WeekProfile"]
+    seasons = [c for c in (seasons_node.children if seasons_node else ()) if c.name == "Season"]
+    specials = [c for c in (special_node.children if special_node else ())
+                if c.name == "SpecialDay"]
+
+    def calendar_ids(payload: Template) -> None:
+        provider_and_event(payload)
+        payload.dcc("Issuer Calendar ID (DCC-set)", 4)
+
+    p = Template()
+    pf = Fields(r, p)
+    calendar_ids(p)
+    _zcl_execution(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)")
+    p.const("03", "Calendar Type (friendly credit)")
+    p.const("00", "Calendar Time Reference")
+    p.const("00", "Calendar Name (empty)")
+    for name, items, label in (("SeasonProfiles/Season", seasons, "Seasons"),
+                               ("WeekProfiles/WeekProfile", weeks, "Week Profiles"),
+                               ("DayProfiles/GasNonDisablementDayProfile", days,
+                                "Day Profiles")):
+        p.value(f"Number of {label}", f.path(f"{cpath}/{name} (count)"), len(items),
+                bytes([min(len(items), 255)]), display=lambda b: b[0])
+    add(0x0707, 0x09, 0x00, p)
+    for position, day in enumerate(days, 1):
+        dpath = f"{cpath}/DayProfiles/GasNonDisablementDayProfile[{position}]"
+        p = Template()
+        pf = Fields(r, p)
+        calendar_ids(p)
+        name = day.find("GasDayName")
+        if name is not None and isinstance(name.value, int) and 0 <= name.value <= 255:
+            p.value("Day ID", pf.path(f"{dpath}/GasDayName"), name.value, bytes([name.value]),
+                    display=lambda b: b[0])
+        else:
+            p.not_supported(pf.path(f"{dpath}/GasDayName"), None, "missing or not a day id")
+            p.dcc("Day ID", 1)
+        actions = [c for c in day.children if c.name == "TimeStartAction"]
+        p.value("Total Number of Schedule Entries", pf.path(f"{dpath}/TimeStartAction (count)"),
+                len(actions), bytes([min(len(actions), 255)]), display=lambda b: b[0])
+        p.const("00", "Command Index")
+        p.const("01", "Total Number of Commands")
+        p.const("03", "Calendar Type (friendly credit)")
+        for k, action in enumerate(actions, 1):
+            apath = f"{dpath}/TimeStartAction[{k}]"
+            start = action.find("StartTime")
+            if start is not None and isinstance(start.value, time):
+                minutes = start.value.hour * 60 + start.value.minute
+                p.value("Start Time (minutes after midnight, uint16)",
+                        pf.path(f"{apath}/StartTime"), start.value, enc.le(minutes, 2),
+                        display=lambda b: (lambda m: f"{m // 60:02}:{m % 60:02}:00Z")(
+                            int.from_bytes(b, "little")))
+            else:
+                p.not_supported(pf.path(f"{apath}/StartTime"), None, "missing or not xs:time")
+                p.dcc("Start Time", 2)
+            action_value = action.find("NonDisablementAction")
+            value = action_value.value if action_value is not None else None
+            if value in _FRIENDLY_CREDIT:
+                p.value("Friendly Credit Enable", pf.path(f"{apath}/NonDisablementAction"),
+                        value, bytes([_FRIENDLY_CREDIT[value]]),
+                        display=lambda b: {1: "START", 0: "STOP"}.get(b[0], b[0]))
+            else:
+                p.not_supported(pf.path(f"{apath}/NonDisablementAction"), value,
+                                "not START or STOP")
+                p.dcc("Friendly Credit Enable", 1)
+        add(0x0707, 0x09, 0x01, p)
+    for position, week in enumerate(weeks, 1):
+        wpath = f"{cpath}/WeekProfiles/WeekProfile[{position}]"
+        p = Template()
+        pf = Fields(r, p)
+        calendar_ids(p)
+        week_name = week.find("WeekName")
+        if week_name is not None and isinstance(week_name.value, int):
+            p.value("Week ID", pf.path(f"{wpath}/WeekName"), week_name.value,
+                    bytes([week_name.value & 0xFF]), display=lambda b: b[0])
+        else:
+            p.not_supported(pf.path(f"{wpath}/WeekName"), None, "missing")
+            p.dcc("Week ID", 1)
+        refs = {c.attribute("index"): c.value for c in week.children
+                if c.name == "ReferencedDayName"}
+        for weekday in range(1, 8):
+            value = refs.get(weekday)
+            rpath = pf.path(f"{wpath}/ReferencedDayName[@index={weekday}]")
+            if isinstance(value, int) and 0 <= value <= 255:
+                p.value(f"Day ID Ref {_WEEKDAYS[weekday - 1]}", rpath, value, bytes([value]),
+                        display=lambda b: b[0])
+            else:
+                p.not_supported(rpath, value, "missing or not a day id")
+                p.dcc("Day ID Ref", 1)
+        add(0x0707, 0x09, 0x02, p)
+    p = Template()
+    pf = Fields(r, p)
+    calendar_ids(p)
+    p.const("00", "Command Index")
+    p.const("01", "Total Number of Commands")
+    for position, season in enumerate(seasons, 1):
+        spath = f"{cpath}/SeasonProfiles/Season[{position}]"
+        _zcl_date(p, pf, season.child("SeasonStartDate"), f"{spath}/SeasonStartDate")
+        ref = season.find("ReferencedWeekName")
+        if ref is not None and isinstance(ref.value, int) and 0 <= ref.value <= 255:
+            p.value("Week ID Ref", pf.path(f"{spath}/ReferencedWeekName"), ref.value,
+                    bytes([ref.value]), display=lambda b: b[0])
+        else:
+            p.not_supported(pf.path(f"{spath}/ReferencedWeekName"), None, "missing")
+            p.dcc("Week ID Ref", 1)
+    add(0x0707, 0x09, 0x03, p)
+    p = Template()
+    pf = Fields(r, p)
+    calendar_ids(p)
+    _zcl_execution(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)")
+    p.const("03", "Calendar Type (friendly credit)")
+    p.value("Total Number of Special Days", pf.path(f"{cpath}/SpecialDays/SpecialDay (count)"),
+            len(specials), bytes([min(len(specials), 255)]), display=lambda b: b[0])
+    p.const("00", "Command Index")
+    p.const("01", "Total Number of Commands")
+    for position, special in enumerate(specials, 1):
+        spath = f"{cpath}/SpecialDays/SpecialDay[{position}]"
+        _zcl_date(p, pf, special.child("Date"), f"{spath}/Date")
+        ref = special.find("ReferencedDayName")
+        if ref is not None and isinstance(ref.value, int) and 0 <= ref.value <= 255:
+            p.value("Day ID Ref", pf.path(f"{spath}/ReferencedDayName"), ref.value,
+                    bytes([ref.value]), display=lambda b: b[0])
+        else:
+            p.not_supported(pf.path(f"{spath}/ReferencedDayName"), None, "missing")
+            p.dcc("Day ID Ref", 1)
+    add(0x0707, 0x09, 0x04, p)
+    gbz(t, components, from_times)
