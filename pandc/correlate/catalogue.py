@@ -1029,6 +1029,15 @@ def _gas_start(t: Template, f: Fields, cancel_code: int, gbcs_field: str) -> Non
 
 @entry("GCS01b", 0x00A3, ("UpdatePricePrimaryElement",), "GBCS GCS01b; DUIS 1.2.1")
 def _gcs01b(r: Request, t: Template) -> None:
+    """Publish Tariff Information and Publish Price Matrix (see :func:`_gas_price`); the
+    number of block thresholds in use is BlockTariff/NumberOfThresholds."""
+    parts = _gas_price(r, t, None)
+    if parts is not None:
+        gbz(t, [(0x0700, 0x09, 0x04, 0, parts[0]), (0x0700, 0x09, 0x05, 1, parts[1])])
+
+
+def _gas_price(r: Request, t: Template, thresholds_in_use: int | None
+               ) -> tuple[Template, Template] | None:
     """ZCL Price 0x0700: Publish Tariff Information (0x04: issuer tariff id (DCC), start
     time = ExecutionDateTime (cancel 0xFFFFFFFF), charging scheme 0x10 block / 0x00 TOU,
     empty label, number of TOU tiers, number of block thresholds, unit 0x00, currency
@@ -1044,7 +1053,7 @@ def _gcs01b(r: Request, t: Template) -> None:
     if gas is None or (block is None) == (tou is None):
         t.not_supported(f.path(base), None, "expects GasPriceElements with BlockTariff or "
                                              "TOUTariff")
-        return
+        return None
     prices = _indexed(block, "BlockPrice") if block is not None else _indexed(tou, "TOUPrice")
     info = Template()
     provider_and_event(info)
@@ -1064,7 +1073,12 @@ def _gcs01b(r: Request, t: Template) -> None:
     else:
         info.const("00", "Number of Price Tiers in Use (block: 0)")
         thresholds = inf.int(f"{base}/BlockTariff/NumberOfThresholds")
-        if thresholds is None or not 0 <= thresholds <= 255:
+        if thresholds_in_use is not None:
+            info.value("Number of Block Thresholds in Use",
+                       inf.path("GasTariffElements/ThresholdMatrix/BlockThreshold (count)"),
+                       thresholds_in_use, bytes([min(thresholds_in_use, 255)]),
+                       display=lambda b: b[0])
+        elif thresholds is None or not 0 <= thresholds <= 255:
             info.dcc("Number of Block Thresholds in Use", 1)
         else:
             info.value("Number of Block Thresholds in Use",
@@ -1114,7 +1128,7 @@ def _gcs01b(r: Request, t: Template) -> None:
         else:
             matrix.value("Price (uint32)", mf.path(path), price, octets,
                          display=enc.le_display())
-    gbz(t, [(0x0700, 0x09, 0x04, 0, info), (0x0700, 0x09, 0x05, 1, matrix)])
+    return info, matrix
 
 
 # =============================================================================================
@@ -1673,3 +1687,192 @@ def _gcs05(r: Request, t: Template) -> None:
             p.dcc("Day ID Ref", 1)
     add(0x0707, 0x09, 0x04, p)
     gbz(t, components, from_times)
+
+
+# =============================================================================================
+# 1.1.1 Update Import Tariff (gas): ZCL Calendar 0x0707 + Price 0x0700
+# =============================================================================================
+
+@entry("GCS01a", 0x006B, ("UpdateImportTariffPrimaryElement",), "GBCS GCS01a; DUIS 1.1.1")
+def _gcs01a(r: Request, t: Template) -> None:
+    """Calendar 0x0707 (delivered tariff calendar, type 0x00): Publish Calendar (0x00:
+    start = ExecutionDateTime, cancel 0xFFFFFFFE; counts), Publish Day Profile (0x01) per
+    DayProfile (one entry at 00:00 with price tier: TOUTariffAction, 0 for BlockTariff),
+    Publish Week Profile (0x02) per WeekProfile, Publish Seasons (0x03), Publish Special
+    Days (0x04); then Price 0x0700: Publish Tariff Information (0x04), for a block tariff
+    Publish Block Thresholds (0x06: start (cancel 0xFFFFFFFE), issuer tariff id, command
+    0 of 1, sub-payload control 1, tier 0 / count nibble, thresholds uint48), and Publish
+    Price Matrix (0x05). The number of block thresholds in use is the ThresholdMatrix's
+    count (GBCS carries the thresholds themselves); a TOU tariff sends no thresholds."""
+    f = Fields(r, t)
+    base = "GasTariffElements"
+    tariff = r.body.child(base)
+    if tariff is None:
+        t.not_supported(f.path(base), None, "element missing from the request")
+        return
+    table = tariff.child("SwitchingTable")
+    spath = f"{base}/SwitchingTable"
+    days_node = table.child("DayProfiles") if table is not None else None
+    weeks_node = table.child("WeekProfiles") if table is not None else None
+    seasons_node = table.child("Seasons") if table is not None else None
+    special_node = tariff.child("SpecialDays")
+    days = [c for c in (days_node.children if days_node else ()) if c.name == "DayProfile"]
+    weeks = [c for c in (weeks_node.children if weeks_node else ()) if c.name == "WeekProfile"]
+    seasons = [c for c in (seasons_node.children if seasons_node else ()) if c.name == "Season"]
+    specials = [c for c in (special_node.children if special_node else ())
+                if c.name == "SpecialDay"]
+    thresholds = _indexed(f.node(f"{base}/ThresholdMatrix"), "BlockThreshold")
+    block = f.node("PriceElements/GasPriceElements/BlockTariff") is not None
+    components: list[tuple[int, int, int, int, Template]] = []
+
+    def add(cluster: int, command: int, payload: Template) -> None:
+        components.append((cluster, 0x09, command, len(components), payload))
+
+    def calendar_ids(payload: Template) -> None:
+        provider_and_event(payload)
+        payload.dcc("Issuer Calendar ID (DCC-set)", 4)
+
+    p = Template()
+    pf = Fields(r, p)
+    calendar_ids(p)
+    _gas_start(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)")
+    p.const("00", "Calendar Type (delivered tariff)")
+    p.const("00", "Calendar Time Reference")
+    p.const("00", "Calendar Name (empty)")
+    for name, items, label in (("Seasons/Season", seasons, "Seasons"),
+                               ("WeekProfiles/WeekProfile", weeks, "Week Profiles"),
+                               ("DayProfiles/DayProfile", days, "Day Profiles")):
+        p.value(f"Number of {label}", f.path(f"{spath}/{name} (count)"), len(items),
+                bytes([min(len(items), 255)]), display=lambda b: b[0])
+    add(0x0707, 0x00, p)
+    for position, day in enumerate(days, 1):
+        dpath = f"{spath}/DayProfiles/DayProfile[{position}]"
+        p = Template()
+        pf = Fields(r, p)
+        calendar_ids(p)
+        name = day.find("DayName")
+        if name is not None and isinstance(name.value, int) and 0 <= name.value <= 255:
+            p.value("Day ID", pf.path(f"{dpath}/DayName"), name.value, bytes([name.value]),
+                    display=lambda b: b[0])
+        else:
+            p.not_supported(pf.path(f"{dpath}/DayName"), None, "missing or not a day id")
+            p.dcc("Day ID", 1)
+        p.const("01", "Total Number of Schedule Entries (gas: one per day)")
+        p.const("00", "Command Index")
+        p.const("01", "Total Number of Commands")
+        p.const("00", "Calendar Type (delivered tariff)")
+        p.const("0000", "Start Time (00:00)")
+        action = day.find("TOUTariffAction")
+        if action is not None and isinstance(action.value, int) and 1 <= action.value <= 255:
+            p.value("Price Tier", pf.path(f"{dpath}/TOUTariffAction"), action.value,
+                    bytes([action.value]), display=lambda b: b[0])
+        elif day.child("BlockTariff") is not None:
+            p.value("Price Tier (block tariff: 0)", pf.path(f"{dpath}/BlockTariff"),
+                    "BlockTariff", b"\x00", display=lambda b: "BlockTariff" if b[0] == 0
+                    else f"TOUTariffAction {b[0]}")
+        else:
+            p.not_supported(pf.path(dpath), None, "no TOUTariffAction or BlockTariff")
+            p.dcc("Price Tier", 1)
+        add(0x0707, 0x01, p)
+    for position, week in enumerate(weeks, 1):
+        wpath = f"{spath}/WeekProfiles/WeekProfile[{position}]"
+        p = Template()
+        pf = Fields(r, p)
+        calendar_ids(p)
+        week_name = week.find("WeekName")
+        if week_name is not None and isinstance(week_name.value, int):
+            p.value("Week ID", pf.path(f"{wpath}/WeekName"), week_name.value,
+                    bytes([week_name.value & 0xFF]), display=lambda b: b[0])
+        else:
+            p.not_supported(pf.path(f"{wpath}/WeekName"), None, "missing")
+            p.dcc("Week ID", 1)
+        refs = {c.attribute("index"): c.value for c in week.children
+                if c.name == "ReferencedDayName"}
+        for weekday in range(1, 8):
+            value = refs.get(weekday)
+            rpath = pf.path(f"{wpath}/ReferencedDayName[@index={weekday}]")
+            if isinstance(value, int) and 0 <= value <= 255:
+                p.value(f"Day ID Ref {_WEEKDAYS[weekday - 1]}", rpath, value, bytes([value]),
+                        display=lambda b: b[0])
+            else:
+                p.not_supported(rpath, value, "missing or not a day id")
+                p.dcc("Day ID Ref", 1)
+        add(0x0707, 0x02, p)
+    p = Template()
+    pf = Fields(r, p)
+    calendar_ids(p)
+    p.const("00", "Command Index")
+    p.const("01", "Total Number of Commands")
+    for position, season in enumerate(seasons, 1):
+        sp = f"{spath}/Seasons/Season[{position}]"
+        _zcl_date(p, pf, season.child("SeasonStartDate"), f"{sp}/SeasonStartDate")
+        ref = season.find("ReferencedWeekName")
+        if ref is not None and isinstance(ref.value, int) and 0 <= ref.value <= 255:
+            p.value("Week ID Ref", pf.path(f"{sp}/ReferencedWeekName"), ref.value,
+                    bytes([ref.value]), display=lambda b: b[0])
+        else:
+            p.not_supported(pf.path(f"{sp}/ReferencedWeekName"), None, "missing")
+            p.dcc("Week ID Ref", 1)
+    add(0x0707, 0x03, p)
+    p = Template()
+    pf = Fields(r, p)
+    calendar_ids(p)
+    _gas_start(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)")
+    p.const("00", "Calendar Type (delivered tariff)")
+    p.value("Total Number of Special Days", pf.path(f"{base}/SpecialDays/SpecialDay (count)"),
+            len(specials), bytes([min(len(specials), 255)]), display=lambda b: b[0])
+    p.const("00", "Command Index")
+    p.const("01", "Total Number of Commands")
+    for position, special in enumerate(specials, 1):
+        sp = f"{base}/SpecialDays/SpecialDay[{position}]"
+        _zcl_date(p, pf, special.child("Date"), f"{sp}/Date")
+        ref = special.find("ReferencedDayName")
+        if ref is not None and isinstance(ref.value, int) and 0 <= ref.value <= 255:
+            p.value("Day ID Ref", pf.path(f"{sp}/ReferencedDayName"), ref.value,
+                    bytes([ref.value]), display=lambda b: b[0])
+        else:
+            p.not_supported(pf.path(f"{sp}/ReferencedDayName"), None, "missing")
+            p.dcc("Day ID Ref", 1)
+    add(0x0707, 0x04, p)
+    if block:
+        declared = f.get("PriceElements/GasPriceElements/BlockTariff/NumberOfThresholds",
+                         required=False)
+        if declared is not None:
+            t.note(f.path("PriceElements/GasPriceElements/BlockTariff/NumberOfThresholds"),
+                   declared, "GCS01a sends the ThresholdMatrix; its count is the number in use")
+    else:
+        for index, node in thresholds:
+            t.note(f.path(f"{base}/ThresholdMatrix/BlockThreshold[@index={index}]"), node.value,
+                   "a TOU tariff sends no block thresholds")
+    parts = _gas_price(r, t, len(thresholds) if block else None)
+    if parts is None:
+        return
+    info, matrix = parts
+    add(0x0700, 0x04, info)
+    if block:
+        p = Template()
+        pf = Fields(r, p)
+        provider_and_event(p)
+        _gas_start(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)")
+        p.dcc("Issuer Tariff ID (DCC-set)", 4)
+        p.const("00", "Command Index")
+        p.const("01", "Total Number of Commands")
+        p.const("01", "Sub-Payload Control (thresholds apply to all tiers)")
+        p.value("Tier / Number of Block Thresholds",
+                pf.path(f"{base}/ThresholdMatrix/BlockThreshold (count)"), len(thresholds),
+                bytes([min(len(thresholds), 15)]), display=lambda b: b[0] & 0x0F)
+        for index, node in thresholds:
+            path = pf.path(f"{base}/ThresholdMatrix/BlockThreshold[@index={index}]")
+            value = node.value
+            octets = (_safe(p, path, value, lambda v=value: enc.le(v, 6))
+                      if isinstance(value, int) and not isinstance(value, bool) else None)
+            if octets is None:
+                if not isinstance(value, int):
+                    p.not_supported(path, value, "not an integer")
+                p.dcc("Block Threshold", 6)
+            else:
+                p.value("Block Threshold (uint48)", path, value, octets,
+                        display=enc.le_display())
+        add(0x0700, 0x06, p)
+    add(0x0700, 0x05, matrix)
+    gbz(t, components)

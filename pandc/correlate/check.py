@@ -47,6 +47,7 @@ class Correlation:
     mismatches: tuple[Mismatch, ...]
     use_case: str | None = None
     message_code: int | None = None
+    warnings: tuple[str, ...] = ()     # request values the use case's command does not carry
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -56,6 +57,7 @@ class Correlation:
             "mismatches": [
                 {"field": m.field, "request": m.request_value, "command": m.command_value,
                  "gbcs_field": m.gbcs_field} for m in self.mismatches],
+            "warnings": list(self.warnings),
         }
 
 
@@ -169,4 +171,5 @@ def correlate(request: RequestSource, precommand: PreCommandSource) -> Correlati
     except PandcError:
         raise
     mismatches.extend(compare(template, frame.payload))
-    return Correlation(not mismatches, tuple(mismatches), use_case, frame.message_code)
+    return Correlation(not mismatches, tuple(mismatches), use_case, frame.message_code,
+                       tuple(template.notes))

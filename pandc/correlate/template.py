@@ -116,6 +116,7 @@ class Template:
 
     items: list[Item] = field(default_factory=list)
     unsupported: list[Mismatch] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def const(self, octets: bytes | str, gbcs_field: str) -> None:
         raw = bytes.fromhex(octets) if isinstance(octets, str) else octets
@@ -153,10 +154,18 @@ class Template:
         self.items.append(Choice(gbcs_field, tuple(tuple(o.items) for o in options)))
         for option in options:
             self.unsupported.extend(option.unsupported)
+            self.notes.extend(option.notes)
 
     def extend(self, other: "Template") -> None:
         self.items.extend(other.items)
         self.unsupported.extend(other.unsupported)
+        self.notes.extend(other.notes)
+
+    def note(self, request_path: str, request_value: Any, why: str) -> None:
+        """A request value GBCS does not carry in this use case's command: said, not
+        silently dropped (it becomes a warning of the correlation)."""
+        self.notes.append(f"{request_path} = {show(request_value)}: not carried by the "
+                          f"command ({why})")
 
     def not_supported(self, request_path: str, request_value: Any, why: str) -> None:
         """A request value this entry cannot encode: a mismatch, never a silent pass."""
