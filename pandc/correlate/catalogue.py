@@ -1876,3 +1876,233 @@ def _gcs01a(r: Request, t: Template) -> None:
         add(0x0700, 0x06, p)
     add(0x0700, 0x05, matrix)
     gbz(t, components)
+
+
+# =============================================================================================
+# 1.1.1 Update Import Tariff (electricity primary element): DLMS activity calendar
+# =============================================================================================
+
+def _dlms_leaf_value(t: Template, gbcs_field: str, path: str, value: Any,
+                     encode: Callable[[], bytes], display: Callable[[bytes], Any] | None = None
+                     ) -> None:
+    octets = _safe(t, path, value, encode) if value is not None else None
+    if octets is None:
+        if value is None:
+            t.not_supported(path, None, "element missing from the request")
+        t.dcc(gbcs_field, reader=enc.read_dlms_leaf)
+        return
+    t.value(gbcs_field, path, value, octets, enc.read_dlms_leaf,
+            display or enc.dlms_leaf_display)
+
+
+def _small_int(value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise enc.EncodeError(f"{value!r} is outside {low}..{high}")
+    return value
+
+
+def _cosem_wildcard_date_time(t: Template, f: Fields, node: Node | None, base: str) -> None:
+    """A season start (octet-string 12): the wildcard date, time 00:00:00.00, deviation
+    unspecified (0x8000), clock status 0xFF."""
+    t.const("090C", "season_start (octet-string 12)")
+    inner = Template()
+    _wildcard_date(inner, f, node, base)
+    # _wildcard_date writes the 09 05 header of a bare date: drop it here (one 12-octet
+    # date-time, not a date element).
+    inner.items.pop(0)
+    t.extend(inner)
+    t.const("000000008000FF", "time 00:00:00.00, deviation not specified, status 0xFF")
+
+
+_BLOCK_IDS = "ABCD"
+
+
+@entry("ECS01a", 0x0019, ("UpdateImportTariffPrimaryElement",), "GBCS ECS01a; DUIS 1.1.1")
+def _ecs01a(r: Request, t: Template) -> None:
+    """Activity calendar 0-0:13.0.0.255 (class 20) passive season profile (attr 7: name as
+    ASCII octets, start date-time, week name), week profile table (attr 8: name, day id per
+    weekday), day profile table (attr 9: day id, per ProfileSchedule { start time, script
+    0-0:10.0.100.255, selector: TOUTariffAction n → n, BlockTariffAction b → 100 + b });
+    special days 0-1:11.0.0.255 (index = position, date, day id); block thresholds per
+    TOU register 0-0:16.1.(10 + i).255 (class 21 thresholds, double-long-unsigned);
+    0-0:94.44.2.0 = true (fixed); standing charge 0-0:19.20.4.255 (class 113: scaling
+    {0, StandingChargeScale}, no commodity, one entry StandingCharge as long); unit charge
+    0-0:19.20.0.255 (scaling {3, PriceScale}, commodity 1-0:1.8.0.255 attr 2, 80 entries:
+    TOU rates 1..48 (TOUPrice[index]), then blocks A..D × TOU rates 1..8 with id
+    (0xA + block - 1) << 4 | rate (BlockPrices[@index=rate]/BlockPrice[@index=block]),
+    absent prices 0); then six execution date-times = ExecutionDateTime."""
+    f = Fields(r, t)
+    calendar, base = "0-0:13.0.0.255", "ElecTariffElements"
+    monitors = [f"0-0:16.1.{10 + i}.255" for i in range(1, 9)]
+    access_request(t, r, [("set", 20, calendar, 7), ("set", 20, calendar, 8),
+                          ("set", 20, calendar, 9), ("set", 11, "0-1:11.0.0.255", 2)]
+                   + [("set", 21, m, 2) for m in monitors]
+                   + [("set", 9000, "0-0:94.44.2.0", 4), ("set", 113, "0-0:19.20.4.255", 6),
+                      ("set", 113, "0-0:19.20.0.255", 6), ("set", 20, calendar, 10),
+                      ("set", 9000, "0-0:94.44.128.29", 6), ("set", 9000, "0-0:94.44.2.0", 6),
+                      ("set", 113, "0-0:19.20.4.255", 7), ("set", 113, "0-0:19.20.0.255", 7),
+                      ("set", 9000, "0-0:63.1.1.255", 6)])
+    tariff = r.body.child(base)
+    if tariff is None:
+        t.not_supported(f.path(base), None, "element missing from the request")
+        return
+    currency = f.get(f"{base}/CurrencyUnits", required=False)
+    if currency is not None:
+        t.note(f.path(f"{base}/CurrencyUnits"), currency, "ECS01a sets no currency")
+    spath = f"{base}/SwitchingTable"
+    seasons = [c for c in (f.node(f"{spath}/Seasons").children if f.node(f"{spath}/Seasons")
+                           else ()) if c.name == "Season"]
+    weeks = [c for c in (f.node(f"{spath}/WeekProfiles").children
+                         if f.node(f"{spath}/WeekProfiles") else ()) if c.name == "WeekProfile"]
+    days = [c for c in (f.node(f"{spath}/DayProfiles").children
+                        if f.node(f"{spath}/DayProfiles") else ()) if c.name == "DayProfile"]
+    t.const(bytes([0x01, len(seasons)]), "season_profile_passive (count)")
+    for k, season in enumerate(seasons, 1):
+        sp = f"{spath}/Seasons/Season[{k}]"
+        t.const("0203", "season { name, start, week_name }")
+        name = season.find("SeasonName")
+        _dlms_leaf_value(t, "season_profile_name (octet-string, ASCII)",
+                         f.path(f"{sp}/SeasonName"), name.value if name else None,
+                         lambda n=name: enc.dlms_octets(str(n.value).encode("ascii")),
+                         lambda b: enc.dlms_leaf_display(b).decode("ascii", "replace"))
+        _cosem_wildcard_date_time(t, f, season.child("SeasonStartDate"),
+                                  f"{sp}/SeasonStartDate")
+        ref = season.find("ReferencedWeekName")
+        _dlms_leaf_value(t, "week_name (octet-string 1)", f.path(f"{sp}/ReferencedWeekName"),
+                         ref.value if ref else None,
+                         lambda v=ref: enc.dlms_octets(bytes([_small_int(v.value, 0, 255)])),
+                         lambda b: enc.dlms_leaf_display(b)[0] if enc.dlms_leaf_display(b)
+                         else None)
+    t.const(bytes([0x01, len(weeks)]), "week_profile_table_passive (count)")
+    for k, week in enumerate(weeks, 1):
+        wp = f"{spath}/WeekProfiles/WeekProfile[{k}]"
+        t.const("0208", "week profile { name, monday .. sunday }")
+        name = week.find("WeekName")
+        _dlms_leaf_value(t, "week_profile_name (octet-string 1)", f.path(f"{wp}/WeekName"),
+                         name.value if name else None,
+                         lambda v=name: enc.dlms_octets(bytes([_small_int(v.value, 0, 255)])),
+                         lambda b: enc.dlms_leaf_display(b)[0] if enc.dlms_leaf_display(b)
+                         else None)
+        refs = {c.attribute("index"): c.value for c in week.children
+                if c.name == "ReferencedDayName"}
+        for weekday in range(1, 8):
+            value = refs.get(weekday)
+            _dlms_leaf_value(t, f"{_WEEKDAYS[weekday - 1]} day_id (unsigned)",
+                             f.path(f"{wp}/ReferencedDayName[@index={weekday}]"), value,
+                             lambda v=value: enc.dlms_int(enc.UINT8, _small_int(v, 0, 255)))
+    t.const(bytes([0x01, len(days)]), "day_profile_table_passive (count)")
+    for k, day in enumerate(days, 1):
+        dp = f"{spath}/DayProfiles/DayProfile[{k}]"
+        t.const("0202", "day profile { day_id, day_schedule }")
+        name = day.find("DayName")
+        _dlms_leaf_value(t, "day_id (unsigned)", f.path(f"{dp}/DayName"),
+                         name.value if name else None,
+                         lambda v=name: enc.dlms_int(enc.UINT8, _small_int(v.value, 0, 255)))
+        actions = [c for c in day.children if c.name == "ProfileSchedule"]
+        t.const(bytes([0x01, len(actions)]), "day_schedule (count)")
+        for j, action in enumerate(actions, 1):
+            ap = f"{dp}/ProfileSchedule[{j}]"
+            t.const("0203", "day profile action { start_time, script, selector }")
+            start = action.find("StartTime")
+            start_value = start.value if start is not None else None
+            _dlms_leaf_value(t, "start_time (octet-string 4)", f.path(f"{ap}/StartTime"),
+                             start_value, lambda v=start_value: enc.dlms_octets(
+                                 enc.cosem_time(v)) if isinstance(v, time) else _bad(v))
+            t.const(enc.dlms_octets(obis("0-0:10.0.100.255")), "script_logical_name")
+            tou = action.find("TOUTariffAction")
+            block = action.find("BlockTariffAction")
+            if tou is not None:
+                _dlms_leaf_value(t, "script_selector (TOU rate n → n)",
+                                 f.path(f"{ap}/TOUTariffAction"), tou.value,
+                                 lambda v=tou.value: enc.dlms_int(enc.UINT16,
+                                                                  _small_int(v, 1, 48)))
+            elif block is not None:
+                _dlms_leaf_value(t, "script_selector (block rate b → 100 + b)",
+                                 f.path(f"{ap}/BlockTariffAction"), block.value,
+                                 lambda v=block.value: enc.dlms_int(
+                                     enc.UINT16, 100 + _small_int(v, 1, 8)),
+                                 lambda b: f"block {enc.dlms_leaf_display(b) - 100}"
+                                 if enc.dlms_leaf_display(b) > 100 else
+                                 f"TOU {enc.dlms_leaf_display(b)}")
+            else:
+                t.not_supported(f.path(ap), None, "no TOUTariffAction or BlockTariffAction")
+                t.dcc("script_selector", 3)
+    specials_node = tariff.child("SpecialDays")
+    specials = [c for c in (specials_node.children if specials_node else ())
+                if c.name == "SpecialDay"]
+    t.const(bytes([0x01, len(specials)]), "special days table entries (count)")
+    for k, special in enumerate(specials, 1):
+        sp = f"{base}/SpecialDays/SpecialDay[{k}]"
+        t.const("0203", "spec_day_entry { index, date, day_id }")
+        t.value("spec_day_entry index (position)", f.path(sp) + " (position)", k,
+                enc.dlms_int(enc.UINT16, k), enc.read_dlms_leaf, enc.dlms_leaf_display)
+        _wildcard_date(t, f, special.child("Date"), f"{sp}/Date")
+        ref = special.find("ReferencedDayName")
+        _dlms_leaf_value(t, "spec_day_entry day_id (unsigned)",
+                         f.path(f"{sp}/ReferencedDayName"), ref.value if ref else None,
+                         lambda v=ref: enc.dlms_int(enc.UINT8, _small_int(v.value, 0, 255)))
+    matrix = {c.attribute("index"): c for c in (f.node(f"{base}/ThresholdMatrix").children
+                                                if f.node(f"{base}/ThresholdMatrix") else ())
+              if c.name == "Thresholds"}
+    for rate in range(1, 9):
+        tp = f"{base}/ThresholdMatrix/Thresholds[@index={rate}]"
+        values = _indexed(matrix.get(rate), "BlockThreshold")
+        t.const(bytes([0x01, len(values)]), f"{monitors[rate - 1]} thresholds (count)")
+        for index, node in values:
+            _dlms_leaf_value(t, "threshold (double-long-unsigned)",
+                             f.path(f"{tp}/BlockThreshold[@index={index}]"), node.value,
+                             lambda v=node.value: enc.dlms_int(enc.UINT32, v))
+    t.const(enc.dlms_bool(True), "0-0:94.44.2.0 value (true)")
+    prices = "PriceElements/ElectricityPriceElements"
+    t.const("0203" + "0202" + "0F00", "standing charge { scaling { commodity_scale 0")
+    dlms_value(t, f, "standing charge price_scale (integer)", f"{prices}/StandingChargeScale",
+               enc.INT8)
+    t.const("0203" + "120000" + "0906000000000000" + "0F00" + "0101" + "0202" + "0900",
+            "no commodity; charge_table of one entry { index '' ")
+    dlms_value(t, f, "standing charge (long)", f"{prices}/StandingCharge", enc.INT16)
+    t.const("0203" + "0202" + "0F03", "unit charge { scaling { commodity_scale 3")
+    dlms_value(t, f, "unit charge price_scale (integer)", f"{prices}/PriceScale", enc.INT8)
+    t.const("0203" + "120003" + "0906" + obis("1-0:1.8.0.255").hex() + "0F02",
+            "commodity reference { class 3, 1-0:1.8.0.255, attr 2 }")
+    element = f.node(prices)
+    holder = None
+    for kind in ("TOUTariff", "BlockTariff", "HybridTariff"):
+        if element is not None and element.child(kind) is not None:
+            holder = kind
+    tou_prices: dict[int, Node] = {}
+    block_prices: dict[tuple[int, int], Node] = {}
+    if holder is None:
+        t.not_supported(f.path(prices), None, "no TOUTariff, BlockTariff or HybridTariff")
+    else:
+        node = element.child(holder) if element is not None else None
+        for index, price in _indexed(node, "TOUPrice"):
+            if index is not None:
+                tou_prices[index] = price
+        for rate, group in _indexed(node, "BlockPrices"):
+            for block, price in _indexed(group, "BlockPrice"):
+                if rate is not None and block is not None:
+                    block_prices[(block, rate)] = price
+    t.const("0150", "charge_table (80 entries: 48 TOU rates, 4 blocks x 8 rates)")
+    entries: list[tuple[int, str, Node | None]] = [
+        (n, f"{prices}/{holder}/TOUPrice[@index={n}]", tou_prices.get(n)) for n in range(1, 49)]
+    for block in range(1, 5):
+        for rate in range(1, 9):
+            entries.append(((0xA + block - 1) << 4 | rate,
+                            f"{prices}/{holder}/BlockPrices[@index={rate}]/BlockPrice"
+                            f"[@index={block}]", block_prices.get((block, rate))))
+    known = set(id(p) for p in tou_prices.values()) | set(id(p) for p in block_prices.values())
+    used = set()
+    for ident, path, price in entries:
+        t.const("0202" + enc.dlms_octets(bytes([ident])).hex(),
+                f"charge_table entry {ident:#04x}")
+        if price is None:
+            t.value("charge_per_unit (long; absent → 0)", f.path(path), "(absent: 0)",
+                    enc.dlms_int(enc.INT16, 0), enc.read_dlms_leaf, enc.dlms_leaf_display)
+        else:
+            used.add(id(price))
+            dlms_value(t, f, "charge_per_unit (long)", "", enc.INT16, base=price, base_path=path)
+    for price_id in known - used:
+        t.not_supported(f.path(prices), None, "a price index outside the 48 TOU rates or "
+                                              "4 blocks x 8 rates")
+    for _ in range(6):
+        dlms_execution(t, f)
