@@ -979,16 +979,8 @@ def _indexed(node: Node | None, name: str) -> list[tuple[int | None, Node]]:
             for c in node.children if c.name == name]
 
 
-@entry("ECS01d", 0x00C7, ("UpdatePriceSecondaryElement",), "GBCS ECS01d; DUIS 1.2.2")
-def _ecs01d(r: Request, t: Template) -> None:
-    """Charge 0-0:19.20.5.255 (class 113, secondary element): unit_charge_passive (attr 6) =
-    { charge_per_unit_scaling { commodity_scale 3 (fixed), price_scale PriceScale },
-    commodity reference { class 3, 1-20:1.8.0.255 (secondary import register), attr 2 },
-    charge_table: per ElectricityPriceElement { index (octet-string 1), charge (long) } },
-    then unit_charge_activation_time (attr 7) = ExecutionDateTime."""
-    f = Fields(r, t)
-    charge = "0-0:19.20.5.255"
-    access_request(t, r, [("set", 113, charge, 6), ("set", 113, charge, 7)])
+def _secondary_unit_charge(t: Template, f: Fields) -> None:
+    """unit_charge_passive of the secondary element's charge 0-0:19.20.5.255 (see ECS01d)."""
     t.const("0203" + "0202" + "0F03", "unit_charge_passive { scaling { commodity_scale 3")
     dlms_value(t, f, "price_scale (integer)", "PriceElements/PriceScale", enc.INT8)
     t.const("0203" + "120003" + "0906" + obis("1-20:1.8.0.255").hex() + "0F02",
@@ -1006,6 +998,19 @@ def _ecs01d(r: Request, t: Template) -> None:
                     enc.dlms_octets(bytes([index])), enc.read_dlms_leaf,
                     lambda b: enc.dlms_leaf_display(b)[0] if enc.dlms_leaf_display(b) else None)
         dlms_value(t, f, "charge_per_unit (long)", "", enc.INT16, base=node, base_path=base)
+
+
+@entry("ECS01d", 0x00C7, ("UpdatePriceSecondaryElement",), "GBCS ECS01d; DUIS 1.2.2")
+def _ecs01d(r: Request, t: Template) -> None:
+    """Charge 0-0:19.20.5.255 (class 113, secondary element): unit_charge_passive (attr 6) =
+    { charge_per_unit_scaling { commodity_scale 3 (fixed), price_scale PriceScale },
+    commodity reference { class 3, 1-20:1.8.0.255 (secondary import register), attr 2 },
+    charge_table: per ElectricityPriceElement { index (octet-string 1), charge (long) } },
+    then unit_charge_activation_time (attr 7) = ExecutionDateTime."""
+    f = Fields(r, t)
+    charge = "0-0:19.20.5.255"
+    access_request(t, r, [("set", 113, charge, 6), ("set", 113, charge, 7)])
+    _secondary_unit_charge(t, f)
     dlms_execution(t, f, "unit_charge_activation_time")
 
 
@@ -1917,39 +1922,10 @@ def _cosem_wildcard_date_time(t: Template, f: Fields, node: Node | None, base: s
 _BLOCK_IDS = "ABCD"
 
 
-@entry("ECS01a", 0x0019, ("UpdateImportTariffPrimaryElement",), "GBCS ECS01a; DUIS 1.1.1")
-def _ecs01a(r: Request, t: Template) -> None:
-    """Activity calendar 0-0:13.0.0.255 (class 20) passive season profile (attr 7: name as
-    ASCII octets, start date-time, week name), week profile table (attr 8: name, day id per
-    weekday), day profile table (attr 9: day id, per ProfileSchedule { start time, script
-    0-0:10.0.100.255, selector: TOUTariffAction n → n, BlockTariffAction b → 100 + b });
-    special days 0-1:11.0.0.255 (index = position, date, day id); block thresholds per
-    TOU register 0-0:16.1.(10 + i).255 (class 21 thresholds, double-long-unsigned);
-    0-0:94.44.2.0 = true (fixed); standing charge 0-0:19.20.4.255 (class 113: scaling
-    {0, StandingChargeScale}, no commodity, one entry StandingCharge as long); unit charge
-    0-0:19.20.0.255 (scaling {3, PriceScale}, commodity 1-0:1.8.0.255 attr 2, 80 entries:
-    TOU rates 1..48 (TOUPrice[index]), then blocks A..D × TOU rates 1..8 with id
-    (0xA + block - 1) << 4 | rate (BlockPrices[@index=rate]/BlockPrice[@index=block]),
-    absent prices 0); then six execution date-times = ExecutionDateTime."""
-    f = Fields(r, t)
-    calendar, base = "0-0:13.0.0.255", "ElecTariffElements"
-    monitors = [f"0-0:16.1.{10 + i}.255" for i in range(1, 9)]
-    access_request(t, r, [("set", 20, calendar, 7), ("set", 20, calendar, 8),
-                          ("set", 20, calendar, 9), ("set", 11, "0-1:11.0.0.255", 2)]
-                   + [("set", 21, m, 2) for m in monitors]
-                   + [("set", 9000, "0-0:94.44.2.0", 4), ("set", 113, "0-0:19.20.4.255", 6),
-                      ("set", 113, "0-0:19.20.0.255", 6), ("set", 20, calendar, 10),
-                      ("set", 9000, "0-0:94.44.128.29", 6), ("set", 9000, "0-0:94.44.2.0", 6),
-                      ("set", 113, "0-0:19.20.4.255", 7), ("set", 113, "0-0:19.20.0.255", 7),
-                      ("set", 9000, "0-0:63.1.1.255", 6)])
-    tariff = r.body.child(base)
-    if tariff is None:
-        t.not_supported(f.path(base), None, "element missing from the request")
-        return
-    currency = f.get(f"{base}/CurrencyUnits", required=False)
-    if currency is not None:
-        t.note(f.path(f"{base}/CurrencyUnits"), currency, "ECS01a sets no currency")
-    spath = f"{base}/SwitchingTable"
+def _activity_calendar(t: Template, f: Fields, spath: str, tariff: Node | None,
+                       special_base: str, tou_base: int, blocks_allowed: bool) -> None:
+    """Passive season profile, week profile table and day profile table of an activity
+    calendar (attributes 7, 8, 9), then its special days table entries (see ECS01a)."""
     seasons = [c for c in (f.node(f"{spath}/Seasons").children if f.node(f"{spath}/Seasons")
                            else ()) if c.name == "Season"]
     weeks = [c for c in (f.node(f"{spath}/WeekProfiles").children
@@ -2012,11 +1988,12 @@ def _ecs01a(r: Request, t: Template) -> None:
             tou = action.find("TOUTariffAction")
             block = action.find("BlockTariffAction")
             if tou is not None:
-                _dlms_leaf_value(t, "script_selector (TOU rate n → n)",
+                _dlms_leaf_value(t, f"script_selector (TOU rate n → {tou_base} + n)",
                                  f.path(f"{ap}/TOUTariffAction"), tou.value,
-                                 lambda v=tou.value: enc.dlms_int(enc.UINT16,
-                                                                  _small_int(v, 1, 48)))
-            elif block is not None:
+                                 lambda v=tou.value: enc.dlms_int(
+                                     enc.UINT16, tou_base + _small_int(v, 1, 48)),
+                                 lambda b: enc.dlms_leaf_display(b) - tou_base)
+            elif block is not None and blocks_allowed:
                 _dlms_leaf_value(t, "script_selector (block rate b → 100 + b)",
                                  f.path(f"{ap}/BlockTariffAction"), block.value,
                                  lambda v=block.value: enc.dlms_int(
@@ -2027,12 +2004,12 @@ def _ecs01a(r: Request, t: Template) -> None:
             else:
                 t.not_supported(f.path(ap), None, "no TOUTariffAction or BlockTariffAction")
                 t.dcc("script_selector", 3)
-    specials_node = tariff.child("SpecialDays")
+    specials_node = tariff.child("SpecialDays") if tariff is not None else None
     specials = [c for c in (specials_node.children if specials_node else ())
                 if c.name == "SpecialDay"]
     t.const(bytes([0x01, len(specials)]), "special days table entries (count)")
     for k, special in enumerate(specials, 1):
-        sp = f"{base}/SpecialDays/SpecialDay[{k}]"
+        sp = _join(special_base, f"SpecialDays/SpecialDay[{k}]")
         t.const("0203", "spec_day_entry { index, date, day_id }")
         t.value("spec_day_entry index (position)", f.path(sp) + " (position)", k,
                 enc.dlms_int(enc.UINT16, k), enc.read_dlms_leaf, enc.dlms_leaf_display)
@@ -2041,6 +2018,42 @@ def _ecs01a(r: Request, t: Template) -> None:
         _dlms_leaf_value(t, "spec_day_entry day_id (unsigned)",
                          f.path(f"{sp}/ReferencedDayName"), ref.value if ref else None,
                          lambda v=ref: enc.dlms_int(enc.UINT8, _small_int(v.value, 0, 255)))
+
+
+@entry("ECS01a", 0x0019, ("UpdateImportTariffPrimaryElement",), "GBCS ECS01a; DUIS 1.1.1")
+def _ecs01a(r: Request, t: Template) -> None:
+    """Activity calendar 0-0:13.0.0.255 (class 20) passive season profile (attr 7: name as
+    ASCII octets, start date-time, week name), week profile table (attr 8: name, day id per
+    weekday), day profile table (attr 9: day id, per ProfileSchedule { start time, script
+    0-0:10.0.100.255, selector: TOUTariffAction n → n, BlockTariffAction b → 100 + b });
+    special days 0-1:11.0.0.255 (index = position, date, day id); block thresholds per
+    TOU register 0-0:16.1.(10 + i).255 (class 21 thresholds, double-long-unsigned);
+    0-0:94.44.2.0 = true (fixed); standing charge 0-0:19.20.4.255 (class 113: scaling
+    {0, StandingChargeScale}, no commodity, one entry StandingCharge as long); unit charge
+    0-0:19.20.0.255 (scaling {3, PriceScale}, commodity 1-0:1.8.0.255 attr 2, 80 entries:
+    TOU rates 1..48 (TOUPrice[index]), then blocks A..D × TOU rates 1..8 with id
+    (0xA + block - 1) << 4 | rate (BlockPrices[@index=rate]/BlockPrice[@index=block]),
+    absent prices 0); then six execution date-times = ExecutionDateTime."""
+    f = Fields(r, t)
+    calendar, base = "0-0:13.0.0.255", "ElecTariffElements"
+    monitors = [f"0-0:16.1.{10 + i}.255" for i in range(1, 9)]
+    access_request(t, r, [("set", 20, calendar, 7), ("set", 20, calendar, 8),
+                          ("set", 20, calendar, 9), ("set", 11, "0-1:11.0.0.255", 2)]
+                   + [("set", 21, m, 2) for m in monitors]
+                   + [("set", 9000, "0-0:94.44.2.0", 4), ("set", 113, "0-0:19.20.4.255", 6),
+                      ("set", 113, "0-0:19.20.0.255", 6), ("set", 20, calendar, 10),
+                      ("set", 9000, "0-0:94.44.128.29", 6), ("set", 9000, "0-0:94.44.2.0", 6),
+                      ("set", 113, "0-0:19.20.4.255", 7), ("set", 113, "0-0:19.20.0.255", 7),
+                      ("set", 9000, "0-0:63.1.1.255", 6)])
+    tariff = r.body.child(base)
+    if tariff is None:
+        t.not_supported(f.path(base), None, "element missing from the request")
+        return
+    currency = f.get(f"{base}/CurrencyUnits", required=False)
+    if currency is not None:
+        t.note(f.path(f"{base}/CurrencyUnits"), currency, "ECS01a sets no currency")
+    spath = f"{base}/SwitchingTable"
+    _activity_calendar(t, f, spath, tariff, base, 0, True)
     matrix = {c.attribute("index"): c for c in (f.node(f"{base}/ThresholdMatrix").children
                                                 if f.node(f"{base}/ThresholdMatrix") else ())
               if c.name == "Thresholds"}
@@ -2105,4 +2118,23 @@ def _ecs01a(r: Request, t: Template) -> None:
         t.not_supported(f.path(prices), None, "a price index outside the 48 TOU rates or "
                                               "4 blocks x 8 rates")
     for _ in range(6):
+        dlms_execution(t, f)
+
+
+@entry("ECS01c", 0x00B7, ("UpdateImportTariffSecondaryElement",), "GBCS ECS01c; DUIS 1.1.2")
+def _ecs01c(r: Request, t: Template) -> None:
+    """Secondary element: unit charge 0-0:19.20.5.255 (attr 6, as ECS01d), activity calendar
+    0-0:13.0.1.255 (attrs 7, 8, 9 as ECS01a with TOU selectors 200 + n; no blocks), special
+    days 0-1:11.0.1.255; then execution date-times of the calendar (attr 10), the charge
+    (attr 7) and 0-0:94.44.128.30 (attr 6)."""
+    f = Fields(r, t)
+    calendar = "0-0:13.0.1.255"
+    access_request(t, r, [("set", 113, "0-0:19.20.5.255", 6), ("set", 20, calendar, 7),
+                          ("set", 20, calendar, 8), ("set", 20, calendar, 9),
+                          ("set", 11, "0-1:11.0.1.255", 2), ("set", 20, calendar, 10),
+                          ("set", 113, "0-0:19.20.5.255", 7),
+                          ("set", 9000, "0-0:94.44.128.30", 6)])
+    _secondary_unit_charge(t, f)
+    _activity_calendar(t, f, "SwitchingTable", r.body, "", 200, False)
+    for _ in range(3):
         dlms_execution(t, f)
