@@ -2138,3 +2138,65 @@ def _ecs01c(r: Request, t: Template) -> None:
     _activity_calendar(t, f, "SwitchingTable", r.body, "", 200, False)
     for _ in range(3):
         dlms_execution(t, f)
+
+
+@entry("ECS03", 0x001B, ("UpdatePaymentMode",), "GBCS ECS03; DUIS 1.6")
+def _ecs03(r: Request, t: Template) -> None:
+    """Account 0-1:19.0.0.255 payment_mode (attr 2) = {prepayment (2), 1}; disablement
+    threshold 0-0:94.44.128.22 (class 9000 value, double-long) = DisablementThreshold;
+    credit_charge_configuration (attr 11): charges 0-0:19.20.{0,4,1,2,3}.255 collected from
+    meter balance 0-0:19.10.0.255 and 19.20.{3,0,4,1,2} from 0-0:19.10.1.255, the
+    time-based debts 19.20.1/19.20.2 with collection bits 110 when SuspendDebtDisabled
+    (else 111); with SuspendDebtEmergency the emergency credit 0-0:19.10.2.255 entries for
+    19.20.{4,1,2}; twin-element ESMEs add 19.20.5 from 19.10.0 and 19.10.1; then the
+    execution date-times of 0-0:94.44.128.22 (attr 6) and the account (attr 13)."""
+    f = Fields(r, t)
+    account, threshold = "0-1:19.0.0.255", "0-0:94.44.128.22"
+    access_request(t, r, [("set", 111, account, 2), ("set", 9000, threshold, 4),
+                          ("set", 111, account, 11), ("set", 9000, threshold, 6),
+                          ("set", 111, account, 13)])
+    t.const("0202" + "1602" + "1601", "payment_mode {prepayment, 1}")
+    base = "Prepayment"
+    if not f.has(base):
+        t.not_supported(f.path(base), None, "ECS03 sets prepayment mode")
+        return
+    dlms_value(t, f, f"{threshold} value: disablement threshold (double-long)",
+               f"{base}/DisablementThreshold", enc.INT32)
+    disabled = f.get(f"{base}/SuspendDebtDisabled")
+    emergency = f.get(f"{base}/SuspendDebtEmergency")
+    if not isinstance(disabled, bool) or not isinstance(emergency, bool):
+        t.not_supported(f.path(base), (disabled, emergency), "flags are not booleans")
+        return
+    dpath = f.path(f"{base}/SuspendDebtDisabled")
+    epath = f.path(f"{base}/SuspendDebtEmergency")
+
+    def entry_of(source: int, charge: int) -> tuple[bytes, str | None, Any]:
+        debt = charge in (1, 2)
+        bits = b"\xc0" if debt and disabled else b"\xe0"
+        return (_charge_configuration(f"0-0:19.10.{source}.255", f"0-0:19.20.{charge}.255")[:-1]
+                + bits, dpath if debt else None, disabled if debt else None)
+
+    base_entries = [entry_of(0, c) for c in (0, 4, 1, 2, 3)] + \
+        [entry_of(1, c) for c in (3, 0, 4, 1, 2)]
+    emergency_entries = [(_charge_configuration("0-0:19.10.2.255", f"0-0:19.20.{c}.255"),
+                          epath, emergency) for c in (4, 1, 2)] if emergency else []
+    twin_entries = [(_charge_configuration(f"0-0:19.10.{s}.255", "0-0:19.20.5.255"), None, None)
+                    for s in (0, 1)]
+
+    def option(entries: list[tuple[bytes, str | None, Any]], variant: str) -> Template:
+        o = Template()
+        o.value(f"credit_charge_configuration count ({variant})", epath, emergency,
+                bytes([0x01, len(entries)]), display=lambda b: f"{b[1]} entries")
+        for octets, path, value in entries:
+            if path is None:
+                o.const(octets, "charge configuration entry")
+            else:
+                o.value("charge configuration entry (collection bits)", path, value, octets,
+                        display=lambda b: "collection bits " + b[-1:].hex().upper())
+        return o
+
+    t.choice("credit_charge_configuration",
+             option(base_entries + emergency_entries, "single element"),
+             option(base_entries + emergency_entries + twin_entries, "twin element"))
+    dlms_execution(t, f, f"{threshold} execution date-time")
+    dlms_execution(t, f, "account execution date-time")
