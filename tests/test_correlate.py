@@ -466,3 +466,30 @@ def test_values_gbcs_does_not_carry_are_warnings_not_silence():
     result = correlate(pair[1].read_bytes(), pair[2].read_text())
     assert result.correlated
     assert any("NumberOfThresholds" in w for w in result.warnings)
+
+
+def test_damaged_inputs_give_a_verdict_or_a_pandc_error():
+    """Deterministic fuzz: byte changes, truncations and insertions in pre-commands, and
+    character changes in requests, never raise anything but a PandcError."""
+    import random
+    rnd = random.Random(11)
+    inputs = [(r.read_bytes(), bytes.fromhex(p.read_text())) for _, r, p in SUPPORTED]
+    for _ in range(1500):
+        xml, pre = rnd.choice(inputs)
+        data = bytearray(pre)
+        kind = rnd.randrange(4)
+        if kind == 0:
+            data[rnd.randrange(len(data))] = rnd.randrange(256)
+        elif kind == 1:
+            del data[rnd.randrange(len(data)):]
+        elif kind == 2:
+            data.insert(rnd.randrange(len(data)), rnd.randrange(256))
+        else:
+            text = bytearray(xml)
+            text[rnd.randrange(len(text))] = rnd.choice(b'0123456789<>&"aZ-:. ')
+            xml = bytes(text)
+        try:
+            result = correlate(xml, bytes(data))
+        except PandcError:
+            continue
+        assert isinstance(result.correlated, bool)

@@ -111,7 +111,7 @@ def _join(base: str, relative: str) -> str:
 def _safe(t: Template, path: str, value: Any, encode: Callable[[], bytes]) -> bytes | None:
     try:
         return encode()
-    except (enc.EncodeError, ValueError, TypeError, OverflowError) as problem:
+    except (enc.EncodeError, ValueError, TypeError, ArithmeticError) as problem:
         t.not_supported(path, value, str(problem))
         return None
 
@@ -433,7 +433,9 @@ def _ecs70(r: Request, t: Template) -> None:
             enc.read_dlms_leaf, enc.cosem_display)
     if tolerance is None:
         return
-    end_moment = current + timedelta(seconds=tolerance)
+    end_moment = _plus_seconds(t, f.path("TolerancePeriod"), current, tolerance)
+    if end_moment is None:
+        return
     end = _safe(t, f.path("TolerancePeriod"), tolerance,
                 lambda: enc.dlms_octets(enc.cosem_date_time(end_moment)))
     if end is not None:
@@ -442,6 +444,15 @@ def _ecs70(r: Request, t: Template) -> None:
                 enc.cosem_display)
     t.const(enc.dlms_int(enc.INT8, 0), "adjust_to_preset_time data (integer 0)")
     t.const("0000", "get time, get status: null-data")
+
+
+def _plus_seconds(t: Template, path: str, moment: datetime, seconds: int) -> datetime | None:
+    """The end of a validity window (start + tolerance), or None (recorded) out of range."""
+    try:
+        return moment + timedelta(seconds=seconds)
+    except (OverflowError, ValueError):
+        t.not_supported(path, seconds, "window end out of the date range")
+        return None
 
 
 def _generalized_time(moment: datetime) -> bytes:
@@ -462,7 +473,9 @@ def _gcs28(r: Request, t: Template) -> None:
             t.not_supported(f.path("CurrentDateTime"), current, "not an xs:dateTime")
         return
     start = _generalized_time(current)
-    end_moment = current + timedelta(seconds=tolerance)
+    end_moment = _plus_seconds(t, f.path("TolerancePeriod"), current, tolerance)
+    if end_moment is None:
+        return
     end = _generalized_time(end_moment)
     t.const(b"\x30" + der_length(len(start) + len(end)), "SEQUENCE")
     t.value("validityIntervalStart (GeneralizedTime)", f.path("CurrentDateTime"), current,

@@ -168,8 +168,11 @@ def correlate(request: RequestSource, precommand: PreCommandSource) -> Correlati
     template = Template()
     try:
         entry.build(request, template)
-    except PandcError:
-        raise
+    except Exception as problem:  # noqa: BLE001 - a catalogue gap must be a verdict, not a crash
+        mismatches.append(Mismatch(request.body.name, "(request)",
+                                   f"cannot be checked: {type(problem).__name__}: {problem}",
+                                   UNSUPPORTED))
+        return Correlation(False, tuple(mismatches), use_case, frame.message_code)
     mismatches.extend(compare(template, frame.payload))
     return Correlation(not mismatches, tuple(mismatches), use_case, frame.message_code,
                        tuple(template.notes))

@@ -117,8 +117,15 @@ def dlms_leaf_display(octets: bytes) -> Any:
     return read_dlms_leaf(octets, 0)[1]
 
 
+def _instant(moment: object) -> datetime:
+    if not isinstance(moment, datetime):
+        raise EncodeError(f"{moment!r} is not an xs:dateTime")
+    return moment
+
+
 def cosem_date_time(moment: datetime) -> bytes:
     """12 octets as GBCS commands carry a specified instant (UTC, deviation unspecified)."""
+    moment = _instant(moment)
     moment = moment.astimezone(UTC)
     if not 0 <= moment.year <= 0xFFFE:
         raise EncodeError(f"year {moment.year} cannot be a COSEM date-time")
@@ -131,7 +138,7 @@ def execution_date_time(moment: datetime | None) -> bytes:
     """DLMS octets of an ExecutionDateTime: immediate, cancellation or the instant."""
     if moment is None:
         return bytes(9) + b"\x80\x00\xff"
-    if moment == CANCELLATION:
+    if _instant(moment) == CANCELLATION:
         return b"\xff" * 9 + b"\x80\x00\xff"
     return cosem_date_time(moment)
 
@@ -155,6 +162,8 @@ def cosem_display(octets: bytes) -> Any:
 
 def cosem_time(value: time) -> bytes:
     """4 octets: hour, minute, second, hundredths."""
+    if not isinstance(value, time):
+        raise EncodeError(f"{value!r} is not an xs:time")
     return bytes([value.hour, value.minute, value.second, value.microsecond // 10_000])
 
 
@@ -172,6 +181,7 @@ def le_display(signed: bool = False) -> Any:
 
 
 def utc_time(moment: datetime) -> bytes:
+    moment = _instant(moment)
     seconds = int((moment.astimezone(UTC) - ZIGBEE_EPOCH).total_seconds())
     if not 0 <= seconds < 0xFFFFFFFF:
         raise EncodeError(f"{moment.isoformat()} is outside the ZigBee UTCTime range")
@@ -181,7 +191,7 @@ def utc_time(moment: datetime) -> bytes:
 def execution_utc_time(moment: datetime | None) -> bytes:
     if moment is None:
         return bytes(4)
-    if moment == CANCELLATION:
+    if _instant(moment) == CANCELLATION:
         return b"\xff" * 4
     return utc_time(moment)
 

@@ -229,7 +229,7 @@ def _segment(seg: Segment, data: bytes, pos: int, out: list[Mismatch]) -> tuple[
         if seg.display is not None:
             try:
                 command_value = show(seg.display(actual))
-            except (DecodeError, ValueError):
+            except Exception:  # noqa: BLE001 - display only: unexpected bytes are shown as hex
                 command_value = actual.hex().upper()
         else:
             command_value = actual.hex().upper()
