@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -902,9 +903,12 @@ def _certificate(t: Template, f: Fields, relative: str, gbcs_field: str) -> None
             t.not_supported(path, "(certificate)", "not base64")
         t.dcc(gbcs_field, reader=read_tlv)
         return
-    t.value(gbcs_field, path, f"certificate {len(der)} octets", der, read_tlv,
-            display=lambda b: f"certificate {len(b)} octets"
-            + (" (different)" if b != der else ""))
+    t.value(gbcs_field, path, _certificate_label(der), der, read_tlv,
+            display=_certificate_label)
+
+
+def _certificate_label(der: bytes) -> str:
+    return f"certificate of {len(der)} octets, SHA-256 {hashlib.sha256(der).hexdigest()[:16]}"
 
 
 @entry("CS02d", 0x000B, ("UpdateSecurityCredentialsDevice",), "GBCS CS02d; DUIS 6.15.2")
@@ -2213,3 +2217,119 @@ def _ecs03(r: Request, t: Template) -> None:
              option(base_entries + emergency_entries + twin_entries, "twin element"))
     dlms_execution(t, f, f"{threshold} execution date-time")
     dlms_execution(t, f, "account execution date-time")
+
+
+# =============================================================================================
+# 6.15.1 Update Security Credentials (KRP): CS02b, CS02g
+# =============================================================================================
+
+# GBCS RemotePartyRole (the ASN.1 INTEGER the CS02 payloads carry)
+_REMOTE_PARTY_ROLE = {"Root": 0, "Recovery": 1, "Supplier": 2, "NetworkOperator": 3,
+                      "AccessControlBroker": 4, "TransitionalCoS": 5, "WANProvider": 6,
+                      "IssuingAuthority": 7, "LoadController": 8}
+
+
+def _der_integer(value: int) -> bytes:
+    size = max(1, (value.bit_length() + 8) // 8)      # room for the sign bit
+    return value.to_bytes(size, "big", signed=True)
+
+
+def _update_credentials(r: Request, t: Template, mode: int, authorising_role: int,
+                        replaced_role_in_sequence: bool) -> None:
+    """SEQUENCE { control SEQUENCE { credentialsReplacementMode INTEGER (fixed per message
+    code), [2] { authorising party role INTEGER, keyUsage digitalSignature }, [3] originator
+    counter (the RequestID counter), then [4] RemotePartyFloorSeqNumber (CS02b) or [6] {
+    SEQUENCE { RemotePartyRole, RemotePartyFloorSeqNumber } } (CS02g) }, replacement
+    certificates SEQUENCE { per certificate SEQUENCE { certificate (DS, then KA),
+    SEQUENCE { RemotePartyRole, keyUsage } } }, certification path SEQUENCE { certificates },
+    ExecutionDateTime as GeneralizedTime when present (cancellation 99991231235959Z) }."""
+    f = Fields(r, t)
+    role_name = f.get("RemotePartyRole")
+    role = _REMOTE_PARTY_ROLE.get(role_name) if isinstance(role_name, str) else None
+    if role is None:
+        t.not_supported(f.path("RemotePartyRole"), role_name, "not a GBCS remote party role")
+    floor = f.int("RemotePartyFloorSeqNumber")
+    t.dcc("SEQUENCE header", reader=_der_header)
+    t.dcc("control SEQUENCE header", reader=_der_header)
+    t.const(b"\x02\x01" + bytes([mode]), f"credentialsReplacementMode INTEGER {mode}")
+    t.const(b"\xa2\x07\x02\x01" + bytes([authorising_role]) + b"\x03\x02\x07\x80",
+            "[2] { authorising remote party role, keyUsage digitalSignature }")
+    counter = _der_integer(r.counter)
+    t.value("[3] originator counter (INTEGER)", "Header/RequestID (counter)", r.counter,
+            b"\x83" + bytes([len(counter)]) + counter, ber_sized(1),
+            display=lambda b: int.from_bytes(b[2:], "big", signed=True))
+    if floor is None or role is None:
+        t.dcc("floor sequence number", reader=read_tlv)
+    elif replaced_role_in_sequence:
+        inner = b"\x02\x01" + bytes([role]) + b"\x02" + bytes([len(_der_integer(floor))]) \
+            + _der_integer(floor)
+        t.value("[6] { SEQUENCE { RemotePartyRole, RemotePartyFloorSeqNumber } }",
+                f.path("RemotePartyRole, RemotePartyFloorSeqNumber"), f"{role_name}, {floor}",
+                b"\xa6" + bytes([len(inner) + 2, 0x30, len(inner)]) + inner, read_tlv)
+    else:
+        encoded = _der_integer(floor)
+        t.value("[4] RemotePartyFloorSeqNumber (INTEGER)", f.path("RemotePartyFloorSeqNumber"),
+                floor, b"\x84" + bytes([len(encoded)]) + encoded, read_tlv,
+                display=lambda b: int.from_bytes(b[2:], "big", signed=True))
+    t.dcc("replacement certificates SEQUENCE header", reader=_der_header)
+    base = "ReplacementCertificates/SupplierOrNetworkOperatorCertificates"
+    for name, usage in (("DigitalSigningCertificate", "03020780"),
+                        ("KeyAgreementCertificate", "03020308")):
+        if f.node(f"{base}/{name}") is None:
+            continue
+        t.dcc("certificate entry SEQUENCE header", reader=_der_header)
+        _certificate(t, f, f"{base}/{name}", f"{name} (X.509 DER)")
+        if role is None:
+            t.dcc("certificate role and usage", reader=read_tlv)
+        else:
+            t.const(b"\x30\x07\x02\x01" + bytes([role]) + bytes.fromhex(usage),
+                    "{ RemotePartyRole, keyUsage }")
+    t.dcc("certification path SEQUENCE header", reader=_der_header)
+    path_node = f.node("CertificationPathCertificates")
+    for k, cert in enumerate([c for c in (path_node.children if path_node else ())
+                              if c.name == "Certificate"], 1):
+        value = cert.value
+        try:
+            der = base64.b64decode(str(value), validate=True)
+        except (binascii.Error, ValueError):
+            t.not_supported(f.path(f"CertificationPathCertificates/Certificate[{k}]"),
+                            "(certificate)", "not base64")
+            t.dcc("certification path certificate", reader=read_tlv)
+            continue
+        t.value("certification path certificate (X.509 DER)",
+                f.path(f"CertificationPathCertificates/Certificate[{k}]"),
+                _certificate_label(der), der, read_tlv, display=_certificate_label)
+    checks = f.get("ApplyTimeBasedCPVChecks", required=False)
+    if checks is not None:
+        t.note(f.path("ApplyTimeBasedCPVChecks"), checks, "a DCC check, not in the command")
+    moment = f.get("ExecutionDateTime", required=False)
+    if moment is not None:
+        if not isinstance(moment, datetime):
+            t.not_supported(f.path("ExecutionDateTime"), moment, "not an xs:dateTime")
+            return
+        stamp = (b"\x18\x0f99991231235959Z" if moment == enc.CANCELLATION
+                 else _safe(t, f.path("ExecutionDateTime"), moment,
+                            lambda: _generalized_time(moment)))
+        if stamp is None:
+            t.dcc("executionDateTime", reader=read_tlv)
+        else:
+            t.value("executionDateTime (GeneralizedTime)", f.path("ExecutionDateTime"), moment,
+                    stamp, read_tlv, display=lambda b: b[2:].decode("ascii", "replace"))
+
+
+@entry("CS02b", 0x0103, ("UpdateSecurityCredentialsKRP",),
+       "GBCS CS02b networkOperatorByNetworkOperator; DUIS 6.15.1")
+def _cs02b_no(r: Request, t: Template) -> None:
+    _update_credentials(r, t, 3, 3, False)
+
+
+@entry("CS02b", 0x0102, ("UpdateSecurityCredentialsKRP",),
+       "GBCS CS02b supplierBySupplier; DUIS 6.15.1")
+def _cs02b_supplier(r: Request, t: Template) -> None:
+    _update_credentials(r, t, 2, 2, False)
+
+
+@entry("CS02g", 0x0126, ("UpdateSecurityCredentialsKRP",),
+       "GBCS CS02g loadControllerBySupplier; DUIS 6.15.1")
+def _cs02g_supplier(r: Request, t: Template) -> None:
+    _update_credentials(r, t, 11, 2, True)
