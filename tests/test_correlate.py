@@ -523,3 +523,28 @@ def test_damaged_inputs_give_a_verdict_or_a_pandc_error():
         except PandcError:
             continue
         assert isinstance(result.correlated, bool)
+
+
+def test_precommand_inside_a_duis_response():
+    import base64
+    scenario, request_path, pre = SUPPORTED[0]
+    payload = base64.b64encode(bytes.fromhex(pre.read_text())).decode()
+    document = (f'<sr:Response xmlns:sr="{NS}" schemaVersion="5.4"><sr:Header/><sr:Body>'
+                "<sr:ResponseMessage><sr:PreCommand><sr:GBCSVersion>4.0</sr:GBCSVersion>"
+                f"<sr:GBCSPayload>{payload}</sr:GBCSPayload></sr:PreCommand>"
+                "</sr:ResponseMessage></sr:Body></sr:Response>")
+    assert correlate(request_path.read_bytes(), document).correlated
+    assert correlate(request_path.read_bytes(), document.encode()).correlated
+    assert correlate(request_path.read_bytes(), base64.b64encode(
+        bytes.fromhex(pre.read_text())).decode()).correlated
+
+
+def test_mismatch_reads_like_the_issue():
+    """'ExecutionDateTime: request ..., command ...' for a shifted execution date-time."""
+    scenario, request_path, pre = next(p for p in SUPPORTED if "FUTURE_DATED" in p[0]
+                                       and p[0].startswith("ECS28a"))
+    document = request_path.read_text().replace("2030-01-15T09:00:00", "2030-01-16T09:00:00")
+    result = correlate(document.encode(), pre.read_text())
+    assert not result.correlated
+    text = str(result.mismatches[0])
+    assert "ExecutionDateTime: request 2030-01-16T09:00:00Z, command 2030-01-15T09:00:00Z" in text
