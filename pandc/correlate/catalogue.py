@@ -105,6 +105,21 @@ class Fields:
         return self.node(relative) is not None
 
 
+def _children(node: Node | None, name: str) -> list[Node]:
+    """The children called ``name`` of a node that may be absent."""
+    return [c for c in node.children if c.name == name] if node is not None else []
+
+
+def _leaf_values(nodes: list[Node], name: str) -> list[Any]:
+    """The value of each node's ``name`` child, where it has one."""
+    values = []
+    for item in nodes:
+        found = item.find(name)
+        if found is not None:
+            values.append(found.value)
+    return values
+
+
 def _join(base: str, relative: str) -> str:
     return f"{base}/{relative}" if base and relative else base or relative
 
@@ -990,10 +1005,12 @@ def _cs04ac(r: Request, t: Template) -> None:
 # =============================================================================================
 
 def _indexed(node: Node | None, name: str) -> list[tuple[int | None, Node]]:
-    if node is None:
-        return []
-    return [(c.attribute("index") if isinstance(c.attribute("index"), int) else None, c)
-            for c in node.children if c.name == name]
+    """The children called ``name`` with their integer ``index`` attribute (None if absent)."""
+    found: list[tuple[int | None, Node]] = []
+    for child in _children(node, name):
+        index = child.attribute("index")
+        found.append((index if isinstance(index, int) else None, child))
+    return found
 
 
 def _secondary_unit_charge(t: Template, f: Fields) -> None:
@@ -1284,8 +1301,7 @@ def _ecs46d(r: Request, t: Template) -> None:
             t.dcc("switch_time", 6)
         t.const(enc.dlms_int(enc.UINT16, 0xFFFF), "validity_window (0xFFFF: no limit)")
         days_node = schedule.child("DaysOfWeekApplicability")
-        days = [d.find("DayOfWeekID").value for d in (days_node.children if days_node else ())
-                if d.find("DayOfWeekID") is not None]
+        days = _leaf_values(_children(days_node, "DayOfWeekApplicability"), "DayOfWeekID")
         unknown = [d for d in days if d not in _WEEKDAYS]
         dpath = f"{base}/DaysOfWeekApplicability/DayOfWeekApplicability/DayOfWeekID"
         if unknown:
@@ -1427,8 +1443,7 @@ def _ecs08(r: Request, t: Template, balance_attribute: int) -> None:
             t.dcc("switch_time", 6)
         t.const(enc.dlms_int(enc.UINT16, 0xFFFF), "validity_window (0xFFFF: no limit)")
         week = schedule.child("DaysOfWeekApplicability")
-        days = [d.find("DayOfWeekID").value for d in (week.children if week else ())
-                if d.find("DayOfWeekID") is not None]
+        days = _leaf_values(_children(week, "DayOfWeekApplicability"), "DayOfWeekID")
         wpath = f"{spath}/DaysOfWeekApplicability/DayOfWeekApplicability/DayOfWeekID"
         if any(d not in _WEEKDAYS for d in days):
             t.not_supported(f.path(wpath), days, "not a day of the week")
@@ -1437,9 +1452,7 @@ def _ecs08(r: Request, t: Template, balance_attribute: int) -> None:
                 lambda b: [d for i, d in enumerate(_WEEKDAYS)
                            if len(b) > 2 and b[2] & (0x80 >> i)])
         applicable = schedule.child("SpecialDaysApplicability")
-        chosen = [s.find("SpecialDayID").value for s in (applicable.children if applicable
-                                                         else ())
-                  if s.find("SpecialDayID") is not None]
+        chosen = _leaf_values(_children(applicable, "SpecialDayApplicability"), "SpecialDayID")
         t.value("exec_specdays (one bit per special day)",
                 f.path(f"{spath}/SpecialDaysApplicability/SpecialDayApplicability/SpecialDayID"),
                 chosen, _bits([i in chosen for i in idents]), enc.read_dlms_leaf,
@@ -1612,9 +1625,10 @@ def _gcs05(r: Request, t: Template) -> None:
         p = Template()
         pf = Fields(r, p)
         calendar_ids(p)
-        name = day.find("GasDayName")
-        if name is not None and isinstance(name.value, int) and 0 <= name.value <= 255:
-            p.value("Day ID", pf.path(f"{dpath}/GasDayName"), name.value, bytes([name.value]),
+        day_name = day.find("GasDayName")
+        if day_name is not None and isinstance(day_name.value, int) and 0 <= day_name.value <= 255:
+            p.value("Day ID", pf.path(f"{dpath}/GasDayName"), day_name.value,
+                    bytes([day_name.value]),
                     display=lambda b: b[0])
         else:
             p.not_supported(pf.path(f"{dpath}/GasDayName"), None, "missing or not a day id")
@@ -1772,9 +1786,10 @@ def _gcs01a(r: Request, t: Template) -> None:
         p = Template()
         pf = Fields(r, p)
         calendar_ids(p)
-        name = day.find("DayName")
-        if name is not None and isinstance(name.value, int) and 0 <= name.value <= 255:
-            p.value("Day ID", pf.path(f"{dpath}/DayName"), name.value, bytes([name.value]),
+        day_name = day.find("DayName")
+        if day_name is not None and isinstance(day_name.value, int) and 0 <= day_name.value <= 255:
+            p.value("Day ID", pf.path(f"{dpath}/DayName"), day_name.value,
+                    bytes([day_name.value]),
                     display=lambda b: b[0])
         else:
             p.not_supported(pf.path(f"{dpath}/DayName"), None, "missing or not a day id")
@@ -1943,12 +1958,9 @@ def _activity_calendar(t: Template, f: Fields, spath: str, tariff: Node | None,
                        special_base: str, tou_base: int, blocks_allowed: bool) -> None:
     """Passive season profile, week profile table and day profile table of an activity
     calendar (attributes 7, 8, 9), then its special days table entries (see ECS01a)."""
-    seasons = [c for c in (f.node(f"{spath}/Seasons").children if f.node(f"{spath}/Seasons")
-                           else ()) if c.name == "Season"]
-    weeks = [c for c in (f.node(f"{spath}/WeekProfiles").children
-                         if f.node(f"{spath}/WeekProfiles") else ()) if c.name == "WeekProfile"]
-    days = [c for c in (f.node(f"{spath}/DayProfiles").children
-                        if f.node(f"{spath}/DayProfiles") else ()) if c.name == "DayProfile"]
+    seasons = _children(f.node(f"{spath}/Seasons"), "Season")
+    weeks = _children(f.node(f"{spath}/WeekProfiles"), "WeekProfile")
+    days = _children(f.node(f"{spath}/DayProfiles"), "DayProfile")
     t.const(bytes([0x01, len(seasons)]), "season_profile_passive (count)")
     for k, season in enumerate(seasons, 1):
         sp = f"{spath}/Seasons/Season[{k}]"
@@ -2071,9 +2083,8 @@ def _ecs01a(r: Request, t: Template) -> None:
         t.note(f.path(f"{base}/CurrencyUnits"), currency, "ECS01a sets no currency")
     spath = f"{base}/SwitchingTable"
     _activity_calendar(t, f, spath, tariff, base, 0, True)
-    matrix = {c.attribute("index"): c for c in (f.node(f"{base}/ThresholdMatrix").children
-                                                if f.node(f"{base}/ThresholdMatrix") else ())
-              if c.name == "Thresholds"}
+    matrix = {c.attribute("index"): c
+              for c in _children(f.node(f"{base}/ThresholdMatrix"), "Thresholds")}
     for rate in range(1, 9):
         tp = f"{base}/ThresholdMatrix/Thresholds[@index={rate}]"
         values = _indexed(matrix.get(rate), "BlockThreshold")
@@ -2104,11 +2115,11 @@ def _ecs01a(r: Request, t: Template) -> None:
     if holder is None:
         t.not_supported(f.path(prices), None, "no TOUTariff, BlockTariff or HybridTariff")
     else:
-        node = element.child(holder) if element is not None else None
-        for index, price in _indexed(node, "TOUPrice"):
+        holder_node = element.child(holder) if element is not None else None
+        for index, price in _indexed(holder_node, "TOUPrice"):
             if index is not None:
                 tou_prices[index] = price
-        for rate, group in _indexed(node, "BlockPrices"):
+        for rate, group in _indexed(holder_node, "BlockPrices"):
             for block, price in _indexed(group, "BlockPrice"):
                 if rate is not None and block is not None:
                     block_prices[(block, rate)] = price
@@ -2122,7 +2133,8 @@ def _ecs01a(r: Request, t: Template) -> None:
                             f"[@index={block}]", block_prices.get((block, rate))))
     known = set(id(p) for p in tou_prices.values()) | set(id(p) for p in block_prices.values())
     used = set()
-    for ident, path, price in entries:
+    for ident, path, maybe_price in entries:
+        price = maybe_price
         t.const("0202" + enc.dlms_octets(bytes([ident])).hex(),
                 f"charge_table entry {ident:#04x}")
         if price is None:
@@ -2193,12 +2205,15 @@ def _ecs03(r: Request, t: Template) -> None:
         return (_charge_configuration(f"0-0:19.10.{source}.255", f"0-0:19.20.{charge}.255")[:-1]
                 + bits, dpath if debt else None, disabled if debt else None)
 
-    base_entries = [entry_of(0, c) for c in (0, 4, 1, 2, 3)] + \
+    Entries = list[tuple[bytes, str | None, Any]]
+    base_entries: Entries = [entry_of(0, c) for c in (0, 4, 1, 2, 3)] + \
         [entry_of(1, c) for c in (3, 0, 4, 1, 2)]
-    emergency_entries = [(_charge_configuration("0-0:19.10.2.255", f"0-0:19.20.{c}.255"),
-                          epath, emergency) for c in (4, 1, 2)] if emergency else []
-    twin_entries = [(_charge_configuration(f"0-0:19.10.{s}.255", "0-0:19.20.5.255"), None, None)
-                    for s in (0, 1)]
+    emergency_entries: Entries = [
+        (_charge_configuration("0-0:19.10.2.255", f"0-0:19.20.{c}.255"), epath, emergency)
+        for c in (4, 1, 2)] if emergency else []
+    twin_entries: Entries = [
+        (_charge_configuration(f"0-0:19.10.{s}.255", "0-0:19.20.5.255"), None, None)
+        for s in (0, 1)]
 
     def option(entries: list[tuple[bytes, str | None, Any]], variant: str) -> Template:
         o = Template()

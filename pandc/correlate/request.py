@@ -112,7 +112,7 @@ def typed(text: str) -> Scalar:
 
 
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname
+    return str(etree.QName(element).localname)
 
 
 def _body_tree(root: etree._Element) -> Node:

@@ -61,9 +61,12 @@ def load_signing_key(key: SigningKey, eui: str | None = None) -> ec.EllipticCurv
             except (OSError, UnicodeDecodeError) as exc:
                 raise SigningError(f"cannot read the signing key: {exc}") from None
         try:
-            key = serialization.load_pem_private_key(data, password=None)
+            loaded = serialization.load_pem_private_key(data, password=None)
         except (ValueError, TypeError) as exc:
             raise SigningError(f"not an unencrypted PEM private key: {exc}") from None
+        if not isinstance(loaded, ec.EllipticCurvePrivateKey):
+            raise SigningError("the signing key must be an EC P-256 (secp256r1) private key")
+        key = loaded
     if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
         raise SigningError("the signing key must be an EC P-256 (secp256r1) private key")
     return key
