@@ -548,3 +548,21 @@ def test_mismatch_reads_like_the_issue():
     assert not result.correlated
     text = str(result.mismatches[0])
     assert "ExecutionDateTime: request 2030-01-16T09:00:00Z, command 2030-01-15T09:00:00Z" in text
+
+
+def test_execution_date_time_encodings():
+    """Immediate, cancellation and an instant, worked out by hand (FACTS §3, ZCL UTCTime)."""
+    from datetime import date, timezone
+    from pandc.correlate import encodings as enc
+    moment = datetime(2030, 1, 15, 9, 0, tzinfo=timezone.utc)
+    assert enc.execution_date_time(None) == bytes(9) + b"\x80\x00\xff"
+    assert enc.execution_date_time(datetime(3000, 12, 31, tzinfo=timezone.utc)) == \
+        b"\xff" * 9 + b"\x80\x00\xff"
+    assert enc.execution_date_time(moment) == bytes([0x07, 0xEE, 1, 15, 0xFF, 9, 0, 0, 0,
+                                                     0x80, 0x00, 0xFF])
+    seconds = (date(2030, 1, 15) - date(2000, 1, 1)).days * 86400 + 9 * 3600
+    assert enc.execution_utc_time(moment) == seconds.to_bytes(4, "little")
+    assert enc.execution_utc_time(None) == bytes(4)
+    assert enc.execution_utc_time(datetime(3000, 12, 31, tzinfo=timezone.utc)) == b"\xff" * 4
+    with pytest.raises(enc.EncodeError):
+        enc.execution_utc_time("2030-01-15")          # type: ignore[arg-type]
