@@ -105,10 +105,10 @@ def run_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return validate_paths(args.files, args.schema, args.schema_dir, out)
 
 
-def _correlate_record(request_path: str, precommand_path: str, sign_key: str | None
-                      ) -> tuple[dict[str, object], int]:
+def _correlate_record(request_path: str, precommand_path: str, sign_key: str | None,
+                      duis: bool = False) -> tuple[dict[str, object], int]:
     """One pair: the JSON record and its exit status (0 correlated, 1 not, 2 bad input)."""
-    from .correlate import correlate, parse_request, sign_precommand
+    from .correlate import correlate, parse_request, sign_precommand, signed_precommand_document
     record: dict[str, object] = {"request": request_path, "precommand": precommand_path}
     try:
         request = parse_request(Path(request_path))
@@ -119,7 +119,10 @@ def _correlate_record(request_path: str, precommand_path: str, sign_key: str | N
     record.update(correlation.to_json())
     if correlation.correlated and sign_key is not None:
         try:
-            record["signed_command"] = sign_precommand(Path(precommand_path), sign_key).hex().upper()
+            signed = sign_precommand(Path(precommand_path), sign_key)
+            record["signed_command"] = signed.hex().upper()
+            if duis:
+                record["signed_request"] = signed_precommand_document(request, signed).decode()
         except PandcError as problem:
             record["error"] = str(problem)
             return record, 2
@@ -131,7 +134,8 @@ def run_correlate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.request is None or args.precommand is None:
             err.write("pandc correlate: give REQUEST PRECOMMAND, or --pairs FILE\n")
             return 2
-        record, status = _correlate_record(args.request, args.precommand, args.sign_key)
+        record, status = _correlate_record(args.request, args.precommand, args.sign_key,
+                                           args.duis)
         out.write(json.dumps(record) + "\n")
         return status
     worst = 0
@@ -150,7 +154,7 @@ def run_correlate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                          "error": "expected 'request-path precommand-path'"}
             status = 2
         else:
-            record, status = _correlate_record(parts[0], parts[1], args.sign_key)
+            record, status = _correlate_record(parts[0], parts[1], args.sign_key, args.duis)
             record["line"] = number
         out.write(json.dumps(record) + "\n")
         worst = max(worst, status)
@@ -196,6 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     correlate.add_argument("--sign-key", metavar="FILE",
                            help="User's DS private key (PEM): sign the pre-command when it "
                                 "correlates and print it as signed_command (hex)")
+    correlate.add_argument("--duis", action="store_true",
+                           help="with --sign-key: also print signed_request, the DUIS "
+                                "SignedPreCommand request returning the signed command")
     correlate.add_argument("--pairs", metavar="FILE",
                            help="one 'request-path precommand-path' pair a line")
     correlate.set_defaults(run=run_correlate)

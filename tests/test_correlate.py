@@ -566,3 +566,16 @@ def test_execution_date_time_encodings():
     assert enc.execution_utc_time(datetime(3000, 12, 31, tzinfo=timezone.utc)) == b"\xff" * 4
     with pytest.raises(enc.EncodeError):
         enc.execution_utc_time("2030-01-15")          # type: ignore[arg-type]
+
+
+def test_cli_signed_request_document(monkeypatch):
+    require(KEYSTORE)
+    require(OFFICIAL_XSD)
+    from pandc.mmc.validation import validate
+    scenario, request_path, pre = SUPPORTED[0]
+    status, text = _cli(["correlate", str(request_path), str(pre), "--sign-key",
+                         str(KEYSTORE / "90b3d51f30010000-ds.key"), "--duis"], monkeypatch)
+    record = json.loads(text)
+    assert status == 0
+    assert validate(record["signed_request"].encode(), schema="duis",
+                    schema_dir=OFFICIAL_XSD).valid
