@@ -1313,6 +1313,9 @@ def _ecs46d(r: Request, t: Template) -> None:
         special = [s.attribute("identifier") for s in schedule.children
                    if s.name == "SpecialDaysApplicability"]
         idents = [d.attribute("identifier") for d in definitions]
+        for orphan in [i for i in special if i not in idents]:
+            t.note(f.path(f"{base}/SpecialDaysApplicability/@identifier"), orphan,
+                   "no special day definition has this identifier")
         t.value("exec_specdays (one bit per special day definition)",
                 f.path(f"{base}/SpecialDaysApplicability/@identifier"), special,
                 _bits([i in special for i in idents]), enc.read_dlms_leaf,
@@ -1453,6 +1456,9 @@ def _ecs08(r: Request, t: Template, balance_attribute: int) -> None:
                            if len(b) > 2 and b[2] & (0x80 >> i)])
         applicable = schedule.child("SpecialDaysApplicability")
         chosen = _leaf_values(_children(applicable, "SpecialDayApplicability"), "SpecialDayID")
+        for orphan in [i for i in chosen if i not in idents]:
+            t.note(f.path(f"{spath}/SpecialDaysApplicability/SpecialDayApplicability/"
+                          "SpecialDayID"), orphan, "no special day has this index")
         t.value("exec_specdays (one bit per special day)",
                 f.path(f"{spath}/SpecialDaysApplicability/SpecialDayApplicability/SpecialDayID"),
                 chosen, _bits([i in chosen for i in idents]), enc.read_dlms_leaf,
