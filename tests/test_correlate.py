@@ -579,3 +579,14 @@ def test_cli_signed_request_document(monkeypatch):
     assert status == 0
     assert validate(record["signed_request"].encode(), schema="duis",
                     schema_dir=OFFICIAL_XSD).valid
+
+
+def test_free_text_stays_text():
+    scenario, request_path, pre = next(p for p in SUPPORTED if p[0].startswith("ECS46a"))
+    document = request_path.read_text()
+    label = parse_request(document.encode()).body.children[0].find("SwitchDescription").value
+    numeric = document.replace(f">{label}<", ">007<")
+    request = parse_request(numeric.encode())
+    assert request.body.children[0].find("SwitchDescription").value == "007"
+    result = correlate(request, pre.read_text())
+    assert [m.request_value for m in result.mismatches] == ["007"]

@@ -8,8 +8,10 @@ one request element; an optional ``ds:Signature`` follows (not part of the reque
 The body becomes a :class:`pandc.values.Node` tree. Leaves are typed by their lexical form as
 the DUIS XSD writes them: xs:integer → int, xs:decimal → Decimal, xs:boolean → bool,
 xs:dateTime → datetime (UTC), xs:time → time, xs:date → date; anything else stays str.
-(Typing by form, not by the XSD's declared type, is deliberate: catalogue entries convert
-what they read with the rule GBCS gives, e.g. ``SpecifiedMonth`` "06" → 6.)
+Elements the XSD types as free text (:data:`TEXT_ELEMENTS`) keep their text as it is.
+(Typing the rest by form, not by the XSD's declared type, keeps parsing schema-free:
+catalogue entries convert what they read with the rule GBCS gives, e.g. ``SpecifiedMonth``
+"06" → 6.)
 """
 from __future__ import annotations
 
@@ -31,6 +33,30 @@ MAX_BODY_DEPTH = 64            # DUIS bodies nest ~10 levels; deeper is hostile
 MAX_BODY_ELEMENTS = 50_000     # the largest DUIS request (a tariff) has a few thousand
 
 RequestSource = Union[bytes, str, Path]
+
+#: Elements the DUIS V5.4 XSD types as free text (xs:string/xs:token or a pattern/length
+#: restriction of them, no enumeration): their leaves stay str even when they look like a
+#: number or a date ("007" labels, MPANs with leading zeros, PINs).
+TEXT_ELEMENTS = frozenset({
+    "AdditionalInformation", "AddressIdentifier", "AlertID", "AssociatedGPFDeviceID",
+    "AuxiliaryEquipmentRequired", "CHFDeviceID", "ChangeOfSupplierServiceRequestID",
+    "CommandRequestID", "CommsHubDeviceID", "CustomerIdentificationNumber", "DCCAlertCode",
+    "DeviceFirmwareVersion", "DeviceGBCSVersion", "DeviceID", "DeviceIDList",
+    "DeviceIDToSuspend", "DeviceList", "DeviceManufacturer", "DeviceModel", "ECoSAlertCode",
+    "ECoSErrorCode", "ESMEDeviceID", "ExportMPAN", "FirmwareVersion", "FirmwareVersionDevice",
+    "FirmwareVersionSMI", "GBCSVersion", "GISData", "HANVariant", "HCALCS", "ImportMPAN",
+    "ImportMPRN", "ImportMPxN", "IncidentReference", "InvalidDeviceIDList",
+    "InvalidGBCSVersionList", "MPxN", "MeterIDs", "NewCHFDeviceID", "NewGPFDeviceID",
+    "NotApplicableFirmwareDeviceIDList", "NotCommissionedDeviceIDList", "OldCHFDeviceID",
+    "OldCHFID", "OldGPFDeviceID", "OldGPFID", "OriginalRequestID", "OtherDeviceID",
+    "OtherRequestInProgressList", "PPMIDDeviceID", "PostCode", "PrecedingServiceRequestID",
+    "RequestID", "ResponseID", "S1SP", "S1SPAlertCode", "SMETSCHTSVersion", "SeasonName",
+    "SecondaryImportMPAN", "ServiceReference", "ServiceReferenceVariant",
+    "ServiceRequestDUISVersion", "ServiceUserDUISVersion", "SupplierMessage", "SupplierName",
+    "SupplierTelephoneNumber", "SwitchDescription", "TargetDeviceID", "UTRN",
+    "UpdateFirmwareRequestID", "UpdateHANDeviceLogServiceRequestID", "UserRefID",
+    "WANTechnology",
+})
 
 
 class RequestError(DecodeError):
@@ -146,8 +172,13 @@ def _body_tree(root: etree._Element) -> Node:
         if built:
             made = Node(_local(element), None, tuple(built), attributes)
         else:
-            content = (element.text or "").strip()
-            made = Node(_local(element), typed(content) if content else None, (), attributes)
+            name = _local(element)
+            raw = element.text or ""
+            if name in TEXT_ELEMENTS:
+                made = Node(name, raw if raw.strip() else None, (), attributes)
+            else:
+                content = raw.strip()
+                made = Node(name, typed(content) if content else None, (), attributes)
         if not stack:
             return made
         stack[-1][2].append(made)
