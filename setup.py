@@ -3,6 +3,7 @@ from setuptools import setup
 
 setup(
     packages=["pandc", "pandc.codec", "pandc.data", "pandc.io", "pandc.mmc", "pandc.security",
+              "pandc.correlate",
               "pandc.usecases", "pandc.schemas"],
     package_dir={"pandc.schemas": "schemas"},
     package_data={"pandc": ["py.typed"], "pandc.data": ["*.csv"], "pandc.schemas": ["*.xsd"]},
