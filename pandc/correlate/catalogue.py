@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -521,7 +522,7 @@ def _ecs46a(r: Request, t: Template) -> None:
     access_request(t, r, specs)
     for item in items:
         index = item.attribute("index")
-        base = f"ALCSHCALCSDescription[@index={index}]"
+        base = f"ALCSHCALCSDescription[@index={_label(index)}]"
         description = f.get("SwitchDescription", item, base)
         path = f.path(f"{base}/SwitchDescription")
         if description is None:
@@ -1156,9 +1157,9 @@ def _gas_price(r: Request, t: Template, thresholds_in_use: int | None
         else:
             ident = index - 1 if block is not None else index
             matrix.value("Tier/Block ID", mf.path(f"{path}/@index"), index, bytes([ident]),
-                         display=lambda b, blk=block is not None: b[0] + 1 if blk else b[0])
+                         display=_block_id_display if block is not None else _first_octet)
         price = node.value
-        octets = (_safe(matrix, mf.path(path), price, lambda p=price: enc.le(p, 4))
+        octets = (_safe(matrix, mf.path(path), price, lambda: enc.le(price, 4))
                   if isinstance(price, int) and not isinstance(price, bool) else None)
         if octets is None:
             if not isinstance(price, int):
@@ -1203,7 +1204,7 @@ def _wildcard_date(t: Template, f: Fields, node: Node | None, base: str,
             t.dcc(part, size)
             continue
         octets = (b"\xff" * size if not specified else
-                  _safe(t, path, value, lambda v=value, s=size: v.to_bytes(s, "big")))
+                  _safe(t, path, value, lambda: _small_int(value, 0, 0xFFFF).to_bytes(size, "big")))
         if octets is None:
             t.dcc(part, size)
             continue
@@ -1242,7 +1243,7 @@ def _ecs46d(r: Request, t: Template) -> None:
     for definition in definitions:
         ident = definition.attribute("identifier")
         base = f"AuxiliaryControllerSpecialDayDefinitions/AuxiliaryControllerSpecialDayDefinition" \
-               f"[@identifier={ident}]"
+               f"[@identifier={_label(ident)}]"
         t.const("0203", "spec_day_entry { index, specialday_date, day_id }")
         if not isinstance(ident, int) or not 1 <= ident <= 255:
             t.not_supported(f.path(base), ident, "identifier outside 1..255")
@@ -1395,7 +1396,7 @@ def _ecs08(r: Request, t: Template, balance_attribute: int) -> None:
     for position, day in enumerate(special_days, 1):
         ident = day.attribute("index")
         idents.append(ident)
-        dpath = f"{calendar_path}/ElectricitySpecialDays/SpecialDay[@index={ident}]"
+        dpath = f"{calendar_path}/ElectricitySpecialDays/SpecialDay[@index={_label(ident)}]"
         t.const("0203", "spec_day_entry { index, specialday_date, day_id }")
         if not isinstance(ident, int) or not 1 <= ident <= 255:
             t.not_supported(f.path(dpath), ident, "index outside 1..255")
@@ -1427,7 +1428,7 @@ def _ecs08(r: Request, t: Template, balance_attribute: int) -> None:
         if script_value in _NON_DISABLEMENT_SCRIPT:
             t.value("script_selector (0x20 START, 0x21 STOP)",
                     f.path(f"{spath}/NonDisablementScript"), script_value,
-                    enc.dlms_int(enc.UINT16, _NON_DISABLEMENT_SCRIPT[script_value]),
+                    enc.dlms_int(enc.UINT16, _NON_DISABLEMENT_SCRIPT[str(script_value)]),
                     enc.read_dlms_leaf, lambda b: {0x20: "START", 0x21: "STOP"}.get(
                         enc.dlms_leaf_display(b), enc.dlms_leaf_display(b)))
         else:
@@ -1527,7 +1528,7 @@ def _zcl_date(t: Template, f: Fields, node: Node | None, base: str,
             t.dcc(part, 1)
             continue
         t.value(f"ZCL date {part}", path, value, bytes([value - offset]),
-                display=lambda b, o=offset: "(not specified)" if b[0] == 0xFF else b[0] + o)
+                display=functools.partial(_zcl_date_part, offset))
 
 
 def _gbz_from_time(t: Template, f: Fields) -> None:
@@ -1661,7 +1662,7 @@ def _gcs05(r: Request, t: Template) -> None:
             value = action_value.value if action_value is not None else None
             if value in _FRIENDLY_CREDIT:
                 p.value("Friendly Credit Enable", pf.path(f"{apath}/NonDisablementAction"),
-                        value, bytes([_FRIENDLY_CREDIT[value]]),
+                        value, bytes([_FRIENDLY_CREDIT[str(value)]]),
                         display=lambda b: {1: "START", 0: "STOP"}.get(b[0], b[0]))
             else:
                 p.not_supported(pf.path(f"{apath}/NonDisablementAction"), value,
@@ -1907,7 +1908,7 @@ def _gcs01a(r: Request, t: Template) -> None:
         for index, node in thresholds:
             path = pf.path(f"{base}/ThresholdMatrix/BlockThreshold[@index={index}]")
             value = node.value
-            octets = (_safe(p, path, value, lambda v=value: enc.le(v, 6))
+            octets = (_safe(p, path, value, lambda: enc.le(value, 6))
                       if isinstance(value, int) and not isinstance(value, bool) else None)
             if octets is None:
                 if not isinstance(value, int):
@@ -1936,6 +1937,31 @@ def _dlms_leaf_value(t: Template, gbcs_field: str, path: str, value: Any,
         return
     t.value(gbcs_field, path, value, octets, enc.read_dlms_leaf,
             display or enc.dlms_leaf_display)
+
+
+def _label(value: Any) -> str:
+    return str(value)
+
+
+def _as_any(value: Any) -> Any:
+    """A request value handed to an encoder that checks its type itself."""
+    return value
+
+
+def _value(node: Node | None) -> Any:
+    return node.value if node is not None else None
+
+
+def _first_octet(octets: bytes) -> int:
+    return octets[0]
+
+
+def _block_id_display(octets: bytes) -> int:
+    return octets[0] + 1
+
+
+def _zcl_date_part(offset: int, octets: bytes) -> Any:
+    return "(not specified)" if octets[0] == 0xFF else octets[0] + offset
 
 
 def _small_int(value: Any, low: int, high: int) -> int:
@@ -1974,14 +2000,14 @@ def _activity_calendar(t: Template, f: Fields, spath: str, tariff: Node | None,
         name = season.find("SeasonName")
         _dlms_leaf_value(t, "season_profile_name (octet-string, ASCII)",
                          f.path(f"{sp}/SeasonName"), name.value if name else None,
-                         lambda n=name: enc.dlms_octets(str(n.value).encode("ascii")),
+                         lambda: enc.dlms_octets(str(_value(name)).encode("ascii")),
                          lambda b: enc.dlms_leaf_display(b).decode("ascii", "replace"))
         _cosem_wildcard_date_time(t, f, season.child("SeasonStartDate"),
                                   f"{sp}/SeasonStartDate")
         ref = season.find("ReferencedWeekName")
         _dlms_leaf_value(t, "week_name (octet-string 1)", f.path(f"{sp}/ReferencedWeekName"),
                          ref.value if ref else None,
-                         lambda v=ref: enc.dlms_octets(bytes([_small_int(v.value, 0, 255)])),
+                         lambda: enc.dlms_octets(bytes([_small_int(_value(ref), 0, 255)])),
                          lambda b: enc.dlms_leaf_display(b)[0] if enc.dlms_leaf_display(b)
                          else None)
     t.const(bytes([0x01, len(weeks)]), "week_profile_table_passive (count)")
@@ -1991,7 +2017,7 @@ def _activity_calendar(t: Template, f: Fields, spath: str, tariff: Node | None,
         name = week.find("WeekName")
         _dlms_leaf_value(t, "week_profile_name (octet-string 1)", f.path(f"{wp}/WeekName"),
                          name.value if name else None,
-                         lambda v=name: enc.dlms_octets(bytes([_small_int(v.value, 0, 255)])),
+                         lambda: enc.dlms_octets(bytes([_small_int(_value(name), 0, 255)])),
                          lambda b: enc.dlms_leaf_display(b)[0] if enc.dlms_leaf_display(b)
                          else None)
         refs = {c.attribute("index"): c.value for c in week.children
@@ -2000,7 +2026,7 @@ def _activity_calendar(t: Template, f: Fields, spath: str, tariff: Node | None,
             value = refs.get(weekday)
             _dlms_leaf_value(t, f"{_WEEKDAYS[weekday - 1]} day_id (unsigned)",
                              f.path(f"{wp}/ReferencedDayName[@index={weekday}]"), value,
-                             lambda v=value: enc.dlms_int(enc.UINT8, _small_int(v, 0, 255)))
+                             lambda: enc.dlms_int(enc.UINT8, _small_int(value, 0, 255)))
     t.const(bytes([0x01, len(days)]), "day_profile_table_passive (count)")
     for k, day in enumerate(days, 1):
         dp = f"{spath}/DayProfiles/DayProfile[{k}]"
@@ -2008,7 +2034,7 @@ def _activity_calendar(t: Template, f: Fields, spath: str, tariff: Node | None,
         name = day.find("DayName")
         _dlms_leaf_value(t, "day_id (unsigned)", f.path(f"{dp}/DayName"),
                          name.value if name else None,
-                         lambda v=name: enc.dlms_int(enc.UINT8, _small_int(v.value, 0, 255)))
+                         lambda: enc.dlms_int(enc.UINT8, _small_int(_value(name), 0, 255)))
         actions = [c for c in day.children if c.name == "ProfileSchedule"]
         t.const(bytes([0x01, len(actions)]), "day_schedule (count)")
         for j, action in enumerate(actions, 1):
@@ -2017,22 +2043,21 @@ def _activity_calendar(t: Template, f: Fields, spath: str, tariff: Node | None,
             start = action.find("StartTime")
             start_value = start.value if start is not None else None
             _dlms_leaf_value(t, "start_time (octet-string 4)", f.path(f"{ap}/StartTime"),
-                             start_value, lambda v=start_value: enc.dlms_octets(
-                                 enc.cosem_time(v)) if isinstance(v, time) else _bad(v))
+                             start_value, lambda: enc.dlms_octets(enc.cosem_time(_as_any(start_value))))
             t.const(enc.dlms_octets(obis("0-0:10.0.100.255")), "script_logical_name")
             tou = action.find("TOUTariffAction")
             block = action.find("BlockTariffAction")
             if tou is not None:
                 _dlms_leaf_value(t, f"script_selector (TOU rate n → {tou_base} + n)",
                                  f.path(f"{ap}/TOUTariffAction"), tou.value,
-                                 lambda v=tou.value: enc.dlms_int(
-                                     enc.UINT16, tou_base + _small_int(v, 1, 48)),
+                                 lambda: enc.dlms_int(
+                                     enc.UINT16, tou_base + _small_int(_value(tou), 1, 48)),
                                  lambda b: enc.dlms_leaf_display(b) - tou_base)
             elif block is not None and blocks_allowed:
                 _dlms_leaf_value(t, "script_selector (block rate b → 100 + b)",
                                  f.path(f"{ap}/BlockTariffAction"), block.value,
-                                 lambda v=block.value: enc.dlms_int(
-                                     enc.UINT16, 100 + _small_int(v, 1, 8)),
+                                 lambda: enc.dlms_int(
+                                     enc.UINT16, 100 + _small_int(_value(block), 1, 8)),
                                  lambda b: f"block {enc.dlms_leaf_display(b) - 100}"
                                  if enc.dlms_leaf_display(b) > 100 else
                                  f"TOU {enc.dlms_leaf_display(b)}")
@@ -2052,7 +2077,7 @@ def _activity_calendar(t: Template, f: Fields, spath: str, tariff: Node | None,
         ref = special.find("ReferencedDayName")
         _dlms_leaf_value(t, "spec_day_entry day_id (unsigned)",
                          f.path(f"{sp}/ReferencedDayName"), ref.value if ref else None,
-                         lambda v=ref: enc.dlms_int(enc.UINT8, _small_int(v.value, 0, 255)))
+                         lambda: enc.dlms_int(enc.UINT8, _small_int(_value(ref), 0, 255)))
 
 
 @entry("ECS01a", 0x0019, ("UpdateImportTariffPrimaryElement",), "GBCS ECS01a; DUIS 1.1.1")
@@ -2098,7 +2123,7 @@ def _ecs01a(r: Request, t: Template) -> None:
         for index, node in values:
             _dlms_leaf_value(t, "threshold (double-long-unsigned)",
                              f.path(f"{tp}/BlockThreshold[@index={index}]"), node.value,
-                             lambda v=node.value: enc.dlms_int(enc.UINT32, v))
+                             lambda: enc.dlms_int(enc.UINT32, _small_int(node.value, 0, 0xFFFFFFFF)))
     t.const(enc.dlms_bool(True), "0-0:94.44.2.0 value (true)")
     prices = "PriceElements/ElectricityPriceElements"
     t.const("0203" + "0202" + "0F00", "standing charge { scaling { commodity_scale 0")
@@ -2125,10 +2150,10 @@ def _ecs01a(r: Request, t: Template) -> None:
         for index, price in _indexed(holder_node, "TOUPrice"):
             if index is not None:
                 tou_prices[index] = price
-        for rate, group in _indexed(holder_node, "BlockPrices"):
-            for block, price in _indexed(group, "BlockPrice"):
-                if rate is not None and block is not None:
-                    block_prices[(block, rate)] = price
+        for rate_index, group in _indexed(holder_node, "BlockPrices"):
+            for block_index, block_price in _indexed(group, "BlockPrice"):
+                if rate_index is not None and block_index is not None:
+                    block_prices[(block_index, rate_index)] = block_price
     t.const("0150", "charge_table (80 entries: 48 TOU rates, 4 blocks x 8 rates)")
     entries: list[tuple[int, str, Node | None]] = [
         (n, f"{prices}/{holder}/TOUPrice[@index={n}]", tou_prices.get(n)) for n in range(1, 49)]
@@ -2139,16 +2164,16 @@ def _ecs01a(r: Request, t: Template) -> None:
                             f"[@index={block}]", block_prices.get((block, rate))))
     known = set(id(p) for p in tou_prices.values()) | set(id(p) for p in block_prices.values())
     used = set()
-    for ident, path, maybe_price in entries:
-        price = maybe_price
+    for ident, path, entry_price in entries:
         t.const("0202" + enc.dlms_octets(bytes([ident])).hex(),
                 f"charge_table entry {ident:#04x}")
-        if price is None:
+        if entry_price is None:
             t.value("charge_per_unit (long; absent → 0)", f.path(path), "(absent: 0)",
                     enc.dlms_int(enc.INT16, 0), enc.read_dlms_leaf, enc.dlms_leaf_display)
         else:
-            used.add(id(price))
-            dlms_value(t, f, "charge_per_unit (long)", "", enc.INT16, base=price, base_path=path)
+            used.add(id(entry_price))
+            dlms_value(t, f, "charge_per_unit (long)", "", enc.INT16, base=entry_price,
+                       base_path=path)
     for price_id in known - used:
         t.not_supported(f.path(prices), None, "a price index outside the 48 TOU rates or "
                                               "4 blocks x 8 rates")

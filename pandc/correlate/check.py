@@ -65,10 +65,11 @@ def precommand_bytes(precommand: PreCommandSource) -> bytes:
     """GBCS bytes of a pre-command given as bytes, hex/base64 text, a DUIS document carrying
     it in ``GBCSPayload`` (``sr:PreCommand`` or ``sr:SignedPreCommand``), or a Path to one."""
     if isinstance(precommand, Path):
+        path = str(precommand)
         try:
             precommand = precommand.read_bytes()
         except OSError as exc:
-            raise PreCommandError(f"{precommand}: cannot read: {exc.strerror}") from None
+            raise PreCommandError(f"{path}: cannot read: {exc.strerror}") from None
         if not looks_like_xml(precommand):
             precommand = precommand.decode("ascii", "replace")
     if isinstance(precommand, (bytearray, memoryview)):
