@@ -590,3 +590,33 @@ def test_free_text_stays_text():
     assert request.body.children[0].find("SwitchDescription").value == "007"
     result = correlate(request, pre.read_text())
     assert [m.request_value for m in result.mismatches] == ["007"]
+
+
+def test_index_attribute_mutations_detected(capsys):
+    """Numeric attributes (index, identifier, auxiliaryControllerN) +1 on the request."""
+    total = detected = named = 0
+    for scenario, request_path, pre in SUPPORTED:
+        command = pre.read_text()
+        tree = etree.parse(str(request_path))
+        carriers = [e for e in tree.find(f"{{{NS}}}Body").iter()
+                    if isinstance(e.tag, str) and e.attrib]
+        for number, element in enumerate(carriers):
+            for attribute, value in element.attrib.items():
+                if not value.isdigit():
+                    continue
+                copy = etree.parse(str(request_path))
+                target = [e for e in copy.find(f"{{{NS}}}Body").iter()
+                          if isinstance(e.tag, str) and e.attrib][number]
+                target.set(attribute, str(int(value) + 1))
+                total += 1
+                result = correlate(etree.tostring(copy), command)
+                if not result.correlated:
+                    detected += 1
+                    local = etree.QName(element).localname
+                    if any(attribute in m.field or local in m.field for m in result.mismatches):
+                        named += 1
+    with capsys.disabled():
+        print(f"\ncorrelate: index attribute mutations detected {detected}/{total}, "
+              f"named {named}/{total}")
+    assert total > 100
+    assert detected / total >= 0.95 and named / total >= 0.95

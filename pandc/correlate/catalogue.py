@@ -1765,6 +1765,7 @@ def _gcs01a(r: Request, t: Template) -> None:
     specials = [c for c in (special_node.children if special_node else ())
                 if c.name == "SpecialDay"]
     thresholds = _indexed(f.node(f"{base}/ThresholdMatrix"), "BlockThreshold")
+    _positional(t, f, f"{base}/ThresholdMatrix/BlockThreshold", thresholds)
     block = f.node("PriceElements/GasPriceElements/BlockTariff") is not None
     components: list[tuple[int, int, int, int, Template]] = []
 
@@ -1948,6 +1949,16 @@ def _as_any(value: Any) -> Any:
     return value
 
 
+def _positional(t: Template, f: Fields, path: str, items: list[tuple[int | None, Node]]
+                ) -> None:
+    """GBCS carries these values by position: their DUIS index attributes must be 1..n in
+    order, or the request and the command would pair values differently."""
+    for position, (index, _node) in enumerate(items, 1):
+        if index != position:
+            t.not_supported(f.path(f"{path}[{position}]/@index"), index,
+                            f"GBCS carries these by position: index {position} expected")
+
+
 def _value(node: Node | None) -> Any:
     return node.value if node is not None else None
 
@@ -2119,6 +2130,7 @@ def _ecs01a(r: Request, t: Template) -> None:
     for rate in range(1, 9):
         tp = f"{base}/ThresholdMatrix/Thresholds[@index={rate}]"
         values = _indexed(matrix.get(rate), "BlockThreshold")
+        _positional(t, f, f"{tp}/BlockThreshold", values)
         t.const(bytes([0x01, len(values)]), f"{monitors[rate - 1]} thresholds (count)")
         for index, node in values:
             _dlms_leaf_value(t, "threshold (double-long-unsigned)",
