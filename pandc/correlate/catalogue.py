@@ -29,7 +29,7 @@ import base64
 import binascii
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -1669,29 +1669,7 @@ def _gcs05(r: Request, t: Template) -> None:
                                 "not START or STOP")
                 p.dcc("Friendly Credit Enable", 1)
         add(0x0707, 0x09, 0x01, p)
-    for position, week in enumerate(weeks, 1):
-        wpath = f"{cpath}/WeekProfiles/WeekProfile[{position}]"
-        p = Template()
-        pf = Fields(r, p)
-        calendar_ids(p)
-        week_name = week.find("WeekName")
-        if week_name is not None and isinstance(week_name.value, int):
-            p.value("Week ID", pf.path(f"{wpath}/WeekName"), week_name.value,
-                    bytes([week_name.value & 0xFF]), display=lambda b: b[0])
-        else:
-            p.not_supported(pf.path(f"{wpath}/WeekName"), None, "missing")
-            p.dcc("Week ID", 1)
-        refs = {c.attribute("index"): c.value for c in week.children
-                if c.name == "ReferencedDayName"}
-        for weekday in range(1, 8):
-            value = refs.get(weekday)
-            rpath = pf.path(f"{wpath}/ReferencedDayName[@index={weekday}]")
-            if isinstance(value, int) and 0 <= value <= 255:
-                p.value(f"Day ID Ref {_WEEKDAYS[weekday - 1]}", rpath, value, bytes([value]),
-                        display=lambda b: b[0])
-            else:
-                p.not_supported(rpath, value, "missing or not a day id")
-                p.dcc("Day ID Ref", 1)
+    for p in _publish_week_profiles(r, weeks, cpath, calendar_ids):
         add(0x0707, 0x09, 0x02, p)
     p = Template()
     pf = Fields(r, p)
@@ -1730,6 +1708,36 @@ def _gcs05(r: Request, t: Template) -> None:
             p.dcc("Day ID Ref", 1)
     add(0x0707, 0x09, 0x04, p)
     gbz(t, components, from_times)
+
+
+def _publish_week_profiles(r: Request, weeks: list[Node], base: str,
+                           calendar_ids: Callable[[Template], None]) -> Iterator[Template]:
+    """One ZCL Publish Week Profile payload per request WeekProfile (electricity and gas
+    calendars lay them out alike): the calendar ids, the week id and a day id per weekday."""
+    for position, week in enumerate(weeks, 1):
+        wpath = f"{base}/WeekProfiles/WeekProfile[{position}]"
+        p = Template()
+        pf = Fields(r, p)
+        calendar_ids(p)
+        week_name = week.find("WeekName")
+        if week_name is not None and isinstance(week_name.value, int):
+            p.value("Week ID", pf.path(f"{wpath}/WeekName"), week_name.value,
+                    bytes([week_name.value & 0xFF]), display=lambda b: b[0])
+        else:
+            p.not_supported(pf.path(f"{wpath}/WeekName"), None, "missing")
+            p.dcc("Week ID", 1)
+        refs = {c.attribute("index"): c.value for c in week.children
+                if c.name == "ReferencedDayName"}
+        for weekday in range(1, 8):
+            value = refs.get(weekday)
+            rpath = pf.path(f"{wpath}/ReferencedDayName[@index={weekday}]")
+            if isinstance(value, int) and 0 <= value <= 255:
+                p.value(f"Day ID Ref {_WEEKDAYS[weekday - 1]}", rpath, value, bytes([value]),
+                        display=lambda b: b[0])
+            else:
+                p.not_supported(rpath, value, "missing or not a day id")
+                p.dcc("Day ID Ref", 1)
+        yield p
 
 
 # =============================================================================================
@@ -1819,29 +1827,7 @@ def _gcs01a(r: Request, t: Template) -> None:
             p.not_supported(pf.path(dpath), None, "no TOUTariffAction or BlockTariff")
             p.dcc("Price Tier", 1)
         add(0x0707, 0x01, p)
-    for position, week in enumerate(weeks, 1):
-        wpath = f"{spath}/WeekProfiles/WeekProfile[{position}]"
-        p = Template()
-        pf = Fields(r, p)
-        calendar_ids(p)
-        week_name = week.find("WeekName")
-        if week_name is not None and isinstance(week_name.value, int):
-            p.value("Week ID", pf.path(f"{wpath}/WeekName"), week_name.value,
-                    bytes([week_name.value & 0xFF]), display=lambda b: b[0])
-        else:
-            p.not_supported(pf.path(f"{wpath}/WeekName"), None, "missing")
-            p.dcc("Week ID", 1)
-        refs = {c.attribute("index"): c.value for c in week.children
-                if c.name == "ReferencedDayName"}
-        for weekday in range(1, 8):
-            value = refs.get(weekday)
-            rpath = pf.path(f"{wpath}/ReferencedDayName[@index={weekday}]")
-            if isinstance(value, int) and 0 <= value <= 255:
-                p.value(f"Day ID Ref {_WEEKDAYS[weekday - 1]}", rpath, value, bytes([value]),
-                        display=lambda b: b[0])
-            else:
-                p.not_supported(rpath, value, "missing or not a day id")
-                p.dcc("Day ID Ref", 1)
+    for p in _publish_week_profiles(r, weeks, spath, calendar_ids):
         add(0x0707, 0x02, p)
     p = Template()
     pf = Fields(r, p)
