@@ -153,9 +153,9 @@ def run_correlate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.request is None or args.precommand is None:
             err.write("pandc correlate: give REQUEST PRECOMMAND, or --pairs FILE\n")
             return 2
-        record, status = _correlate_record(args.request, args.precommand, args.sign_key,
+        single, status = _correlate_record(args.request, args.precommand, args.sign_key,
                                            args.duis)
-        out.write(json.dumps(record) + "\n")
+        out.write(json.dumps(single) + "\n")
         return status
     worst = 0
     try:

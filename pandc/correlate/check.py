@@ -95,8 +95,8 @@ def _from_duis(document: bytes) -> bytes:
         raise doctype_refused("DUIS document")
     ns = f"{{{DUIS_NAMESPACE}}}"
     payloads = [e for e in tree.iter(f"{ns}GBCSPayload")
-                if e.getparent() is not None
-                and e.getparent().tag in (f"{ns}PreCommand", f"{ns}SignedPreCommand")]
+                if (parent := e.getparent()) is not None
+                and parent.tag in (f"{ns}PreCommand", f"{ns}SignedPreCommand")]
     if len(payloads) != 1:
         raise PreCommandError(f"expected one sr:PreCommand/sr:GBCSPayload, found {len(payloads)}")
     text = "".join((payloads[0].text or "").split())

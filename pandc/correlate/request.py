@@ -167,7 +167,7 @@ def _body_tree(root: etree._Element) -> Node:
             open_frame(pending.pop())
             continue
         stack.pop()
-        attributes = tuple((etree.QName(k).localname, typed(v))
+        attributes = tuple((etree.QName(k).localname, typed(str(v)))
                            for k, v in element.attrib.items())
         if built:
             made = Node(_local(element), None, tuple(built), attributes)
