@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from .api import decode, decode_duis, decode_many, iter_decode, verify
 from .codec.header import BACKEND
+from .correlate import (Correlation, Mismatch, Request, correlate, correlate_and_sign,
+                        parse_request, sign_precommand)
 from .codec.limits import LimitError
 from .codec.parts import PayloadPart
 from .duis import (DuisError, DuisResponse, InventoryDevice, RestrictedPolicy, iter_duis,
@@ -52,10 +54,12 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "BACKEND", "DecodeError", "DuisContext", "DuisError", "DuisResponse", "InventoryDevice",
-    "RestrictedPolicy", "iter_duis", "parse_duis", "service_flags", "KeySource", "KeyStore", "KeyStoreError",
-    "LimitError", "MESSAGE_CODES", "MMCRenderError", "Message", "MessageCodeInfo", "Node",
-    "PandcError", "PayloadPart", "RESTRICTED_RESPONSE_CODE", "SchemaNotFoundError",
-    "ValidationIssue", "ValidationReport", "Verification", "__version__", "decode",
-    "decode_duis", "decode_many", "iter_decode", "to_mmc", "validate", "verify",
+    "BACKEND", "Correlation", "DecodeError", "DuisContext", "DuisError", "DuisResponse",
+    "InventoryDevice", "KeySource", "KeyStore", "KeyStoreError", "LimitError", "MESSAGE_CODES",
+    "MMCRenderError", "Message", "MessageCodeInfo", "Mismatch", "Node", "PandcError",
+    "PayloadPart", "RESTRICTED_RESPONSE_CODE", "Request", "RestrictedPolicy",
+    "SchemaNotFoundError", "ValidationIssue", "ValidationReport", "Verification",
+    "__version__", "correlate", "correlate_and_sign", "decode", "decode_duis", "decode_many",
+    "iter_decode", "iter_duis", "parse_duis", "parse_request", "service_flags",
+    "sign_precommand", "to_mmc", "validate", "verify",
 ]

@@ -194,6 +194,62 @@ def run_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return validate_paths(args.files, args.schema, args.schema_dir, out)
 
 
+def _correlate_record(request_path: str, precommand_path: str, sign_key: str | None,
+                      duis: bool = False) -> tuple[dict[str, object], int]:
+    """One pair: the JSON record and its exit status (0 correlated, 1 not, 2 bad input)."""
+    from .correlate import correlate, parse_request, sign_precommand, signed_precommand_document
+    record: dict[str, object] = {"request": request_path, "precommand": precommand_path}
+    try:
+        request = parse_request(Path(request_path))
+        correlation = correlate(request, Path(precommand_path))
+    except (PandcError, OSError) as problem:
+        record.update(correlated=False, error=str(problem))
+        return record, 2
+    record.update(correlation.to_json())
+    if correlation.correlated and sign_key is not None:
+        try:
+            signed = sign_precommand(Path(precommand_path), sign_key)
+            record["signed_command"] = signed.hex().upper()
+            if duis:
+                record["signed_request"] = signed_precommand_document(request, signed).decode()
+        except PandcError as problem:
+            record["error"] = str(problem)
+            return record, 2
+    return record, 0 if correlation.correlated else 1
+
+
+def run_correlate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.pairs is None:
+        if args.request is None or args.precommand is None:
+            err.write("pandc correlate: give REQUEST PRECOMMAND, or --pairs FILE\n")
+            return 2
+        single, status = _correlate_record(args.request, args.precommand, args.sign_key,
+                                           args.duis)
+        out.write(json.dumps(single) + "\n")
+        return status
+    worst = 0
+    try:
+        lines = Path(args.pairs).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as problem:
+        err.write(f"pandc correlate: --pairs: {problem}\n")
+        return 2
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) != 2:
+            record: dict[str, object] = {"line": number, "correlated": False,
+                                         "error": "expected 'request-path precommand-path'"}
+            status = 2
+        else:
+            record, status = _correlate_record(parts[0], parts[1], args.sign_key, args.duis)
+            record["line"] = number
+        out.write(json.dumps(record) + "\n")
+        worst = max(worst, status)
+    return worst
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pandc", description=__doc__)
     parser.add_argument("--version", action="version", version=f"pandc {__version__}")
@@ -229,6 +285,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .duis.cli import add_commands as add_duis_commands
     add_duis_commands(commands)
+    correlate = commands.add_parser(
+        "correlate", help="check a DCC pre-command against its DUIS request (and sign it)",
+        description="Correlate a pre-command (GBCS hex/base64/binary, or a DUIS document "
+                    "carrying it) with the DUIS request it came from. Prints one JSON object "
+                    "(JSON Lines with --pairs); exit status 0 correlated, 1 not, 2 bad input.")
+    correlate.add_argument("request", nargs="?", metavar="REQUEST", help="DUIS request XML")
+    correlate.add_argument("precommand", nargs="?", metavar="PRECOMMAND", help="pre-command file")
+    correlate.add_argument("--sign-key", metavar="FILE",
+                           help="User's DS private key (PEM): sign the pre-command when it "
+                                "correlates and print it as signed_command (hex)")
+    correlate.add_argument("--duis", action="store_true",
+                           help="with --sign-key: also print signed_request, the DUIS "
+                                "SignedPreCommand request returning the signed command")
+    correlate.add_argument("--pairs", metavar="FILE",
+                           help="one 'request-path precommand-path' pair a line")
+    correlate.set_defaults(run=run_correlate)
     return parser
 
 

@@ -114,7 +114,7 @@ def test_long_lengths():
     (b"\x09\x05ab", 2, "octet-string"),
     (b"\x09\x85\x00", 1, "length form"),
     (b"\x02\x01\x63", 2, "0x63"),
-    (b"\x13\x00", 0, "compact-array"),
+    (b"\x13\x63", 1, "compact-array"),     # an unknown type description
 ])
 def test_errors_name_the_byte_offset(data, offset, words):
     with pytest.raises(DecodeError) as caught:

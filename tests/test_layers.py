@@ -22,6 +22,7 @@ PACKAGE = Path(pandc.__file__).resolve().parent
 # Lower number = lower layer. A module may import its own layer or lower ones only.
 LAYERS = {
     "errors": 0, "registry": 0, "responsecodes": 0, "hardened_xml": 0, "_gbcs_header": 0,
+    "schemas": 0,
     "codec": 1,
     "values": 2,
     "security": 3,

@@ -431,8 +431,8 @@ def test_ecs19_with_the_wrong_register_count_is_refused():
 def test_registry_rules():
     assert {0x0074, 0x00B6, 0x00B8, 0x0075, 0x008D, 0x012A, 0x0027, 0x0029, 0x002D,
             0x0069} <= usecases.registered_codes()
-    # unregistered code: first pass only
-    assert smets_data(message(0x0001, bytes.fromhex("3000"))) is None
+    # unregistered code: first pass only (0x0001, CCS01, is a DLMS use case now)
+    assert smets_data(message(0x0FFF, bytes.fromhex("3000"))) is None
     # commands never get SMETSData
     command = pandc.decode(build_message(cra="command", message_code=0x0069,
                                          payload=access_response(bytes.fromhex("0500000001"))))

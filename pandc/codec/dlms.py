@@ -10,10 +10,11 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import DecodeError
 from .ber import read_length
+from .limits import Budget, LimitError, check_size  # noqa: F401  (LimitError re-exported)
 
 # A-XDR Data choice tags (IEC 62056-6-2 / Green Book)
 NULL_DATA = 0
@@ -92,15 +93,16 @@ _ACCESS_KINDS = {ACCESS_GET: "get", ACCESS_SET: "set", ACCESS_ACTION: "action"}
 
 # GBCS security: first byte of a protected-data octet string (security control 0x31)
 SECURITY_CONTROL_ENCRYPTED = 0x31
+CIPHERED_MINIMUM = 5 + 12     # security header + tag, around an empty ciphertext
 
 
 class DlmsDecodeError(DecodeError):
     """DLMS bytes that cannot be decoded."""
 
 
-@dataclass(frozen=True, slots=True)
-class DlmsValue:
-    """One A-XDR Data value.
+class DlmsValue(NamedTuple):
+    """One A-XDR Data value (immutable; a named tuple because a profile holds tens of
+    thousands of them and a tuple is the cheapest immutable object to make).
 
     ``value`` is an int (integer types and enum), bool, bytes (octet-string, bit-string
     octets, date-time/date/time octets), str (visible/utf8 strings), float, None (null-data,
@@ -127,7 +129,8 @@ class DlmsValue:
         if self.tag not in (ARRAY, STRUCTURE):
             raise DlmsDecodeError(f"expected array or structure, found {self.type_name}",
                                   self.offset)
-        return self.value
+        items: tuple[DlmsValue, ...] = self.value
+        return items
 
     def to_python(self) -> Any:
         """Plain Python form (lists for arrays and structures), for display and tests."""
@@ -190,10 +193,14 @@ class ProtectedData:
     parameters: DlmsValue
     content: bytes
     content_offset: int
+    element_offset: int = 0     # where the octet-string (tag 0x09) begins
 
     @property
     def ciphered(self) -> bool:
-        return self.content[:1] == bytes([SECURITY_CONTROL_ENCRYPTED])
+        """True when the octet string is a GBCS ciphered block: security header (0x31 and a
+        4-byte invocation counter), ciphertext and a 12-byte tag."""
+        return self.content[:1] == bytes([SECURITY_CONTROL_ENCRYPTED]) and \
+            len(self.content) >= CIPHERED_MINIMUM
 
 
 def _need(data: bytes, position: int, size: int, what: str, base: int) -> None:
@@ -202,21 +209,65 @@ def _need(data: bytes, position: int, size: int, what: str, base: int) -> None:
                               base + position)
 
 
-def decode_data(data: bytes, position: int = 0, base: int = 0) -> tuple[DlmsValue, int]:
-    """Decode one A-XDR Data value at ``position``; return it and the next position."""
-    _need(data, position, 1, "Data tag", base)
-    start = position
-    tag = data[position]
-    position += 1
+def _claim(budget: Budget, count: int, offset: int, bytes_left: int) -> None:
+    """Claim ``count`` elements announced at ``offset``. More than the bytes left (each element
+    takes at least one) is truncated or malformed data: DlmsDecodeError, before anything is
+    read. Past the message's element budget: LimitError."""
+    if count > bytes_left:
+        raise DlmsDecodeError(f"{count} elements announced, only {bytes_left} bytes left", offset)
+    budget.take(count, offset, bytes_left)
+
+
+def decode_data(data: bytes, position: int = 0, base: int = 0,
+                budget: Budget | None = None) -> tuple[DlmsValue, int]:
+    """Decode one A-XDR Data value at ``position``; return it and the next position.
+
+    Arrays and structures are read with an explicit stack, never by recursion: ``budget``
+    (one per message; a fresh :class:`Budget` when None) bounds the nesting depth and the
+    elements of the whole message, and every count an array or structure announces is
+    checked against the bytes left before anything is read. Past a limit:
+    :class:`LimitError` with the offset.
+    """
+    if budget is None:
+        budget = Budget()
+    # Each open container: [tag, offset of its tag, elements still to read, items so far]
+    stack: list[list[Any]] = []
+    while True:
+        _need(data, position, 1, "Data tag", base)
+        start = position
+        tag = data[position]
+        position += 1
+        if tag in (ARRAY, STRUCTURE):
+            count, position = read_length(data, position, base)
+            _claim(budget, count, base + start, len(data) - position)
+            if count:
+                budget.enter(base + start)
+                stack.append([tag, start, count, []])
+                continue
+            value = DlmsValue(tag, (), base + start)
+        elif tag == COMPACT_ARRAY:
+            value, position = _compact_array(data, position, base, budget)
+        else:
+            value, position = _simple(data, tag, start, position, base)
+        # Attach the finished value to its container; close every container it completes.
+        while stack:
+            top = stack[-1]
+            top[3].append(value)
+            top[2] -= 1
+            if top[2]:
+                break
+            stack.pop()
+            budget.leave()
+            value = DlmsValue(top[0], tuple(top[3]), base + top[1])
+        else:
+            return value, position
+
+
+def _simple(data: bytes, tag: int, start: int, position: int, base: int
+            ) -> tuple[DlmsValue, int]:
+    """A Data value that holds no other Data: ``position`` is just after its tag."""
     if tag in (NULL_DATA, DONT_CARE):
         return DlmsValue(tag, None, base + start), position
-    if tag in (ARRAY, STRUCTURE):
-        count, position = read_length(data, position, base)
-        items = []
-        for _ in range(count):
-            item, position = decode_data(data, position, base)
-            items.append(item)
-        return DlmsValue(tag, tuple(items), base + start), position
     integer = _INTEGERS.get(tag)
     if integer is not None:
         size, signed = integer
@@ -231,15 +282,15 @@ def decode_data(data: bytes, position: int = 0, base: int = 0) -> tuple[DlmsValu
         _need(data, position, length, TYPE_NAMES[tag], base)
         raw = bytes(data[position:position + length])
         if tag == OCTET_STRING:
-            value: Any = raw
+            text: Any = raw
         else:
             codec = "ascii" if tag == VISIBLE_STRING else "utf-8"
             try:
-                value = raw.decode(codec)
+                text = raw.decode(codec)
             except UnicodeDecodeError as exc:
                 raise DlmsDecodeError(f"{TYPE_NAMES[tag]} is not {codec}: {exc.reason}",
                                       base + position + exc.start) from None
-        return DlmsValue(tag, value, base + start, None, base + position), position + length
+        return DlmsValue(tag, text, base + start, None, base + position), position + length
     if tag == BIT_STRING:
         bits, position = read_length(data, position, base)
         size = (bits + 7) // 8
@@ -259,27 +310,125 @@ def decode_data(data: bytes, position: int = 0, base: int = 0) -> tuple[DlmsValu
         _need(data, position, 8, "float64", base)
         return DlmsValue(tag, struct.unpack(">d", data[position:position + 8])[0],
                          base + start), position + 8
-    if tag == COMPACT_ARRAY:
-        raise DlmsDecodeError("compact-array is not supported", base + start)
     raise DlmsDecodeError(f"unknown DLMS Data tag 0x{tag:02X}", base + start)
 
 
-def decode_all(data: bytes, base: int = 0) -> DlmsValue:
+# --- compact-array (IEC 62056-6-2 Data choice [19]) -----------------------------------------
+# compact-array ::= SEQUENCE { contents-description TypeDescription, array-contents OCTET
+# STRING }. TypeDescription is a Data tag; array [1] adds number-of-elements (Unsigned16) and
+# the element's TypeDescription; structure [2] adds a count and that many TypeDescriptions.
+# array-contents repeats the described value with no tags: array and structure sizes come
+# from the description, strings keep their length prefix.
+
+@dataclass(frozen=True, slots=True)
+class TypeDescription:
+    tag: int
+    count: int = 0                                   # array: number-of-elements
+    members: tuple["TypeDescription", ...] = ()     # array: (element,); structure: members
+    min_size: int = 0                                # fewest content bytes one value takes
+
+
+_MIN_SIZES = {BOOLEAN: 1, BIT_STRING: 1, OCTET_STRING: 1, VISIBLE_STRING: 1, UTF8_STRING: 1,
+              FLOAT32: 4, FLOAT64: 8, **{tag: size for tag, (size, _) in _INTEGERS.items()},
+              **_FIXED_OCTETS}
+
+
+def _type_description(data: bytes, position: int, base: int, budget: Budget
+                      ) -> tuple[TypeDescription, int]:
+    """Read a TypeDescription. Its nesting is bounded by ``budget`` (depth), so the bounded
+    recursion here cannot exhaust the stack."""
+    _need(data, position, 1, "compact-array type description", base)
+    start = position
+    tag = data[position]
+    position += 1
+    if tag == ARRAY:
+        _need(data, position, 2, "compact-array number-of-elements", base)
+        count = int.from_bytes(data[position:position + 2], "big")
+        budget.enter(base + start)
+        element, position = _type_description(data, position + 2, base, budget)
+        budget.leave()
+        return TypeDescription(tag, count, (element,), count * element.min_size), position
+    if tag == STRUCTURE:
+        count, position = read_length(data, position, base)
+        _claim(budget, count, base + start, len(data) - position)
+        budget.enter(base + start)
+        members = []
+        for _ in range(count):
+            member, position = _type_description(data, position, base, budget)
+            members.append(member)
+        budget.leave()
+        return TypeDescription(tag, count, tuple(members),
+                               sum(m.min_size for m in members)), position
+    if tag in (NULL_DATA, DONT_CARE) or tag in _MIN_SIZES:
+        return TypeDescription(tag, min_size=_MIN_SIZES.get(tag, 0)), position
+    raise DlmsDecodeError(f"compact-array: unknown type description tag 0x{tag:02X}", base + start)
+
+
+def _compact_array(data: bytes, position: int, base: int, budget: Budget
+                   ) -> tuple[DlmsValue, int]:
+    """A compact-array (``position`` just after tag 0x13), as an ARRAY of typed values."""
+    start = position - 1
+    budget.enter(base + start)
+    description, position = _type_description(data, position, base, budget)
+    length, position = read_length(data, position, base)
+    _need(data, position, length, "compact-array contents", base)
+    end = position + length
+    if description.min_size == 0 and length:
+        raise DlmsDecodeError("compact-array: a type whose values take no bytes cannot "
+                              "fill non-empty contents", base + start)
+    if length:
+        budget.take(length // description.min_size, base + start, length)
+    contents = data[:end]      # one copy, so no value can read past the contents
+    items = []
+    while position < end:
+        item, position = _described(contents, position, base, description, budget)
+        items.append(item)
+    budget.leave()
+    return DlmsValue(ARRAY, tuple(items), base + start), end
+
+
+def _described(contents: bytes, position: int, base: int, description: TypeDescription,
+               budget: Budget) -> tuple[DlmsValue, int]:
+    """One value of compact-array contents, laid out by ``description`` (no tags). The
+    recursion follows the type description, whose depth the budget has already bounded."""
+    if description.min_size > len(contents) - position:
+        raise DlmsDecodeError(f"compact-array contents end inside a {TYPE_NAMES.get(description.tag)}"
+                              f" value ({description.min_size} byte(s) needed)", base + position)
+    if description.tag in (ARRAY, STRUCTURE):
+        start = position
+        count = description.count
+        # The size check above already holds the bytes; this claims the element budget.
+        budget.take(count, base + start, count)
+        items = []
+        for index in range(count):
+            member = description.members[0 if description.tag == ARRAY else index]
+            item, position = _described(contents, position, base, member, budget)
+            items.append(item)
+        return DlmsValue(description.tag, tuple(items), base + start), position
+    return _simple(contents, description.tag, position, position, base)
+
+
+def decode_all(data: bytes, base: int = 0, budget: Budget | None = None) -> DlmsValue:
     """Decode exactly one Data value that fills ``data``."""
-    value, position = decode_data(data, 0, base)
+    check_size(data, base)
+    value, position = decode_data(data, 0, base, budget)
     if position != len(data):
         raise DlmsDecodeError(f"{len(data) - position} byte(s) left after the Data value",
                               base + position)
     return value
 
 
-def access_response(apdu: bytes, base: int = 0) -> AccessResponse:
+def access_response(apdu: bytes, base: int = 0, budget: Budget | None = None) -> AccessResponse:
     """Decode a DLMS Access-Response (0xDA) as GBCS uses it.
 
     Layout: tag, long-invoke-id-and-priority (4), date-time (octet string, empty when
     absent), access-request-specification (OPTIONAL: 00 absent), list-of-data, list of
-    access-response-specification (choice get/set/action + result).
+    access-response-specification (choice get/set/action + result). One ``budget`` covers
+    the whole APDU (a fresh one when None); past it, :class:`LimitError` with the offset.
     """
+    check_size(apdu, base)
+    if budget is None:
+        budget = Budget()
     _need(apdu, 0, 6, "Access-Response header", base)
     if apdu[0] != ACCESS_RESPONSE:
         raise DlmsDecodeError(f"expected Access-Response tag 0xDA, found 0x{apdu[0]:02X}", base)
@@ -294,11 +443,13 @@ def access_response(apdu: bytes, base: int = 0) -> AccessResponse:
                               "response is not supported", base + position)
     position += 1
     count, position = read_length(apdu, position, base)
+    _claim(budget, count, base + position, len(apdu) - position)
     data = []
     for _ in range(count):
-        value, position = decode_data(apdu, position, base)
+        value, position = decode_data(apdu, position, base, budget)
         data.append(value)
     count, position = read_length(apdu, position, base)
+    _claim(budget, count, base + position, len(apdu) - position)
     results = []
     for _ in range(count):
         _need(apdu, position, 2, "access-response-specification", base)
@@ -315,11 +466,12 @@ def access_response(apdu: bytes, base: int = 0) -> AccessResponse:
     return AccessResponse(invoke_id, date_time, tuple(data), tuple(results))
 
 
-def _get_data_result(apdu: bytes, position: int, base: int) -> tuple[GetResult, int]:
+def _get_data_result(apdu: bytes, position: int, base: int, budget: Budget | None = None
+                     ) -> tuple[GetResult, int]:
     _need(apdu, position, 1, "Get-Data-Result choice", base)
     choice = apdu[position]
     if choice == 0:
-        value, position = decode_data(apdu, position + 1, base)
+        value, position = decode_data(apdu, position + 1, base, budget)
         return GetResult(value, None), position
     if choice == 1:
         _need(apdu, position + 1, 1, "data-access-result", base)
@@ -330,6 +482,7 @@ def _get_data_result(apdu: bytes, position: int, base: int) -> tuple[GetResult, 
 
 def get_response(apdu: bytes, base: int = 0) -> GetResponse:
     """Decode a DLMS Get-Response (0xC4): normal or with-list."""
+    check_size(apdu, base)
     _need(apdu, 0, 3, "Get-Response header", base)
     if apdu[0] != GET_RESPONSE:
         raise DlmsDecodeError(f"expected Get-Response tag 0xC4, found 0x{apdu[0]:02X}", base)
@@ -341,9 +494,11 @@ def get_response(apdu: bytes, base: int = 0) -> GetResponse:
         results = [result]
     elif kind == GET_RESPONSE_WITH_LIST:
         count, position = read_length(apdu, position, base)
+        budget = Budget()
+        _claim(budget, count, base + position, len(apdu) - position)
         results = []
         for _ in range(count):
-            result, position = _get_data_result(apdu, position, base)
+            result, position = _get_data_result(apdu, position, base, budget)
             results.append(result)
     elif kind == GET_RESPONSE_WITH_DATABLOCK:
         raise DlmsDecodeError("Get-Response with-datablock is not supported", base + 1)
@@ -358,8 +513,8 @@ def get_response(apdu: bytes, base: int = 0) -> GetResponse:
 def protected_data(value: DlmsValue) -> ProtectedData | None:
     """The GBCS protected-attributes form of a Data value, or None when it is not one.
 
-    Shape: structure { array of structure { enum protection-type, structure(5) parameters },
-    octet-string protected-attributes }.
+    Shape (DLMS data protection, class 30): structure { array of structure { enum
+    protection-type, structure(5) protection options }, octet-string protected-attributes }.
     """
     if value.tag != STRUCTURE or len(value.value) != 2:
         return None
@@ -368,9 +523,9 @@ def protected_data(value: DlmsValue) -> ProtectedData | None:
         return None
     for entry in parameters.value:
         if entry.tag != STRUCTURE or len(entry.value) != 2 or entry.value[0].tag != ENUM \
-                or entry.value[1].tag != STRUCTURE:
+                or entry.value[1].tag != STRUCTURE or len(entry.value[1].value) != 5:
             return None
-    return ProtectedData(parameters, content.value, content.content_offset)
+    return ProtectedData(parameters, content.value, content.content_offset, content.offset)
 
 
 def date_time(octets: bytes, offset: int = 0) -> datetime | None:

@@ -7,9 +7,10 @@ the start of the payload) where it gave up.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import DecodeError
-from .ber import read_length as _read_length
+from . import dlms
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ DLMS_NAMES = {0xD9: "DLMS Access-Request", 0xDA: "DLMS Access-Response",
 CRA_ALERT = "alert"
 
 
-def split_parts(message) -> tuple[PayloadPart, ...]:
+def split_parts(message: Any) -> tuple[PayloadPart, ...]:
     """The parts of ``message.payload`` (needs only ``payload`` and ``cra``)."""
     return split_payload(message.payload, message.cra)
 
@@ -97,9 +98,10 @@ def _split_gbz(payload: bytes, is_alert: bool) -> tuple[PayloadPart, ...]:
     return (_opaque_gbz(payload, "GBZ payload", failure),)
 
 
-def _gbz_components(payload: bytes, offset: int, count: int):
+def _gbz_components(payload: bytes, offset: int, count: int
+                     ) -> tuple[tuple[PayloadPart, ...], str | None]:
     """(parts, None) when ``count`` components fill the payload exactly, else ((), reason)."""
-    parts = []
+    parts: list[PayloadPart] = []
     end = len(payload)
     while offset < end:
         if offset + 5 > end:
@@ -125,7 +127,8 @@ def _gbz_components(payload: bytes, offset: int, count: int):
     return tuple(parts), None
 
 
-def _gbz_component(payload, offset, control, cluster, body, stop, number) -> PayloadPart:
+def _gbz_component(payload: bytes, offset: int, control: int, cluster: int, body: int, stop: int,
+                   number: int) -> PayloadPart:
     data = payload[offset:stop]
     encrypted = bool(control & GBZ_ENCRYPTED)
     name = f"GBZ component {number}, cluster 0x{cluster:04X}" + (" (encrypted)" if encrypted else "")
@@ -165,7 +168,8 @@ def _gbz_component(payload, offset, control, cluster, body, stop, number) -> Pay
                        ((length_at, cipher_at, size),))
 
 
-def _component_error(data, encrypted, name, cluster, from_date_time, reason) -> PayloadPart:
+def _component_error(data: bytes, encrypted: bool, name: str, cluster: int,
+                     from_date_time: bytes | None, reason: str) -> PayloadPart:
     return PayloadPart("gbz", encrypted, data, None if encrypted else data, name,
                        reason, cluster, from_date_time)
 
@@ -176,82 +180,33 @@ def _opaque_gbz(payload: bytes, name: str, reason: str) -> PayloadPart:
 
 # --- DLMS ---------------------------------------------------------------------------------
 
-# The head of a DLMS "Get Protected Attributes Response" (data protection, class 30):
-# structure(2) { array(n) of protection parameters, octet-string protected_attributes };
-# each protection parameter is structure(2) { enum protection_type, structure(5) options }.
-_PROTECTED_HEAD = b"\x02\x02\x01"
-
-
 def _dlms_part(payload: bytes, name: str) -> PayloadPart:
-    spans = []
-    search_from = 0
-    while True:
-        at = payload.find(_PROTECTED_HEAD, search_from)
-        if at < 0:
-            break
-        span = _protected_attributes(payload, at)
-        if span is None:
-            search_from = at + 1
-        else:
-            spans.append(span)
-            search_from = span[2]
+    """The payload as one DLMS part. An Access-Response is read by its grammar (header,
+    list-of-data, results) and each top-level data item that is a GBCS protected-attributes
+    structure with ciphered content gives one cipher span; bytes inside plain data are never
+    mistaken for one. GBCS ciphers attributes only in responses (Get Protected Attributes):
+    Access-Requests and Data-Notifications stay whole and plain."""
+    if payload[:1] != bytes([dlms.ACCESS_RESPONSE]):
+        return PayloadPart("dlms", False, payload, payload, name)
+    try:
+        spans = _protected_attributes(payload)
+    except DecodeError as error:
+        return PayloadPart("dlms", False, payload, payload, name,
+                           f"DLMS Access-Response not decoded: {error}")
     if not spans:
         return PayloadPart("dlms", False, payload, payload, name)
     return PayloadPart("dlms", True, payload, None, name + " (protected attributes)",
-                       cipher_spans=tuple(spans))
+                       cipher_spans=spans)
 
 
-def _protected_attributes(data: bytes, at: int):
-    """(element_start, cipher_start, cipher_end) when a protected-attributes structure
-    starts at ``at``, else None."""
-    try:
-        count, i = _read_length(data, at + 3)
-        if count < 1:
-            return None
-        for _ in range(count):
-            if data[i] != 0x02 or data[i + 1] != 0x02 or data[i + 2] != 0x16:
-                return None
-            if data[i + 4] != 0x02 or data[i + 5] != 0x05:
-                return None
-            i = _skip_data(data, i)
-        if data[i] != 0x09:
-            return None
-        element_start = i
-        length, cipher_start = _read_length(data, i + 1)
-        cipher_end = cipher_start + length
-        if cipher_end > len(data) or length < SECURITY_HEADER_LENGTH + TAG_LENGTH:
-            return None
-        if data[cipher_start] != PAYLOAD_SECURITY_CONTROL:
-            return None
-        return element_start, cipher_start, cipher_end
-    except (IndexError, DecodeError):
-        return None
-
-
-# Fixed sizes of DLMS A-XDR simple types, by tag.
-_FIXED = {0x00: 0, 0x03: 1, 0x05: 4, 0x06: 4, 0x0F: 1, 0x10: 2, 0x11: 1, 0x12: 2,
-          0x14: 8, 0x15: 8, 0x16: 1, 0x17: 4, 0x18: 8, 0x19: 12, 0x1A: 5, 0x1B: 4}
-
-
-def _skip_data(data: bytes, i: int, depth: int = 0) -> int:
-    """Offset just after the A-XDR Data element at ``i``; IndexError when malformed."""
-    if depth > 32:
-        raise IndexError(i)
-    tag = data[i]
-    if tag in (0x01, 0x02):                 # array, structure
-        count, j = _read_length(data, i + 1)
-        for _ in range(count):
-            j = _skip_data(data, j, depth + 1)
-        return j
-    if tag in (0x09, 0x0A, 0x0C, 0x0D):     # octet, visible, utf8 string, bcd
-        length, j = _read_length(data, i + 1)
-    elif tag == 0x04:                       # bit-string: length in bits
-        bits, j = _read_length(data, i + 1)
-        length = (bits + 7) // 8
-    elif tag in _FIXED:
-        length, j = _FIXED[tag], i + 1
-    else:
-        raise IndexError(i)
-    if j + length > len(data):
-        raise IndexError(i)
-    return j + length
+def _protected_attributes(apdu: bytes) -> tuple[tuple[int, int, int], ...]:
+    """(element_start, cipher_start, cipher_end) of each ciphered protected-attributes item
+    of an Access-Response; DecodeError (LimitError past the limits) when it is malformed."""
+    response = dlms.access_response(apdu)
+    spans = []
+    for item in response.data:
+        protected = dlms.protected_data(item)
+        if protected is not None and protected.ciphered:
+            spans.append((protected.element_offset, protected.content_offset,
+                          protected.content_offset + len(protected.content)))
+    return tuple(spans)

@@ -51,8 +51,9 @@ class Failure:
 
     def __str__(self) -> str:
         if self.protocol == "zigbee":
-            cluster = zcl.CLUSTER_NAMES.get(self.cluster_id, "")
-            where = f"cluster 0x{self.cluster_id:04X}" + (f" ({cluster})" if cluster else "")
+            cluster_id = self.cluster_id or 0
+            cluster = zcl.CLUSTER_NAMES.get(cluster_id, "")
+            where = f"cluster 0x{cluster_id:04X}" + (f" ({cluster})" if cluster else "")
             if self.attribute_id is not None:
                 where += f" attribute 0x{self.attribute_id:04X}"
             else:

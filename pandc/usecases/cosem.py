@@ -1,0 +1,421 @@
+"""The generic DLMS/COSEM walker: electricity (and CHF) responses -> MMC value trees, read
+from :mod:`pandc.usecases.catalogue.dlms`.
+
+One decoder serves every use case of the catalogue. It finds the MMC response type for the
+message's SRV, reads the Access-Response (protected attributes decrypted when keys were
+given), turns each non-success Get/Set/Action result into a :class:`Failure`
+(``MessageSuccess="false"``; the renderer writes COSEM DebugInfo) and places the values the
+catalogue rows name. Register sets (value + scaler_unit pairs inside protected attributes)
+are the one irregular shape; their handlers are at the end.
+"""
+from __future__ import annotations
+
+from datetime import datetime, time as dt_time, timedelta, timezone
+from typing import Callable
+
+from . import register
+from .base import (
+    Content, DlmsContent, Register, UseCaseError, UseCaseResult, dlms_content,
+    is_scaler_unit as base_is_scaler_unit, register_value, registers, require,
+    response_element, result, unwrap,
+)
+from .catalogue import dlms as catalogue
+from ..codec import dlms
+from ..codec.dates import clock_status_of, decode_date_time
+from ..values import Builder, Node, leaf
+
+UTC_EPOCH_2000 = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+# ZigBee sub-GHz channel page -> (MMC band element, first MMC channel number, mask bits used)
+_PAGE_CHANNELS = {
+    28: ("OperatingLowerBandSubGHzChannel", 0, 27),
+    29: ("OperatingLowerBandSubGHzChannel", 27, 8),
+    30: ("OperatingLowerBandSubGHzChannel", 35, 27),
+    31: ("OperatingUpperBandSubGHzChannel", 0, 27),
+}
+
+Handler = Callable[[DlmsContent, Builder, list[str]], None]
+
+
+def decode_response(message: Content) -> UseCaseResult | None:
+    frame = message.frame
+    row = catalogue.BY_CODE[frame.message_code]
+    srv = frame.service_reference_variant
+    mmc_type = row.response_type(srv)
+    if mmc_type is None:
+        if srv is None:
+            raise UseCaseError(
+                f"{row.use_case} serves SRVs {', '.join(s for s, _ in row.responses)} with "
+                "different MMC response types; the SRV (from the DUIS request or response) is "
+                "needed to choose one")
+        raise UseCaseError(f"{row.use_case}: SRV {srv} has no MMC V5.4 response type")
+    if not any(part.kind == "dlms" for part in message.parts) and \
+            message.payload[:1] != bytes([dlms.ACCESS_RESPONSE]):
+        raise UseCaseError(f"{row.use_case}: expected a DLMS Access-Response payload, found "
+                           f"one starting 0x{message.payload[:1].hex().upper() or '(empty)'}", 0)
+    content = dlms_content(message)
+    if content is None:
+        return None                  # still ciphered: the first pass (GBCSData) stands
+    warnings: list[str] = []
+    root = response_element(mmc_type, content.failures)
+    if row.shape == catalogue.UNMAPPED and not content.failures:
+        raise UseCaseError(f"{row.use_case}: the DLMS catalogue does not map this response's "
+                           "values yet; the payload stays GBCSData")
+    element = root
+    for name in row.wrapper:            # the element the MMC type requires, values or not
+        element = _child(element, name)
+    if row.shape == catalogue.VALUES and mmc_type not in row.results_only:
+        if row.handler is not None:
+            if not content.failures:
+                _HANDLERS[row.handler](content, root, warnings)
+        else:
+            _place_values(row.use_case, row.values, content, root, warnings)
+        if row.unwritten and not content.failures:
+            warnings.append(f"{row.use_case}: {', '.join(row.unwritten)} not written (not in "
+                            "the DLMS catalogue yet); the payload's GBCSData carries them")
+    return result(root, content.failures, warnings)
+
+
+def _child(parent: Builder, name: str) -> Builder:
+    """The last child when it is called ``name``, else a new one: catalogue paths are in MMC
+    order, so values for one element arrive together and document order holds."""
+    last = parent.children[-1] if parent.children else None
+    if isinstance(last, Builder) and last.name == name:
+        return last
+    return parent.add(name)
+
+
+def _put(root: Builder, path: str, value: object) -> None:
+    *parents, name = path.split("/")
+    parent = root
+    for step in parents:
+        parent = _child(parent, step)
+    if isinstance(value, Node):
+        parent.append(Node(name, value.value, value.children, value.attributes))
+    else:
+        parent.add(name, value)  # type: ignore[arg-type]
+
+
+def _place_values(use_case: str, placements: tuple[catalogue.Placement, ...],
+                  content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """Each catalogue value in MMC order, unless the device reported its Get as failed (that is
+    a Failure) or returned null-data; a value of the wrong type is a warning and is left out.
+    A group makes a new element and places its members under it (the catalogue's own nesting,
+    a level or two)."""
+    failed = {f.position - 1 for f in content.failures if f.position is not None}
+    for value in placements:
+        if isinstance(value, catalogue.Rows):
+            _place_rows(use_case, value, content, root, warnings)
+            continue
+        if isinstance(value, catalogue.Fixed):
+            _put(root, value.mmc, value.value)
+            continue
+        if isinstance(value, catalogue.Group):
+            *parents, name = value.element.split("/")
+            parent = root
+            for parent_name in parents:
+                parent = _child(parent, parent_name)
+            group = parent.add(name)
+            for attribute, fixed in value.attributes:
+                group.set(attribute, fixed)
+            _place_values(use_case, value.members, content, group, warnings)
+            if not group.children:          # nothing came (failed Gets): no empty element
+                parent.children.remove(group)
+            continue
+        if value.position in failed:
+            continue
+        if value.position >= len(content.data):
+            warnings.append(f"{use_case}: {value.cosem} is missing from the response")
+            continue
+        item = content.data[value.position]
+        if item.tag == dlms.NULL_DATA:
+            continue
+        try:
+            whole = item
+            for step in value.path:
+                item = item.items[step]
+            converted = _convert(value, item)
+            if value.scaler is not None or value.scaler_item is not None:
+                if value.scaler_item is not None:
+                    require(value.scaler_item not in failed and
+                            value.scaler_item < len(content.data),
+                            f"no scaler_unit (item {value.scaler_item + 1})")
+                    scaler_unit = content.data[value.scaler_item]
+                else:
+                    scaler_unit = whole
+                for step in value.scaler or ():
+                    scaler_unit = scaler_unit.items[step]
+                require(base_is_scaler_unit(scaler_unit), "expected a scaler_unit structure, "
+                        f"found {scaler_unit.type_name}", scaler_unit)
+                converted = register_value(Register(item, scaler_unit.value[0].value,
+                                                    scaler_unit.value[1].value))
+        except (UseCaseError, dlms.DlmsDecodeError, IndexError) as problem:
+            warnings.append(f"{use_case}: {value.cosem} -> {value.mmc} left out: {problem}")
+            continue
+        if value.rule == catalogue.SPLIT13:
+            assert isinstance(converted, list)
+            for path, part in zip((value.mmc, *value.also), converted):
+                _put(root, path, part)
+        else:
+            _put(root, value.mmc, converted)
+
+
+def _place_rows(use_case: str, rows: catalogue.Rows, content: DlmsContent, root: Builder,
+                warnings: list[str]) -> None:
+    """A profile buffer -> one repeated element per entry. A failed Get (a Failure) or
+    null-data writes no rows; an entry of the wrong shape is refused with its offset."""
+    failed = {f.position - 1 for f in content.failures if f.position is not None}
+    if rows.position in failed or rows.position >= len(content.data):
+        if rows.position >= len(content.data):
+            warnings.append(f"{use_case}: {rows.cosem} is missing from the response")
+        return
+    buffer = unwrap(content.data[rows.position])
+    if buffer.tag == dlms.NULL_DATA:
+        return
+    for member_index in rows.path:
+        require(buffer.tag == dlms.STRUCTURE and member_index < len(buffer.value),
+                f"{use_case}: {rows.cosem} has no member {member_index}", buffer)
+        buffer = buffer.value[member_index]
+    require(buffer.tag == dlms.ARRAY, f"{use_case}: {rows.cosem} must be an array of entries, "
+            f"found {buffer.type_name}", buffer)
+    require(len(buffer.value) <= rows.max_rows, f"{use_case}: {len(buffer.value)} entries; MMC "
+            f"allows {rows.max_rows} {rows.element}", buffer)
+    *parents, name = rows.element.split("/")
+    parent = root
+    for step in parents:
+        parent = _child(parent, step)
+    for entry in buffer.value:
+        require(entry.tag == dlms.STRUCTURE,
+                f"{use_case}: a {rows.cosem} entry must be a structure, found {entry.type_name}",
+                entry)
+        element = parent.add(name)
+        for column in rows.columns:
+            if column.member >= len(entry.value):
+                continue            # e.g. no secondary element's value on a single-element ESME
+            member = entry.value[column.member]
+            if member.tag == dlms.NULL_DATA:
+                continue
+            converted = _convert(column, member)
+            if column.mmc == ".":
+                element.value = converted  # type: ignore[assignment]
+            elif column.mmc.startswith("@"):
+                element.set(column.mmc[1:], converted)  # type: ignore[arg-type]
+            else:
+                _put(element, column.mmc, converted)
+
+
+def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> object:
+    rule = row.rule
+    if rule == catalogue.UTC2000:
+        require(item.tag == dlms.DOUBLE_LONG_UNSIGNED,
+                f"expected UTC seconds (double-long-unsigned), found {item.type_name}", item)
+        return UTC_EPOCH_2000 + timedelta(seconds=item.value)
+    if rule == catalogue.DATE_TIME:
+        require(item.tag in (dlms.OCTET_STRING, dlms.DATE_TIME) and len(item.value) == 12,
+                f"expected a 12-octet date-time, found {item.type_name}", item)
+        decoded = decode_date_time(item.value)
+        require(decoded.value is not None, f"date-time {item.value.hex().upper()} is not an "
+                "xs:dateTime", item)
+        return decoded.value
+    if rule == catalogue.CLOCK_STATUS:
+        require(item.tag == dlms.UNSIGNED, f"expected a clock status (unsigned), found "
+                f"{item.type_name}", item)
+        status = clock_status_of(item.value)
+        require(status is not None, "clock status 0xFF (not specified) has no MMC TimeStatus",
+                item)
+        return Node("", None, (leaf("TimeStatus", status),), (("TimeStatusCode", item.value),))
+    if rule in (catalogue.SUBGHZ_CHANNEL, catalogue.SUBGHZ_MASK):
+        require(item.tag == dlms.BIT_STRING and item.bits == 32,
+                f"expected a 32-bit channel page and mask, found {item.type_name}", item)
+        word = int.from_bytes(item.value, "big")
+        page, mask = word >> 27, word & ((1 << 27) - 1)
+        require(page in _PAGE_CHANNELS, f"channel page {page} is not a GB sub-GHz page "
+                "(28-31)", item)
+        band, first, count = _PAGE_CHANNELS[page]
+        require(mask < 1 << count, f"channel page {page} mask 0x{mask:07X} has channels MMC "
+                "has no place for", item)
+        channels = tuple(Node(f"Channel{first + bit}") for bit in range(count) if mask >> bit & 1)
+        if rule == catalogue.SUBGHZ_MASK:
+            assert isinstance(row, catalogue.Value)
+            require(page == row.page, f"channel page {page} where {row.mmc} wants page "
+                    f"{row.page}", item)
+            return Node("", None, channels)
+        require(len(channels) == 1, f"an operating channel needs exactly one channel, the "
+                f"mask holds {len(channels)}", item)
+        return Node("", None, (Node(band, None, channels),))
+    if rule == catalogue.OCTET_INT:
+        require(item.tag == dlms.OCTET_STRING and 1 <= len(item.value) <= 8,
+                f"expected a short octet-string number, found {item.type_name}", item)
+        return int.from_bytes(item.value, "big")
+    if rule == catalogue.CODE16:
+        require(item.tag == dlms.LONG_UNSIGNED,
+                f"expected an event code (long-unsigned), found {item.type_name}", item)
+        return item.value.to_bytes(2, "big")
+    if rule == catalogue.INTEGER:
+        require(item.is_integer, f"expected an integer, found {item.type_name}", item)
+        return item.value
+    if rule == catalogue.BOOLEAN:
+        require(item.tag == dlms.BOOLEAN, f"expected a boolean, found {item.type_name}", item)
+        return item.value
+    if rule == catalogue.ENUM:
+        require(item.is_integer or item.tag == dlms.BOOLEAN,
+                f"expected an enum, found {item.type_name}", item)
+        assert isinstance(row, catalogue.Value)
+        names = dict(row.names)
+        code = int(item.value)
+        require(code in names, f"value {code} has no MMC name", item)
+        return names[code]
+    require(item.tag in (dlms.OCTET_STRING, dlms.VISIBLE_STRING),
+            f"expected an octet-string, found {item.type_name}", item)
+    raw = item.value if isinstance(item.value, bytes) else item.value.encode("ascii")
+    if rule == catalogue.HEX:
+        return raw.hex().upper()
+    if rule == catalogue.EUI:
+        require(len(raw) == 8, f"an EUI-64 is 8 octets, found {len(raw)}", item)
+        return raw.hex("-").upper()
+    require(all(0x20 <= b < 0x7F for b in raw), "not printable ASCII text", item)
+    text = raw.decode("ascii")
+    if rule == catalogue.TEXT:
+        return text.rstrip(" ")
+    if rule == catalogue.SPLIT13:
+        assert isinstance(row, catalogue.Value)
+        slots = 1 + len(row.also)
+        require(len(text) % 13 == 0 and 1 <= len(text) // 13 <= slots,
+                f"{len(text)} characters is not 1 to {slots} 13-digit MPANs", item)
+        return [text[i:i + 13] for i in range(0, len(text), 13)]
+    raise UseCaseError(f"unknown catalogue rule {rule!r}", item.offset)
+
+
+# --- register sets (GBCS: Get Protected Attributes of value, scaler_unit pairs) -------------
+
+UNIT_WH = 30            # DLMS unit enumeration (IEC 62056-6-2): active energy
+UNIT_VARH = 32          # reactive energy
+
+# ECS17b register order: (MMC element, unit element, expected DLMS unit, unit text)
+_IMPORT_REGISTERS = (
+    ("ActiveImportRegister", "ActiveEnergyUnit", UNIT_WH, "Wh"),
+    ("ReactiveImportRegister", "ReactiveEnergyUnit", UNIT_VARH, "varh"),
+    ("SecondaryActiveImportRegister", "ActiveEnergyUnit", UNIT_WH, "Wh"),   # twin element
+)
+
+
+def _import_registers(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """ECS17b: active import, reactive import and (twin element) secondary active import."""
+    if not content.data or content.data[0].tag == dlms.NULL_DATA:
+        return
+    electricity = _child(root, "Electricity")
+    found = registers(content.data[0])
+    require(len(found) <= len(_IMPORT_REGISTERS),
+            f"ECS17b carries at most {len(_IMPORT_REGISTERS)} registers, found {len(found)}",
+            content.data[0])
+    for value, (name, unit_name, expected_unit, unit_text) in zip(found, _IMPORT_REGISTERS):
+        element = electricity.add(name)
+        element.add("Value", register_value(value))
+        if value.unit == expected_unit:
+            element.add(unit_name, unit_text)
+        elif value.unit is not None:
+            warnings.append(f"{name}: DLMS unit {value.unit} is not {unit_text}; unit left out")
+
+
+MAX_PRIMARY_TOU = 48
+MAX_SECONDARY_TOU = 4
+
+
+def _tou_registers(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """ECS17d: the TOU registers as an array (primary element), and for twin-element meters a
+    second array (secondary element)."""
+    if not content.data or content.data[0].tag == dlms.NULL_DATA:
+        return
+    value = unwrap(content.data[0])
+    if value.tag == dlms.ARRAY:
+        groups = [value]
+    else:
+        groups = list(value.items)
+        for group in groups:
+            require(group.tag == dlms.ARRAY,
+                    f"expected an array of TOU registers, found {group.type_name}", group)
+    require(len(groups) <= 2, f"expected at most two TOU register arrays, found {len(groups)}",
+            value)
+    collection = _child(_child(root, "Electricity"), "TariffTOURegisterCollection")
+    limits = (("TOUPrimaryRegisterValue", MAX_PRIMARY_TOU),
+              ("TOUSecondRegisterValue", MAX_SECONDARY_TOU))
+    for group, (name, limit) in zip(groups, limits):
+        require(len(group.value) <= limit,
+                f"{name}: MMC allows {limit} registers, found {len(group.value)}", group)
+        for index, item in enumerate(group.value, start=1):
+            require(item.is_integer, f"expected a register value, found {item.type_name}", item)
+            collection.add(name, item.value, index=index)
+
+
+# ECS19 protected attributes, in the order the ESME returns them, and the MMC order.
+_PREPAY_ORDER = ("MeterBalance", "EmergencyCreditBalance", "AccumulatedDebtRegister",
+                 "PaymentDebtRegister", "TimeDebtRegister1", "TimeDebtRegister2")
+_PREPAY_MMC_ORDER = ("EmergencyCreditBalance", "AccumulatedDebtRegister", "PaymentDebtRegister",
+                     "TimeDebtRegister1", "TimeDebtRegister2", "MeterBalance")
+
+
+def _prepay_registers(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """ECS19: six prepayment registers (money, in the currency's smallest unit)."""
+    if not content.data or content.data[0].tag == dlms.NULL_DATA:
+        return
+    found = registers(content.data[0])
+    require(len(found) == len(_PREPAY_ORDER),
+            f"ECS19 carries {len(_PREPAY_ORDER)} prepayment registers, found {len(found)}",
+            content.data[0])
+    values = {name: register_value(value) for name, value in zip(_PREPAY_ORDER, found)}
+    for name in _PREPAY_MMC_ORDER:
+        root.add(name, values[name])
+
+
+NOT_SPECIFIED = 0xFF
+
+
+def _billing_calendar(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """ECS26d/ECS26l: the billing schedule's execution times -> MMC ElectricityBillingCalendar.
+    One entry with only the time given is daily; with a day of week (1 = Monday), weekly;
+    with a day of month, monthly. Several entries (quarterly, six-monthly, yearly) are not
+    mapped yet and say so."""
+    if not content.data or content.data[0].tag == dlms.NULL_DATA:
+        return
+    entries = content.data[0]
+    require(entries.tag == dlms.ARRAY, f"execution_time must be an array, found "
+            f"{entries.type_name}", entries)
+    if len(entries.value) != 1:
+        warnings.append(f"billing calendar with {len(entries.value)} execution times: "
+                        "quarterly, six-monthly and yearly calendars are not mapped yet")
+        return
+    entry = entries.value[0]
+    require(entry.tag == dlms.STRUCTURE and len(entry.value) == 2 and all(
+        m.tag == dlms.OCTET_STRING for m in entry.value), "execution time entry must be "
+        "structure { octet-string time, octet-string date }", entry)
+    when, day = entry.value
+    require(len(when.value) == 4 and len(day.value) == 5, "time is 4 octets, date 5", entry)
+    hour, minute, second, _hundredths = when.value
+    require(hour < 24 and minute < 60, "billing time hour and minute must be given", when)
+    month, day_of_month, day_of_week = day.value[2], day.value[3], day.value[4]
+    calendar = _child(_child(root, "BillingCalendar"), "ElectricityBillingCalendar")
+    calendar.add("BillingTime", dt_time(hour, minute, 0 if second == NOT_SPECIFIED else second))
+    if month != NOT_SPECIFIED:
+        warnings.append("billing calendar with a month given: yearly calendars are not mapped")
+        root.children.clear()
+        return
+    if day_of_month == NOT_SPECIFIED and day_of_week == NOT_SPECIFIED:
+        calendar.add("Daily")
+    elif day_of_month == NOT_SPECIFIED and 1 <= day_of_week <= 7:
+        calendar.add("Weekly", day_of_week)
+    elif day_of_week == NOT_SPECIFIED and 1 <= day_of_month <= 28:
+        calendar.add("Monthly", day_of_month)
+    else:
+        warnings.append(f"billing calendar date {day.value.hex().upper()} is not daily, weekly "
+                        "or monthly (day 1-28)")
+        root.children.clear()
+
+
+_HANDLERS: dict[str, Handler] = {
+    "billing_calendar": _billing_calendar,
+    "import_registers": _import_registers,
+    "tou_registers": _tou_registers,
+    "prepay_registers": _prepay_registers,
+}
+
+register(*(row.message_code for row in catalogue.USE_CASES if row.responses))(decode_response)
