@@ -99,3 +99,18 @@ def test_hundredths_and_format():
 def _time_warnings(message) -> list[str]:
     """The header's date-time warnings (other layers may add their own, e.g. 'needs keys')."""
     return [w for w in message.warnings if "date-time" in w or "SECMP0015" in w]
+
+
+def test_an_instant_whose_utc_leaves_the_calendar_is_a_warning_not_a_crash():
+    # 9999-12-31 23:59:00 with a deviation of +720 minutes: UTC = local + deviation, past 9999
+    for deviation in ("FD30", "02D0"):
+        octets = bytes.fromhex("270F0C1FFF173B0000" + deviation + "00")
+        data = build_message(message_code=0x012A, date_time=octets)
+        message = pandc.decode(data)
+        if message.date_time is None:
+            assert any("not a valid xs:dateTime" in w for w in message.warnings)
+        pandc.to_mmc(message)                        # never OverflowError
+    octets = bytes.fromhex("00010101FF000000" "00" "FD30" "00")   # 0001-01-01 00:00, -720: year 0
+    message = pandc.decode(build_message(message_code=0x012A, date_time=octets))
+    assert message.date_time is None
+    assert any("not a valid xs:dateTime" in w for w in message.warnings)

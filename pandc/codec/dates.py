@@ -61,9 +61,13 @@ def _instant(octets: bytes) -> tuple[datetime | None, str | None]:
     else:
         return None, f"deviation {deviation} minutes out of range"
     try:
-        return datetime(year, month, day, hour, minute, second, hundredths * 10000, tzinfo=zone), None
-    except ValueError as exc:
+        moment = datetime(year, month, day, hour, minute, second, hundredths * 10000, tzinfo=zone)
+        # Every instant is written in UTC: one whose UTC falls outside years 1-9999 (e.g.
+        # 9999-12-31 23:59 with a deviation) cannot be an xs:dateTime pandc writes.
+        moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError) as exc:
         return None, f"{year:04d}-{month:02d}-{day:02d} {hour:02d}:{minute:02d}:{second:02d}: {exc}"
+    return moment, None
 
 
 def decode_date_time(octets: bytes) -> DateTime:

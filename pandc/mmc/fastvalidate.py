@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -217,13 +218,26 @@ def compiled(schema: str = "mmc", schema_dir: str | os.PathLike[str] | None = No
         return _compile(_check_kind(schema), _schema_key(schema_dir))
 
 
+_ENUMERATION = re.compile(r"\[facet 'enumeration'\] The value ('(?:[^']|'')*') is not an element "
+                          r"of the set")
+
+
+def _short(message: str) -> str:
+    # An enumeration can run to hundreds of values; the value at fault is what helps.
+    found = _ENUMERATION.search(message)
+    if found:
+        return f"value {found.group(1)} is not one of the values the schema allows"
+    return message
+
+
 def _report(tree: etree._ElementTree, schema: _Compiled) -> ValidationReport:
     issues: list[ValidationIssue] = []
     with schema.lock:
         valid = schema.schema.validate(tree)
         if not valid:
             for entry in list(schema.schema.error_log):  # type: ignore[call-overload]
-                issues.append(ValidationIssue(entry.line or None, entry.path or None, entry.message))
+                issues.append(ValidationIssue(entry.line or None, entry.path or None,
+                                              _short(entry.message)))
                 if len(issues) >= MAX_ERRORS:
                     issues.append(ValidationIssue(None, None, f"stopped after {MAX_ERRORS} errors"))
                     break

@@ -213,8 +213,13 @@ _ASSERTION_MESSAGES = {
 def validate(xml: bytes | str | os.PathLike[str] | etree._Element | etree._ElementTree | None = None,
              schema: str = "mmc",
              schema_dir: str | os.PathLike[str] | None = None, *,
-             path: str | os.PathLike[str] | None = None) -> ValidationReport:
+             path: str | os.PathLike[str] | None = None, explain: bool = False) -> ValidationReport:
     """Validate an MMC (``schema="mmc"``) or DUIS (``"duis"``) document.
+
+    By default libxml2 checks the document (lxml's XSD 1.0 validator, the schema compiled once
+    per process, pandc.mmc.fastvalidate) with the rules XSD 1.0 cannot state as compiled
+    checks; ``explain=True`` uses xmlschema (XSD 1.1, slower) for its detailed error paths.
+    Both give the same verdict.
 
     ``xml`` is the document as bytes or str (always XML text, never a file name), a
     ``pathlib.Path``, or a parsed lxml element or tree; or name a file with ``path=``.
@@ -227,6 +232,9 @@ def validate(xml: bytes | str | os.PathLike[str] | etree._Element | etree._Eleme
     """
     if (xml is None) == (path is None):
         raise TypeError("validate() takes the document or path=, exactly one of them")
+    if not explain:
+        from . import fastvalidate
+        return fastvalidate.validate(xml, schema, schema_dir, path=path)
     if path is not None:
         xml = Path(path)
     compiled = _compiled(_check_kind(schema), _schema_key(schema_dir))
