@@ -6,7 +6,8 @@ module's layout and ABI number once, and ``_ccapture`` takes ``ffi``/``lib`` fro
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from .._gbcs_header import ffi, lib
 from ..errors import DecodeError, header_error
@@ -32,7 +33,7 @@ _decode = lib.pandc_decode_header
 _scratch = threading.local()
 
 
-def _result(values: tuple) -> RawHeader | DecodeError:
+def _result(values: tuple[Any, ...]) -> RawHeader | DecodeError:
     if values[-2]:
         return header_error(values[-2], values[-1])
     return _make(values[:-2])
@@ -55,7 +56,7 @@ class HeaderBatch:
 
     __slots__ = ("_headers", "_count", "failures", "_keepalive")
 
-    def __init__(self, headers, count: int, failures: int, keepalive):
+    def __init__(self, headers: Any, count: int, failures: int, keepalive: Any) -> None:
         self._headers = headers
         self._count = count
         self.failures = failures
@@ -69,7 +70,7 @@ class HeaderBatch:
             raise IndexError(index)
         return _result(RAW_HEADER_STRUCT.unpack_from(ffi.buffer(self._headers), index * HEADER_SIZE))
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[RawHeader | DecodeError]:
         return map(_result, _iter_unpack(ffi.buffer(self._headers, self._count * HEADER_SIZE)))
 
 
@@ -97,4 +98,5 @@ def decode_headers(blobs: Sequence[bytes]) -> list[RawHeader | DecodeError]:
 
 
 def error_reason(code: int) -> str:
-    return ffi.string(lib.pandc_error_reason(code)).decode("ascii")
+    reason: str = ffi.string(lib.pandc_error_reason(code)).decode("ascii")
+    return reason
