@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Writes fuzzing seeds (one binary message per file) into a corpus directory.
+
+Seeds come from three places, so the fuzzers start deep inside the format:
+  * every RTDS test vector under $PANDC_SHARED/corpus/rtds (read at run time, never committed);
+  * messages built with pandc.testing.build_message (every frame kind, CRA flag, optional
+    field and other-information length);
+  * the shipped examples (examples/*.txt, one hex message per line).
+
+usage: make_seeds.py OUT_DIR [--xml]   (--xml: DUIS Response documents instead of binaries)
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("PANDC_SHARED", ROOT.parent / "shared"))
+
+
+def rtds_messages() -> list[bytes]:
+    rtds = shared_dir() / "corpus" / "rtds"
+    out = []
+    if rtds.is_dir():
+        for path in sorted(rtds.rglob("*.HEX")):
+            text = "".join(path.read_text(errors="replace").split())
+            try:
+                out.append(bytes.fromhex(text))
+            except ValueError:
+                continue
+    return out
+
+
+def built_messages() -> list[bytes]:
+    from pandc.testing import build_message
+    when = datetime(2024, 3, 1, 12, 30, tzinfo=timezone.utc)
+    out = []
+    for frame in ("general-ciphering", "general-signing"):
+        for cra in ("command", "response", "alert"):
+            for date_time in (None, when):
+                out.append(build_message(frame=frame, cra=cra, date_time=date_time,
+                                         payload=bytes(range(16))))
+                out.append(build_message(frame=frame, cra=cra, date_time=date_time,
+                                         supplementary_remote_party_id=bytes(8),
+                                         supplementary_remote_party_counter=7,
+                                         supplementary_originator_counter=9,
+                                         payload=b"\x01\x09" + bytes(20), signature=bytes(64)))
+    out.append(build_message(frame="general-signing", cra="command", signature=None,
+                             payload=b"\x30\x03\x02\x01\x05"))
+    out.append(build_message(message_code=0x012A, date_time=when, time_status=0x04,
+                             payload=bytes(40)))
+    out.append(build_message(supplementary_remote_party_id=bytes(8),
+                             supplementary_remote_party_counter=1,
+                             certificate=b"\x30\x81\x80" + bytes(128), payload=bytes(8)))
+    return out
+
+
+def example_messages() -> list[bytes]:
+    out = []
+    for path in sorted((ROOT / "examples").glob("*.txt")):
+        for line in path.read_text().splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                try:
+                    out.append(bytes.fromhex(line))
+                except ValueError:
+                    out.append(line.encode())
+    return out
+
+
+def duis_document(messages: list[bytes]) -> bytes:
+    sr = "http://www.dccinterface.co.uk/ServiceUserGateway"
+    body = "".join(
+        f"<sr:Response><sr:Header><sr:RequestID>90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A3:"
+        f"{i}</sr:RequestID><sr:ResponseCode>I0</sr:ResponseCode></sr:Header><sr:Body>"
+        f"<sr:ServiceReferenceVariant>4.1.1</sr:ServiceReferenceVariant>"
+        f"<sr:GBCSPayload>{base64.b64encode(m).decode()}</sr:GBCSPayload></sr:Body></sr:Response>"
+        for i, m in enumerate(messages))
+    return (f'<?xml version="1.0" encoding="UTF-8"?><sr:DUISResponses xmlns:sr="{sr}">{body}'
+            f"</sr:DUISResponses>").encode()
+
+
+def main() -> int:
+    if len(sys.argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    out = Path(sys.argv[1])
+    out.mkdir(parents=True, exist_ok=True)
+    messages = rtds_messages() + built_messages() + example_messages()
+    if "--xml" in sys.argv[2:]:
+        seeds = [duis_document([m]) for m in messages[::8]] + [duis_document(messages[:3])]
+    else:
+        seeds = messages
+    for seed in seeds:
+        (out / hashlib.sha1(seed).hexdigest()).write_bytes(seed)
+    print(f"{len(seeds)} seeds in {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
