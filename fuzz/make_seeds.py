@@ -7,7 +7,10 @@ Seeds come from three places, so the fuzzers start deep inside the format:
     field and other-information length);
   * the shipped examples (examples/*.txt, one hex message per line).
 
-usage: make_seeds.py OUT_DIR [--xml]   (--xml: DUIS Response documents instead of binaries)
+usage: make_seeds.py OUT_DIR [--xml | --mmc]
+  --xml: DUIS Response documents (for the DUIS targets) instead of binary messages;
+  --mmc: MMC documents rendered by pandc.to_mmc and the DUIS requests in ../shared (for the
+         validate target).
 """
 from __future__ import annotations
 
@@ -88,6 +91,22 @@ def duis_document(messages: list[bytes]) -> bytes:
             f"</sr:DUISResponses>").encode()
 
 
+def mmc_documents(messages: list[bytes]) -> list[bytes]:
+    import pandc
+    out = []
+    for message in messages:
+        try:
+            out.append(pandc.to_mmc(pandc.decode(message)))
+        except pandc.PandcError:
+            continue
+    return out
+
+
+def duis_requests() -> list[bytes]:
+    requests = shared_dir() / "corpus" / "duis-requests"
+    return [p.read_bytes() for p in sorted(requests.glob("*.XML"))[::4]] if requests.is_dir() else []
+
+
 def main() -> int:
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -97,6 +116,8 @@ def main() -> int:
     messages = rtds_messages() + built_messages() + example_messages()
     if "--xml" in sys.argv[2:]:
         seeds = [duis_document([m]) for m in messages[::8]] + [duis_document(messages[:3])]
+    elif "--mmc" in sys.argv[2:]:
+        seeds = mmc_documents(messages[::4]) + duis_requests()
     else:
         seeds = messages
     for seed in seeds:
