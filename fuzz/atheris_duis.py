@@ -28,4 +28,4 @@ def body(data: bytes) -> None:
 
 
 if __name__ == "__main__":
-    harness.run(body)
+    harness.run(body, recursion_limit=400)

@@ -63,6 +63,15 @@ def built_messages() -> list[bytes]:
     out.append(build_message(supplementary_remote_party_id=bytes(8),
                              supplementary_remote_party_counter=1,
                              certificate=b"\x30\x81\x80" + bytes(128), payload=bytes(8)))
+    # Plain DLMS Access-Responses under the DLMS use cases' message codes (ECS17b, ECS19,
+    # ECS17d, ECS82), nested a little and a lot (structures of structures, arrays of
+    # arrays): the nested readers are where unbounded recursion hides, and mutation alone
+    # rarely builds a deep structure from a flat one.
+    for code in (0x0027, 0x0029, 0x002D, 0x0069):
+        for depth, pattern in ((3, b"\x02\x01"), (100, b"\x02\x01"), (100, b"\x01\x01")):
+            data = pattern * depth + b"\x06\x00\x00\x00\x2A"
+            apdu = b"\xDA\x00\x00\x00\x01\x00\x00\x01" + data + b"\x01\x01\x00"
+            out.append(build_message(message_code=code, date_time=when, payload=apdu))
     return out
 
 
