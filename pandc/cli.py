@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     decode.add_argument("--out-dir", metavar="DIR", help="with --format xml: one file per message")
     decode.add_argument("--resume", action="store_true",
                         help="with --out-dir: go on with an interrupted run, skipping the inputs "
-                             "its journal (DIR/.pandc-journal.jsonl) names as done")
+                             "its journal (DIR.pandc-journal.jsonl, beside DIR) names as done")
     decode.add_argument("--validate", action="store_true", help="validate each MMC document")
     decode.add_argument("--schema-dir", metavar="DIR",
                         help="validate against the schemas in DIR (e.g. the official XSDs)")

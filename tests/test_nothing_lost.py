@@ -3,7 +3,9 @@ exactly the files of an uninterrupted one; every input that could not be process
 one KeyStore shared by threads and processes gives the results of one thread."""
 from __future__ import annotations
 
+import base64
 import concurrent.futures
+import io
 import json
 import os
 import signal
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import pandc
-from pandc.io.outdir import JOURNAL_NAME, OutDir, read_journal
+from pandc.io.outdir import OutDir, journal_path, read_journal
 from pandc.testing import build_message
 
 from conftest import KEYSTORE, require, rtds_messages
@@ -41,7 +43,7 @@ def big_input(tmp_path: Path, count: int) -> Path:
 
 
 def files_of(directory: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.name != JOURNAL_NAME}
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
 
 
 def test_a_killed_run_resumed_gives_exactly_the_files_of_an_uninterrupted_run(tmp_path):
@@ -74,7 +76,7 @@ def test_a_killed_run_resumed_gives_exactly_the_files_of_an_uninterrupted_run(tm
     assert resumed.returncode == 1
     assert files_of(killed) == expected
     # Every input is in the journal exactly once: nothing redone twice, nothing skipped.
-    journal = read_journal(killed / JOURNAL_NAME)
+    journal = read_journal(journal_path(killed))
     assert len(journal) == 1200 + 2
     assert "input.txt:6" in resumed.stderr and "could not be processed" in resumed.stderr
 
@@ -112,7 +114,7 @@ def test_a_torn_journal_line_and_leftover_temporaries_are_cleaned_on_resume(tmp_
     with OutDir(out) as directory:
         directory.write(directory.key("a:1"), "a-1.xml", b"<a/>")
         directory.write(directory.key("a:2"), "a-2.xml", b"<b/>")
-    with open(out / JOURNAL_NAME, "a") as journal:
+    with open(journal_path(out), "a") as journal:
         journal.write('{"key": "a:3#1", "sta')          # the kill came mid-line
     (out / ".pandc-tmp-99-a-3.xml").write_bytes(b"<half")
     with OutDir(out, resume=True) as directory:
@@ -120,7 +122,7 @@ def test_a_torn_journal_line_and_leftover_temporaries_are_cleaned_on_resume(tmp_
         assert directory.key("a:3") not in directory.done
         directory.write("a:3#1", "a-3.xml", b"<c/>")
     assert not list(out.glob(".pandc-tmp-*"))
-    lines = (out / JOURNAL_NAME).read_text().splitlines()
+    lines = journal_path(out).read_text().splitlines()
     assert [json.loads(line)["key"] for line in lines] == ["a:1#1", "a:2#1", "a:3#1"]
 
 
@@ -156,3 +158,44 @@ def test_one_keystore_shared_by_8_threads_and_by_processes_gives_one_threads_res
     with concurrent.futures.ProcessPoolExecutor(max_workers=2) as pool:
         in_processes = list(pool.map(_decode_all_in_process, chunks))
     assert in_processes[0] == expected[0::2] and in_processes[1] == expected[1::2]
+
+
+class _FailingStream(io.RawIOBase):
+    """A file whose reads fail with EIO once ``good`` bytes have been read."""
+
+    def __init__(self, data: bytes, good: int) -> None:
+        self.data, self.good, self.position = data, good, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.position >= self.good:
+            raise OSError(5, "Input/output error")
+        size = min(len(buffer), 64, self.good - self.position)
+        buffer[:size] = self.data[self.position:self.position + size]
+        self.position += size
+        return size
+
+
+def test_an_io_error_part_way_reports_its_position_and_keeps_what_was_read():
+    lines = responses(10)
+    data = ("\n".join(lines) + "\n").encode()
+    good = sum(len(line) + 1 for line in lines[:4])       # four whole lines, then EIO
+    results = list(pandc.iter_decode(io.BufferedReader(_FailingStream(data, good), 64)))
+    assert [type(r).__name__ for r in results] == ["Message"] * 4 + ["DecodeError"]
+    assert [r.originator_counter for r in results[:4]] == [1000, 1001, 1002, 1003]
+    assert results[4].source == "<stream>:5"
+    assert "cannot read past line 4" in str(results[4])
+
+
+def test_an_io_error_inside_a_duis_document_is_reported_after_the_payloads_read():
+    payloads = "".join(
+        f"<sr:Response><sr:GBCSPayload>{base64.b64encode(bytes.fromhex(h)).decode()}"
+        "</sr:GBCSPayload></sr:Response>\n" for h in responses(3))
+    data = (f'<sr:R xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway">\n{payloads}'
+            + "<sr:X/>" * 60_000 + "</sr:R>").encode()
+    # lxml reads ahead in chunks of its own size: the error comes well behind the payloads.
+    results = list(pandc.iter_decode(io.BufferedReader(_FailingStream(data, len(data) - 100), 64)))
+    assert [type(r).__name__ for r in results] == ["Message"] * 3 + ["DecodeError"]
+    assert "cannot read" in str(results[-1])

@@ -3,7 +3,8 @@
 Every file is written to a temporary name in the same directory, flushed to disk and then
 renamed over its final name (``os.replace``), so a reader or a killed run never leaves a
 half-written document under a final name. After each input is done - written or failed - one
-line is appended to the journal (``.pandc-journal.jsonl``); ``resume=True`` reads it back and
+line is appended to the journal, ``DIR.pandc-journal.jsonl`` beside the directory (not in it:
+whatever picks up the directory's files sees MMC documents only); ``resume=True`` reads it back and
 the run skips exactly the inputs it names, so an interrupted run finishes without redoing or
 skipping any. An input done but not yet journaled when the run was killed is done again,
 which rewrites the same bytes under the same name: harmless.
@@ -19,7 +20,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-JOURNAL_NAME = ".pandc-journal.jsonl"
+JOURNAL_SUFFIX = ".pandc-journal.jsonl"
+
+
+def journal_path(directory: str | os.PathLike[str]) -> Path:
+    """Where the journal of an output directory lives: beside it, named after it."""
+    resolved = Path(directory).resolve()
+    return resolved.parent / (resolved.name + JOURNAL_SUFFIX)
 _TEMP_MARK = ".pandc-tmp-"
 
 
@@ -30,7 +37,7 @@ class OutDir:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self._remove_temporaries()
-        self.journal_path = self.path / JOURNAL_NAME
+        self.journal_path = journal_path(self.path)
         self._seen: Counter[str] = Counter()
         self.done: dict[str, dict[str, Any]] = {}
         if resume:
