@@ -90,6 +90,24 @@ def test_f3_validate_builds_no_more_errors_than_it_reports(monkeypatch):
     assert len(built) <= MAX_ERRORS + 1, f"{len(built)} validation errors built"
 
 
+# Found by the atheris campaign (atheris_decode_keys, 1.4M executions; 112 bytes): a GCS13a
+# response whose Metering UnitOfMeasure (0x0300) attribute comes with a string ZCL type, so the
+# value is bytes and the warning's f"{unit:02X}" raises TypeError. No keys are needed.
+F8_MESSAGE = bytes.fromhex(
+    "dd000000000000681100000000df090200000000000003e80800db1234567890a30890b3d51f300100000c"
+    "07ea0b1701061e00008000040200742801090101070200200800010000002539300000000000030008010103"
+    "002201000002030022e8030000000000000000000000000000")
+
+
+@pytest.mark.xfail(strict=True, raises=TypeError,
+                   reason="F8: usecases/base.py gas_unit formats a non-integer UnitOfMeasure "
+                          "with :02X (TypeError) instead of warning")
+def test_f8_a_unit_of_measure_of_the_wrong_zcl_type_is_a_warning():
+    result = decode_or_error(F8_MESSAGE)
+    if isinstance(result, pandc.Message):
+        assert any("UnitOfMeasure" in warning for warning in result.warnings)
+
+
 # --- fixed findings (regression tests) ------------------------------------------------------
 
 # Finding F4 (fixed in pandc/io/duis.py: elements inside one Response were emptied but never
