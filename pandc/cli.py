@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import collections
 import itertools
 import json
 import sys
@@ -14,7 +15,8 @@ from .api import iter_decode_items
 from .errors import DecodeError, PandcError
 from .duis import DuisResponse, duis_record
 from .io.jsonl import dumps, error_record, message_record
-from .io.sources import iter_sources
+from .io.outdir import OutDir
+from .io.sources import SourceItem, iter_sources
 
 if TYPE_CHECKING:
     from .security import KeyStore
@@ -114,11 +116,20 @@ def run_decode(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "xml" or args.validate:
         from .mmc import to_mmc
         from .mmc.validation import validate
-    if args.out_dir:
-        Path(args.out_dir).mkdir(parents=True, exist_ok=True)
+    if args.resume and not args.out_dir:
+        err.write("pandc decode: --resume needs --out-dir DIR\n")
+        return 2
+    outdir = OutDir(args.out_dir, resume=args.resume) if args.out_dir else None
+    pending_keys: collections.defaultdict[str, collections.deque[str]] = \
+        collections.defaultdict(collections.deque)
+    not_processed: list[str] = []
     written_to_stdout = 0
 
     def report_error(source: str, error: PandcError, prefix: str = "") -> None:
+        reason = getattr(error, "reason", None) or str(error)
+        not_processed.append(source)
+        if outdir is not None:
+            outdir.failed(current_key, f"{prefix}{reason}")
         if json_lines:
             out.write(dumps(error_record(source, error, prefix)))
         else:
@@ -128,8 +139,29 @@ def run_decode(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             what = "cannot render MMC" if prefix == "MMC: " else "error"
             err.write(f"{source}: {what}{where}: {reason}\n")
 
-    for item, result in iter_decode_items(iter_sources(args.paths), keys=keys,
+    def to_do(items: Iterator[SourceItem]) -> Iterator[SourceItem]:
+        # With --resume, inputs the journal names as done are not decoded again.
+        for item in items:
+            key = outdir.key(item.source) if outdir is not None else item.source
+            if outdir is not None and key in outdir.done:
+                continue
+            pending_keys[item.source].append(key)
+            yield item
+
+    if outdir is not None:
+        for entry in outdir.previous_failures():
+            failed = True
+            not_processed.append(entry["key"].rpartition("#")[0])
+            err.write(f"{not_processed[-1]}: failed in the earlier run: "
+                      f"{entry.get('reason') or entry.get('invalid')}\n")
+    current_key = ""
+    for item, result in iter_decode_items(to_do(iter_sources(args.paths)), keys=keys,
                                           workers=args.workers):
+        # A result comes from its own input, or (GBT) from the last block of a transfer.
+        queued = pending_keys.get(item.source)
+        current_key = queued.popleft() if queued else item.source
+        if queued is not None and not queued:
+            del pending_keys[item.source]
         source = item.source
         if isinstance(result, DecodeError):
             failed = True
@@ -173,9 +205,15 @@ def run_decode(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if report is not None:
                 record["mmc_valid"] = report.valid
             out.write(dumps(record))
-        elif args.out_dir:
+        elif outdir is not None:
             assert document is not None
-            (Path(args.out_dir) / _xml_file_name(source)).write_bytes(document)
+            try:
+                outdir.write(current_key, _xml_file_name(source), document,
+                             invalid=None if report is None or report.valid else "invalid MMC")
+            except OSError as problem:
+                failed = True
+                report_error(source, PandcError(f"cannot write: {problem.strerror or problem}"),
+                             "output: ")
         else:
             assert document is not None
             written_to_stdout += 1
@@ -186,6 +224,12 @@ def run_decode(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(document.decode("utf-8"))
             if not document.endswith(b"\n"):
                 out.write("\n")
+    if outdir is not None:
+        outdir.close()
+        if not_processed:
+            err.write(f"pandc decode: {len(not_processed)} input(s) could not be processed: "
+                      f"{', '.join(not_processed[:20])}{' ...' if len(not_processed) > 20 else ''}"
+                      f" (journal: {outdir.journal_path})\n")
     return 1 if failed else 0
 
 
@@ -265,6 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "Parquet, Arrow IPC or CSV, one row per message (needs pyarrow)")
     decode.add_argument("--out", metavar="FILE", help="with --format parquet|arrow|csv: the file to write")
     decode.add_argument("--out-dir", metavar="DIR", help="with --format xml: one file per message")
+    decode.add_argument("--resume", action="store_true",
+                        help="with --out-dir: go on with an interrupted run, skipping the inputs "
+                             "its journal (DIR.pandc-journal.jsonl, beside DIR) names as done")
     decode.add_argument("--validate", action="store_true", help="validate each MMC document")
     decode.add_argument("--schema-dir", metavar="DIR",
                         help="validate against the schemas in DIR (e.g. the official XSDs)")

@@ -9,6 +9,12 @@ from lxml import etree
 
 from .errors import DecodeError
 
+# Whole-document parsing (validation) reads the document into memory: refuse anything larger
+# than this before reading it. An MMC or DUIS document for one message is a few kilobytes; a
+# DUIS file of many responses is read by the streaming reader (pandc.io.duis), which has no
+# size limit since its memory does not grow with the document.
+MAX_DOCUMENT_BYTES = 64 << 20
+
 PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False,
                       dtd_validation=False, huge_tree=False)
 

@@ -5,11 +5,16 @@ import binascii
 import re
 
 from ..errors import DecodeError
+from .limits import MAX_MESSAGE_BYTES, LimitError, check_size
 
 _HEX_FRAME_STARTS = ("DD", "DF", "E0")
 _HEX_DIGITS = re.compile(r"[0-9A-Fa-f]*")
 _BASE64_CHARACTER = re.compile(r"[A-Za-z0-9+/=]")
+_BASE64_TEXT = re.compile(r"[A-Za-z0-9+/=]*")
 _WHITESPACE = re.compile(r"\s+")
+# Hex takes two characters a byte, base64 4/3: text longer than this cannot be a message
+# within MAX_MESSAGE_BYTES, and is refused before it is decoded.
+MAX_TEXT_CHARACTERS = 2 * MAX_MESSAGE_BYTES
 
 
 def looks_like_xml(data: bytes | bytearray | memoryview | str) -> bool:
@@ -34,7 +39,8 @@ def _from_hex(text: str) -> bytes:
 
 
 def _from_base64(text: str) -> bytes:
-    for position, character in enumerate(text):
+    # Only text with a bad character is walked character by character, to name its position.
+    for position, character in ([] if _BASE64_TEXT.fullmatch(text) else enumerate(text)):
         if not _BASE64_CHARACTER.match(character):
             raise DecodeError(
                 f"neither hex nor base64: invalid base64 character {character!r} at text position {position}",
@@ -54,6 +60,9 @@ def text_to_bytes(text: str) -> bytes:
     compact = _WHITESPACE.sub("", text)
     if not compact:
         raise DecodeError("empty input", 0)
+    if len(compact) > MAX_TEXT_CHARACTERS:
+        raise LimitError(f"{len(compact)} characters of hex or base64 is past the "
+                         f"{MAX_MESSAGE_BYTES}-byte message limit", 0)
     if compact[:2].upper() in _HEX_FRAME_STARTS:
         return _from_hex(compact)
     if len(compact) % 2 == 0 and _HEX_DIGITS.fullmatch(compact):
@@ -67,5 +76,6 @@ def to_message_bytes(data: bytes | bytearray | memoryview | str) -> bytes:
     if isinstance(data, str):
         return text_to_bytes(data)
     if isinstance(data, (bytes, bytearray, memoryview)):
+        check_size(data)  # type: ignore[arg-type]
         return bytes(data)
     raise TypeError(f"expected bytes or str, not {type(data).__name__}")

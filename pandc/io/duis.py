@@ -15,8 +15,8 @@ from typing import BinaryIO
 from lxml import etree
 
 from ..errors import DecodeError
-from ..hardened_xml import PARSER_OPTIONS, doctype_refused
 from ..duis.responses import DuisResponse, read_response
+from ..hardened_xml import PARSER_OPTIONS, doctype_refused, has_doctype
 from ..message import DuisContext
 
 SR_NAMESPACE = "http://www.dccinterface.co.uk/ServiceUserGateway"
@@ -41,12 +41,18 @@ class DuisPayload:
                            self.service_reference_variant)
 
 
+# With responses=True a Response is kept whole until its end (its body is read then); a DUIS
+# Response holds a few hundred elements (17 inventory devices of ~25 fields), so past this many
+# it is not read as a body: its elements are dropped as they come and it is reported.
+MAX_RESPONSE_ELEMENTS = 100_000
+
+
 def iter_payloads(source: bytes | str | BinaryIO, *, responses: bool = False
                   ) -> Iterator[DuisPayload | DuisResponse | DecodeError]:
     """Yields every sr:GBCSPayload of a DUIS document, with the DUIS context around it.
 
     ``source`` is the document (bytes or str) or a binary file object; memory stays flat for
-    large documents because each response is dropped once it has been read. With
+    large documents because each element is dropped once it has been read. With
     ``responses``, an sr:Response that carries no GBCSPayload (an acknowledgement, a
     DSP-generated body, a DCC alert) is yielded too, read by :func:`pandc.duis.read_response`
     (or the DecodeError saying why it cannot be read), and a document without any payload is
@@ -59,20 +65,22 @@ def iter_payloads(source: bytes | str | BinaryIO, *, responses: bool = False
     context: dict[str, str | None] = {"request_id": None, "response_id": None, "response_code": None}
     variant: str | None = None
     found = 0
-    in_response = 0
     payloads_in_response = 0
-    events = etree.iterparse(source, events=("start", "end"), remove_pis=True,
-                             **PARSER_OPTIONS)
+    responses_seen = 0
+    kept = 0            # elements of the current Response kept for read_response
+    # End events only: a Python step per start tag doubled the cost of a large document. The
+    # DOCTYPE, if any, is in the prolog, so it is known (and refused) at the first end event,
+    # before any element's content has been used.
+    events = etree.iterparse(source, events=("end",), remove_pis=True,
+                             **PARSER_OPTIONS)  # type: ignore[call-overload]
+    checked_doctype = False
     try:
-        for event, element in events:
-            tag = element.tag
-            if event == "start":
-                if element.getparent() is None and element.getroottree().docinfo.doctype:
+        for _, element in events:
+            if not checked_doctype:
+                if has_doctype(element.getroottree()):
                     raise doctype_refused("DUIS XML")
-                if tag == _RESPONSE:
-                    in_response += 1
-                    payloads_in_response = 0
-                continue
+                checked_doctype = True
+            tag = element.tag
             if tag in _HEADER_FIELDS:
                 context[_HEADER_FIELDS[tag]] = (element.text or "").strip()
             elif tag == _VARIANT:
@@ -84,31 +92,39 @@ def iter_payloads(source: bytes | str | BinaryIO, *, responses: bool = False
                                   context["request_id"], context["response_id"],
                                   context["response_code"], variant)
             if tag == _RESPONSE:
-                in_response -= 1
+                responses_seen += 1
                 if responses and not payloads_in_response:
-                    try:
-                        yield read_response(element)
-                    except DecodeError as error:
-                        yield error
-                # A response is done: drop it and the handled siblings before it, so the root
-                # does not keep a growing list of emptied elements (lxml FAQ, iterparse).
-                _drop(element)
+                    if kept > MAX_RESPONSE_ELEMENTS:
+                        yield DecodeError(f"sr:Response at line {element.sourceline}: more than "
+                                          f"{MAX_RESPONSE_ELEMENTS} elements; not read")
+                    else:
+                        try:
+                            yield read_response(element)
+                        except DecodeError as error:
+                            yield error
                 context = {"request_id": None, "response_id": None, "response_code": None}
                 variant = None
-            elif tag == _PAYLOAD:
-                _drop(element)
-            elif not in_response and not len(element):
-                element.clear(keep_tail=False)
+                payloads_in_response = kept = 0
+            elif responses and tag != _PAYLOAD and kept <= MAX_RESPONSE_ELEMENTS \
+                    and next(element.iterancestors(_RESPONSE), None) is not None:
+                # Inside a Response that may be a DSP body: kept until the Response ends.
+                kept += 1
+                continue
+            # Every element is done with at its end: empty it and drop it and the handled
+            # siblings before it, so the tree holds only the open elements and memory stays
+            # flat whatever the document holds (lxml FAQ, iterparse). Clearing only leaf
+            # elements kept one emptied node per element: a document of millions of small
+            # elements inside one Response grew without bound.
+            element.clear(keep_tail=False)
+            parent = element.getparent()
+            if parent is not None:
+                while element.getprevious() is not None:
+                    del parent[0]
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if exc.position else None
         raise DecodeError(f"malformed DUIS XML at line {line}: {exc.msg}") from None
     if not found and not responses:
         raise DecodeError("DUIS XML holds no sr:GBCSPayload element")
-
-
-def _drop(element: etree._Element) -> None:
-    element.clear(keep_tail=False)  # type: ignore[call-arg]  # lxml-stubs lack keep_tail
-    parent = element.getparent()
-    if parent is not None:
-        while element.getprevious() is not None:
-            del parent[0]
+    if not found and not responses_seen:
+        raise DecodeError("DUIS XML holds no sr:Response and no sr:GBCSPayload element "
+                          f"(namespace {SR_NAMESPACE})")

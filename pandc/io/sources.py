@@ -42,38 +42,67 @@ def _peek_kind(stream: BinaryIO) -> str:
     return "lines"
 
 
+def _read_error(name: str, line: int, exc: OSError) -> SourceItem:
+    # An I/O error part way through is an item of its own, naming where reading stopped; the
+    # messages read before it are decoded and reported as usual, nothing is dropped.
+    return SourceItem(f"{name}:{line}", None, error=DecodeError(
+        f"cannot read past line {line - 1}: {exc.strerror or exc}"))
+
+
 def _iter_lines(stream: BinaryIO, name: str) -> Iterator[SourceItem]:
-    for number, raw_line in enumerate(stream, start=1):
-        try:
-            line = raw_line.decode("ascii").strip()
-        except UnicodeDecodeError as exc:
-            yield SourceItem(f"{name}:{number}", None, error=DecodeError(
-                f"line is not ASCII hex or base64 (byte 0x{raw_line[exc.start]:02X} at column {exc.start + 1})"))
-            continue
-        if not line or line.startswith("#"):
-            continue
-        yield SourceItem(f"{name}:{number}", line)
+    number = 0
+    try:
+        for number, raw_line in enumerate(stream, start=1):
+            item = _line_item(raw_line, name, number)
+            if item is not None:
+                yield item
+    except OSError as exc:
+        yield _read_error(name, number + 1, exc)
+
+
+def _line_item(raw_line: bytes, name: str, number: int) -> SourceItem | None:
+    try:
+        line = raw_line.decode("ascii").strip()
+    except UnicodeDecodeError as exc:
+        return SourceItem(f"{name}:{number}", None, error=DecodeError(
+            f"line is not ASCII hex or base64 (byte 0x{raw_line[exc.start]:02X} at column {exc.start + 1})"))
+    if not line or line.startswith("#"):
+        return None
+    return SourceItem(f"{name}:{number}", line)
 
 
 def _iter_xml(stream: BinaryIO, name: str) -> Iterator[SourceItem]:
+    line = 0
     try:
         for found in duis.iter_payloads(stream, responses=True):
             if isinstance(found, duis.DuisPayload):
+                line = found.line
                 yield SourceItem(f"{name}:{found.line}", found.text, context=found.context())
             elif isinstance(found, DuisResponse):
+                line = found.line
                 yield SourceItem(f"{name}:{found.line}", None, response=found)
             else:
-                yield SourceItem(f"{name}:{getattr(found, 'line', None) or 0}", None, error=found)
+                yield SourceItem(f"{name}:{getattr(found, 'line', None) or line}", None,
+                                 error=found)
     except DecodeError as error:
         yield SourceItem(f"{name}:0", None, error=error)
+    except OSError as exc:
+        yield SourceItem(f"{name}:{line}", None, error=DecodeError(
+            f"cannot read past line {line}: {exc.strerror or exc}"))
 
 
 def iter_stream(stream: BinaryIO, name: str) -> Iterator[SourceItem]:
-    kind = _peek_kind(stream)
+    try:
+        kind = _peek_kind(stream)
+        if kind == "binary":
+            data = stream.read()
+    except OSError as exc:
+        yield _read_error(name, 1, exc)
+        return
     if kind == "xml":
         yield from _iter_xml(stream, name)
     elif kind == "binary":
-        yield SourceItem(f"{name}:1", stream.read())
+        yield SourceItem(f"{name}:1", data)
     else:
         yield from _iter_lines(stream, name)
 

@@ -20,7 +20,7 @@ import xmlschema
 from lxml import etree
 
 from ..errors import PandcError
-from ..hardened_xml import has_doctype, hardened_parser
+from ..hardened_xml import MAX_DOCUMENT_BYTES, has_doctype, hardened_parser
 
 SCHEMA_KINDS = ("mmc", "duis")
 
@@ -158,6 +158,9 @@ def _read(xml: bytes | str | os.PathLike[str] | etree._Element | etree._ElementT
     if isinstance(xml, etree._Element):
         return _without_doctype(xml.getroottree())
     if isinstance(xml, os.PathLike):
+        size = Path(xml).stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise _Refused(_too_large(size))
         data = Path(xml).read_bytes()
     elif isinstance(xml, str):
         data = xml.encode("utf-8")
@@ -166,12 +169,19 @@ def _read(xml: bytes | str | os.PathLike[str] | etree._Element | etree._ElementT
     else:
         raise TypeError(f"cannot validate a {type(xml).__name__}: give bytes, str, a path or "
                         "an lxml element")
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise _Refused(_too_large(len(data)))
     try:
         tree = etree.fromstring(data, hardened_parser()).getroottree()
     except etree.XMLSyntaxError as error:
         line = error.lineno if error.lineno else None
         raise _Refused(ValidationIssue(line, None, f"not well-formed XML: {error.msg}")) from None
     return _without_doctype(tree)
+
+
+def _too_large(size: int) -> ValidationIssue:
+    return ValidationIssue(None, None, f"document of {size} bytes is past the "
+                                       f"{MAX_DOCUMENT_BYTES}-byte limit for validation; not read")
 
 
 def _without_doctype(tree: etree._ElementTree) -> etree._ElementTree:
