@@ -72,7 +72,7 @@ def iter_payloads(source: bytes | str | BinaryIO, *, responses: bool = False
     # DOCTYPE, if any, is in the prolog, so it is known (and refused) at the first end event,
     # before any element's content has been used.
     events = etree.iterparse(source, events=("end",), remove_pis=True,
-                             **PARSER_OPTIONS)  # type: ignore[call-overload]
+                             **PARSER_OPTIONS)
     checked_doctype = False
     try:
         for _, element in events:
