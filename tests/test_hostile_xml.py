@@ -34,7 +34,7 @@ MEMORY_CAP = 1536 << 20          # RLIMIT_AS of the child: an unbounded parse di
 RSS_BOUND_MB = 250               # what a refused or streamed document may cost at most
 
 CHILD = r"""
-import io, json, resource, sys
+import io, json, re, resource, sys
 from pathlib import Path
 
 secret, path, generated = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -110,7 +110,10 @@ if sys.argv[5] == "validate":
     report = pandc.validate(path=path, schema="duis")
     out["validate"] = {"kind": "report", "valid": report.valid,
                        "messages": [str(issue) for issue in report.errors[:5]]}
-out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+# VmHWM, not ru_maxrss: a child's ru_maxrss starts from its parent's peak (fork), which
+# would measure pytest, not this child.
+with open("/proc/self/status") as status:
+    out["rss_mb"] = int(re.search(r"VmHWM:\s+(\d+) kB", status.read()).group(1)) // 1024
 out.update(seen)
 print(json.dumps(out))
 """.replace("{SR}", SR)
