@@ -7,7 +7,7 @@ Seeds come from three places, so the fuzzers start deep inside the format:
     field and other-information length);
   * the shipped examples (examples/*.txt, one hex message per line).
 
-usage: make_seeds.py OUT_DIR [--xml | --mmc]
+usage: make_seeds.py OUT_DIR [--xml | --mmc | --requests]
   --xml: DUIS Response documents (for the DUIS targets) instead of binary messages;
   --mmc: MMC documents rendered by pandc.to_mmc and the DUIS requests in ../shared (for the
          validate target).
@@ -127,6 +127,8 @@ def main() -> int:
         seeds = [duis_document([m]) for m in messages[::8]] + [duis_document(messages[:3])]
     elif "--mmc" in sys.argv[2:]:
         seeds = mmc_documents(messages[::4]) + duis_requests()
+    elif "--requests" in sys.argv[2:]:
+        seeds = duis_requests()
     else:
         seeds = messages
     for seed in seeds:

@@ -21,6 +21,7 @@ missing() {
 "$python" fuzz/make_seeds.py "$work/seeds-bin"
 "$python" fuzz/make_seeds.py "$work/seeds-xml" --xml
 "$python" fuzz/make_seeds.py "$work/seeds-mmc" --mmc
+"$python" fuzz/make_seeds.py "$work/seeds-requests" --requests
 
 status=0
 if command -v "${FUZZ_CC:-clang}" >/dev/null && bash fuzz/build.sh "$work/build" >/dev/null; then
@@ -37,9 +38,10 @@ else
 fi
 
 if "$python" -c "import atheris" 2>/dev/null; then
-    for target in decode decode_keys to_mmc validate duis; do
+    for target in decode decode_keys to_mmc validate duis parse_request correlate; do
         case $target in
             validate) seeds=("$work/seeds-mmc" "$root/fuzz/corpus/mmc"); dict=xml.dict ;;
+            parse_request) seeds=("$work/seeds-requests"); dict=xml.dict ;;
             duis) seeds=("$work/seeds-xml" "$root/fuzz/corpus/duis"); dict=xml.dict ;;
             *) seeds=("$work/seeds-bin" "$root/fuzz/corpus/header"); dict=gbcs.dict ;;
         esac
