@@ -8,13 +8,12 @@ each batch is a :class:`~pandc.codec.columns.Columns` of at most ``batch_size`` 
 """
 from __future__ import annotations
 
-import importlib
-import os
 import re
 from collections.abc import Iterable, Iterator
 from types import ModuleType
 from typing import BinaryIO
 
+from .backend import load as load_backend
 from .columns import Columns
 
 CHUNK_SIZE = 1 << 22       # bytes read at a time
@@ -22,16 +21,7 @@ LINES = "lines"
 RECORDS = "records"
 
 
-def _load_backend() -> tuple[ModuleType, str]:
-    if os.environ.get("PANDC_PURE_PYTHON", "") not in ("", "0"):
-        return importlib.import_module(f"{__package__}._pycapture"), "python"
-    try:
-        return importlib.import_module(f"{__package__}._ccapture"), "c"
-    except ImportError:
-        return importlib.import_module(f"{__package__}._pycapture"), "python"
-
-
-_backend, BACKEND = _load_backend()
+_backend, BACKEND = load_backend("_ccapture", "_pycapture")
 
 
 def format_sources(prefix: bytes, columns: Columns, backend: ModuleType | None = None

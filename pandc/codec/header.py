@@ -5,23 +5,10 @@ Both return :class:`RawHeader` (field names as in ``csrc/gbcs_header.h``) or rai
 """
 from __future__ import annotations
 
-import importlib
-import os
-from types import ModuleType
-
+from . import backend
 from .rawheader import RawHeader  # noqa: F401  (re-exported)
 
-
-def _load_backend() -> tuple[ModuleType, str]:
-    if os.environ.get("PANDC_PURE_PYTHON", "") not in ("", "0"):
-        return importlib.import_module(f"{__package__}._pyheader"), "python"
-    try:
-        return importlib.import_module(f"{__package__}._cheader"), "c"
-    except ImportError:
-        return importlib.import_module(f"{__package__}._pyheader"), "python"
-
-
-_backend, BACKEND = _load_backend()
+_backend, BACKEND = backend.load("_cheader", "_pyheader")
 
 #: decode_header(data: bytes) -> RawHeader; raises DecodeError
 decode_header = _backend.decode_header
