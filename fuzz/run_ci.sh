@@ -28,7 +28,7 @@ if command -v "${FUZZ_CC:-clang}" >/dev/null && bash fuzz/build.sh "$work/build"
     mkdir -p "$work/corpus-c"
     echo "== fuzz_header (C core, ASan+UBSan, ${c_seconds}s)"
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        "$work/build/fuzz_header" -dict=fuzz/gbcs.dict -max_total_time="$c_seconds" \
+        "$work/build/fuzz_header" -dict=fuzz/gbcs.dict -max_total_time="$c_seconds" -seed="${FUZZ_SEED:-1}" \
         -print_final_stats=1 -artifact_prefix="$work/" "$work/corpus-c" \
         "$work/seeds-bin" $( [ -d fuzz/corpus/header ] && echo fuzz/corpus/header ) > "$work/c.log" 2>&1 || status=1
     grep -E "^#[0-9]+[[:space:]]*DONE|stat::number_of_executed_units|ERROR|SUMMARY" "$work/c.log" || true
@@ -49,7 +49,7 @@ if "$python" -c "import atheris" 2>/dev/null; then
         mkdir -p "$work/corpus-$target"
         echo "== atheris_$target (${py_seconds}s)"
         if ! (cd fuzz && "$python" "atheris_$target.py" -dict="$dict" \
-                -max_total_time="$py_seconds" -rss_limit_mb=2048 -timeout=20 \
+                -max_total_time="$py_seconds" -seed="${FUZZ_SEED:-1}" -rss_limit_mb=2048 -timeout=20 \
                 -artifact_prefix="$work/$target-" "$work/corpus-$target" \
                 "${existing[@]}") > "$work/$target.log" 2>&1; then
             status=1

@@ -120,3 +120,21 @@ def test_fixed_validate_refuses_an_oversized_document_without_reading_it(tmp_pat
     report = pandc.validate(path=path)
     assert not report.valid
     assert "limit for validation" in report.errors[0].message
+
+
+def test_fixed_f9_a_billing_time_second_out_of_range_is_a_decode_problem_not_a_value_error():
+    # Finding F9 (the CI fuzzing pass, atheris_decode): an ECS billing calendar whose
+    # execution time has second 0x40 made usecases/cosem.py build time(…, 64) (ValueError).
+    import base64
+    data = base64.b64decode("3QAAAAAAAFARAAAAAN8JAgAAAAAAAAPpCADbEjRWeJCgCJCz1R8wAQAAAAIAPhzaIAAD6QAA"
+                            "AQEBAgIJBAwAQAAJBf///wH/AQEAACzDjD4tPhiXbFArVA==")
+    result = decode_or_error(data)
+    if isinstance(result, pandc.Message):
+        assert result.values is None and any("values not decoded" in w for w in result.warnings)
+
+
+def test_fixed_f10_a_cosem_date_time_whose_deviation_leaves_the_calendar():
+    # 9999-12-31 23:59:59 with deviation +720 minutes: UTC falls past year 9999.
+    octets = bytes.fromhex("270F0C1FFF173B3B00" "02D0" "00")
+    with pytest.raises(pandc.DecodeError):
+        dlms.date_time(octets)

@@ -549,4 +549,8 @@ def date_time(octets: bytes, offset: int = 0) -> datetime | None:
     if deviation == -0x8000:
         return moment.replace(tzinfo=timezone.utc)
     # COSEM deviation is UTC minus local time, in minutes.
-    return (moment + timedelta(minutes=deviation)).replace(tzinfo=timezone.utc)
+    try:
+        return (moment + timedelta(minutes=deviation)).replace(tzinfo=timezone.utc)
+    except OverflowError:
+        raise DlmsDecodeError("date-time with its deviation falls outside years 1-9999",
+                              offset) from None

@@ -391,7 +391,8 @@ def _billing_calendar(content: DlmsContent, root: Builder, warnings: list[str]) 
     when, day = entry.value
     require(len(when.value) == 4 and len(day.value) == 5, "time is 4 octets, date 5", entry)
     hour, minute, second, _hundredths = when.value
-    require(hour < 24 and minute < 60, "billing time hour and minute must be given", when)
+    require(hour < 24 and minute < 60 and (second == NOT_SPECIFIED or second < 60),
+            "billing time must be a time of day (hour and minute given)", when)
     month, day_of_month, day_of_week = day.value[2], day.value[3], day.value[4]
     calendar = _child(_child(root, "BillingCalendar"), "ElectricityBillingCalendar")
     calendar.add("BillingTime", dt_time(hour, minute, 0 if second == NOT_SPECIFIED else second))
