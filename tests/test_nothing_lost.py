@@ -199,3 +199,35 @@ def test_an_io_error_inside_a_duis_document_is_reported_after_the_payloads_read(
     results = list(pandc.iter_decode(io.BufferedReader(_FailingStream(data, len(data) - 100), 64)))
     assert [type(r).__name__ for r in results] == ["Message"] * 3 + ["DecodeError"]
     assert "cannot read" in str(results[-1])
+
+
+def test_decode_table_over_an_input_failing_part_way_names_the_line(tmp_path):
+    """The capture reader keeps the batches read before an I/O error and raises a PandcError
+    naming the first line it could not read (never a bare OSError)."""
+    pytest.importorskip("pyarrow")
+    import io
+    from pandc.codec.capture import CaptureReadError
+    line = build_message(message_code=0x0074, payload=bytes(20)).hex() + "\n"
+
+    class Failing(io.RawIOBase):
+        def __init__(self, good: bytes) -> None:
+            self.good, self.done = good, False
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:
+            if self.done:
+                raise OSError(5, "Input/output error")
+            size = len(self.good)
+            buffer[:size] = self.good
+            self.done = True
+            return size
+
+    batches = []
+    with pytest.raises(CaptureReadError) as caught:
+        for batch in pandc.iter_tables(Failing((line * 10).encode()), batch_size=4):
+            batches.append(batch)
+    assert isinstance(caught.value, pandc.PandcError)
+    assert caught.value.line == 11 and "line 11" in str(caught.value)
+    assert sum(b.num_rows for b in batches) == 10

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from types import ModuleType
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .backend import load as load_backend
+from ..errors import DecodeError
 from .columns import Columns
 
 CHUNK_SIZE = 1 << 22       # bytes read at a time
@@ -29,6 +30,18 @@ def format_sources(prefix: bytes, columns: Columns, backend: ModuleType | None =
     """The Arrow string buffers (int32 offsets, data) of prefix + line for every row."""
     result: tuple[bytearray, bytearray] | None = (backend or _backend).format_sources(prefix, columns)
     return result
+
+
+class CaptureReadError(DecodeError):
+    """The capture could not be read to its end (an I/O error part way); ``line`` is the first
+    line (record) not read. The batches before it were yielded."""
+
+    def __init__(self, reason: str, line: int) -> None:
+        super().__init__(reason)
+        self.line = line
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (CaptureReadError, (self.reason, self.line))
 
 
 def iter_columns(stream: BinaryIO, *, batch_size: int = 65536, kind: str = LINES,
@@ -52,9 +65,19 @@ def iter_columns(stream: BinaryIO, *, batch_size: int = 65536, kind: str = LINES
     need_data = True
     scratch = bytearray()
     columns = Columns(batch_size)
+    # read1: at most one read of the underlying file, so bytes read before an I/O error are
+    # not lost inside a buffered read that fails part way.
+    read = getattr(stream, "read1", stream.read)
     while True:
         if need_data and not final:
-            chunk = stream.read(chunk_size)
+            try:
+                chunk = read(chunk_size)
+            except OSError as exc:
+                # What was read stays the caller's; the error says where reading stopped.
+                if columns.rows:
+                    yield columns
+                raise CaptureReadError(f"cannot read past line {number}: "
+                                       f"{exc.strerror or exc}", line=number) from None
             if not chunk:
                 final = True
             buffer = buffer[start:] + chunk
