@@ -1671,43 +1671,59 @@ def _gcs05(r: Request, t: Template) -> None:
         add(0x0707, 0x09, 0x01, p)
     for p in _publish_week_profiles(r, weeks, cpath, calendar_ids):
         add(0x0707, 0x09, 0x02, p)
+    add(0x0707, 0x09, 0x03, _publish_seasons(r, seasons, f"{cpath}/SeasonProfiles", calendar_ids))
+    add(0x0707, 0x09, 0x04, _publish_special_days(r, specials, cpath, calendar_ids,
+                                                  ("03", "Calendar Type (friendly credit)")))
+    gbz(t, components, from_times)
+
+
+def _publish_seasons(r: Request, seasons: list[Node], seasons_path: str,
+                     calendar_ids: Callable[[Template], None]) -> Template:
+    """The ZCL Publish Seasons payload of a calendar (electricity and gas alike): the calendar
+    ids, then a start date and week id per request Season under ``seasons_path``."""
     p = Template()
     pf = Fields(r, p)
     calendar_ids(p)
     p.const("00", "Command Index")
     p.const("01", "Total Number of Commands")
     for position, season in enumerate(seasons, 1):
-        spath = f"{cpath}/SeasonProfiles/Season[{position}]"
-        _zcl_date(p, pf, season.child("SeasonStartDate"), f"{spath}/SeasonStartDate")
+        sp = f"{seasons_path}/Season[{position}]"
+        _zcl_date(p, pf, season.child("SeasonStartDate"), f"{sp}/SeasonStartDate")
         ref = season.find("ReferencedWeekName")
         if ref is not None and isinstance(ref.value, int) and 0 <= ref.value <= 255:
-            p.value("Week ID Ref", pf.path(f"{spath}/ReferencedWeekName"), ref.value,
+            p.value("Week ID Ref", pf.path(f"{sp}/ReferencedWeekName"), ref.value,
                     bytes([ref.value]), display=lambda b: b[0])
         else:
-            p.not_supported(pf.path(f"{spath}/ReferencedWeekName"), None, "missing")
+            p.not_supported(pf.path(f"{sp}/ReferencedWeekName"), None, "missing")
             p.dcc("Week ID Ref", 1)
-    add(0x0707, 0x09, 0x03, p)
+    return p
+
+
+def _publish_special_days(r: Request, specials: list[Node], base: str,
+                          calendar_ids: Callable[[Template], None],
+                          calendar_type: tuple[str, str]) -> Template:
+    """The ZCL Publish Special Days payload (electricity and gas alike): calendar ids, start
+    time, ``calendar_type`` (octet, GBCS name), then a date and day id per SpecialDay."""
     p = Template()
     pf = Fields(r, p)
     calendar_ids(p)
-    _zcl_execution(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)")
-    p.const("03", "Calendar Type (friendly credit)")
-    p.value("Total Number of Special Days", pf.path(f"{cpath}/SpecialDays/SpecialDay (count)"),
+    _gas_start(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)")
+    p.const(*calendar_type)
+    p.value("Total Number of Special Days", pf.path(f"{base}/SpecialDays/SpecialDay (count)"),
             len(specials), bytes([min(len(specials), 255)]), display=lambda b: b[0])
     p.const("00", "Command Index")
     p.const("01", "Total Number of Commands")
     for position, special in enumerate(specials, 1):
-        spath = f"{cpath}/SpecialDays/SpecialDay[{position}]"
-        _zcl_date(p, pf, special.child("Date"), f"{spath}/Date")
+        sp = f"{base}/SpecialDays/SpecialDay[{position}]"
+        _zcl_date(p, pf, special.child("Date"), f"{sp}/Date")
         ref = special.find("ReferencedDayName")
         if ref is not None and isinstance(ref.value, int) and 0 <= ref.value <= 255:
-            p.value("Day ID Ref", pf.path(f"{spath}/ReferencedDayName"), ref.value,
+            p.value("Day ID Ref", pf.path(f"{sp}/ReferencedDayName"), ref.value,
                     bytes([ref.value]), display=lambda b: b[0])
         else:
-            p.not_supported(pf.path(f"{spath}/ReferencedDayName"), None, "missing")
+            p.not_supported(pf.path(f"{sp}/ReferencedDayName"), None, "missing")
             p.dcc("Day ID Ref", 1)
-    add(0x0707, 0x09, 0x04, p)
-    gbz(t, components, from_times)
+    return p
 
 
 def _publish_week_profiles(r: Request, weeks: list[Node], base: str,
@@ -1829,42 +1845,9 @@ def _gcs01a(r: Request, t: Template) -> None:
         add(0x0707, 0x01, p)
     for p in _publish_week_profiles(r, weeks, spath, calendar_ids):
         add(0x0707, 0x02, p)
-    p = Template()
-    pf = Fields(r, p)
-    calendar_ids(p)
-    p.const("00", "Command Index")
-    p.const("01", "Total Number of Commands")
-    for position, season in enumerate(seasons, 1):
-        sp = f"{spath}/Seasons/Season[{position}]"
-        _zcl_date(p, pf, season.child("SeasonStartDate"), f"{sp}/SeasonStartDate")
-        ref = season.find("ReferencedWeekName")
-        if ref is not None and isinstance(ref.value, int) and 0 <= ref.value <= 255:
-            p.value("Week ID Ref", pf.path(f"{sp}/ReferencedWeekName"), ref.value,
-                    bytes([ref.value]), display=lambda b: b[0])
-        else:
-            p.not_supported(pf.path(f"{sp}/ReferencedWeekName"), None, "missing")
-            p.dcc("Week ID Ref", 1)
-    add(0x0707, 0x03, p)
-    p = Template()
-    pf = Fields(r, p)
-    calendar_ids(p)
-    _gas_start(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)")
-    p.const("00", "Calendar Type (delivered tariff)")
-    p.value("Total Number of Special Days", pf.path(f"{base}/SpecialDays/SpecialDay (count)"),
-            len(specials), bytes([min(len(specials), 255)]), display=lambda b: b[0])
-    p.const("00", "Command Index")
-    p.const("01", "Total Number of Commands")
-    for position, special in enumerate(specials, 1):
-        sp = f"{base}/SpecialDays/SpecialDay[{position}]"
-        _zcl_date(p, pf, special.child("Date"), f"{sp}/Date")
-        ref = special.find("ReferencedDayName")
-        if ref is not None and isinstance(ref.value, int) and 0 <= ref.value <= 255:
-            p.value("Day ID Ref", pf.path(f"{sp}/ReferencedDayName"), ref.value,
-                    bytes([ref.value]), display=lambda b: b[0])
-        else:
-            p.not_supported(pf.path(f"{sp}/ReferencedDayName"), None, "missing")
-            p.dcc("Day ID Ref", 1)
-    add(0x0707, 0x04, p)
+    add(0x0707, 0x03, _publish_seasons(r, seasons, f"{spath}/Seasons", calendar_ids))
+    add(0x0707, 0x04, _publish_special_days(r, specials, base, calendar_ids,
+                                            ("00", "Calendar Type (delivered tariff)")))
     if block:
         declared = f.get("PriceElements/GasPriceElements/BlockTariff/NumberOfThresholds",
                          required=False)
