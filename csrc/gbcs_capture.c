@@ -332,6 +332,55 @@ static int hex8(const uint8_t *s, uint8_t *out)
 }
 #endif
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define HAVE_HEX16 1
+/* Sixteen hex digits to eight bytes with SSE2 (every x86-64 has it); 0 when any is no hex
+ * digit. Bytes >= 0x80 are negative as signed chars and fail both range tests. */
+static int hex16(const uint8_t *s, uint8_t *out)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)s);
+    /* x - '0' in 0..9, tested as signed (x + 0x50) < -118 (-128 + 10) */
+    __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(0x50)), _mm_set1_epi8(-118));
+    /* (x | 0x20) - 'a' in 0..5, tested as signed ((x | 0x20) + 0x1F) < -122 (-128 + 6) */
+    __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)),
+                                                 _mm_set1_epi8(0x1F)),
+                                    _mm_set1_epi8(-122));
+    if (_mm_movemask_epi8(_mm_or_si128(digit, letter)) != 0xFFFF)
+        return 0;
+    /* digits: low nibble; letters: low nibble + 9 */
+    __m128i v = _mm_add_epi8(_mm_and_si128(x, _mm_set1_epi8(0x0F)),
+                             _mm_and_si128(letter, _mm_set1_epi8(9)));
+    /* each 16-bit lane holds (first digit, second digit) low byte first */
+    __m128i pairs = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(v, _mm_set1_epi16(0x00FF)), 4),
+                                 _mm_srli_epi16(v, 8));
+    _mm_storel_epi64((__m128i *)out, _mm_packus_epi16(pairs, pairs));
+    return 1;
+}
+#endif
+
+/* s[0:n] (n even) to n / 2 bytes; 0 when a character is no hex digit (out is then partly
+ * written). The fast path of plain hex lines; any other line takes text_to_bytes. */
+static int hex_to_bytes(const uint8_t *s, size_t n, uint8_t *out)
+{
+    size_t i = 0;
+#ifdef HAVE_HEX16
+    for (; i + 16 <= n; i += 16)
+        if (!hex16(s + i, out + i / 2))
+            return 0;
+#endif
+    for (; i + 8 <= n; i += 8)
+        if (!hex8(s + i, out + i / 2))
+            return 0;
+    unsigned bad = 0;
+    for (; i < n; i += 2) {
+        uint16_t v = hex_pair[((unsigned)s[i] << 8) | s[i + 1]];
+        bad |= v;
+        out[i / 2] = (uint8_t)v;
+    }
+    return !(bad & PAIR_INVALID);
+}
+
 static int is_ascii(const uint8_t *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -349,22 +398,9 @@ static void decode_text_row(pandc_capture_columns *c, uint64_t row, const uint8_
 
     /* The common case first: an even number of hex digits that starts a known frame, no
      * whitespace inside. Any other byte (space, non-hex, non-ASCII) takes the general path. */
-    if (n % 2 == 0 && is_frame_start(s[0], s[1])) {
-        unsigned bad = 0;
-        for (i = 0; i + 8 <= n; i += 8)
-            if (!hex8(s + i, scratch + i / 2)) {
-                bad = PAIR_INVALID;
-                break;
-            }
-        for (; !(bad & PAIR_INVALID) && i < n; i += 2) {
-            uint16_t v = hex_pair[((unsigned)s[i] << 8) | s[i + 1]];
-            bad |= v;
-            scratch[i / 2] = (uint8_t)v;
-        }
-        if (!(bad & PAIR_INVALID)) {
-            decode_row(c, row, scratch, n / 2);
-            return;
-        }
+    if (n % 2 == 0 && is_frame_start(s[0], s[1]) && hex_to_bytes(s, n, scratch)) {
+        decode_row(c, row, scratch, n / 2);
+        return;
     }
     if (!is_ascii(s, n)) {
         fail_row(c, row, PANDC_TEXT_NOT_ASCII, -1);
