@@ -116,9 +116,11 @@ class _Writer:
                     self.set(self.v["is_from_gsme"], row)
 
 
-def fill_lines(text: bytes | bytearray, start: int, first_line: int, final: bool,
+def fill_lines(text: bytes | bytearray | memoryview, start: int, first_line: int, final: bool,
                columns: Columns, scratch: bytearray | None = None) -> tuple[int, int]:
     """Rows from the lines of text[start:]; returns (bytes consumed, lines read)."""
+    if isinstance(text, memoryview):
+        text = text.tobytes()   # the reader's buffer; find() needs bytes
     writer = _Writer(columns)
     pos, end, number = start, len(text), first_line
     while pos < end and columns.rows < columns.capacity:
@@ -151,7 +153,7 @@ def fill_lines(text: bytes | bytearray, start: int, first_line: int, final: bool
     return pos - start, number - first_line
 
 
-def fill_records(data: bytes | bytearray, start: int, first_record: int, final: bool,
+def fill_records(data: bytes | bytearray | memoryview, start: int, first_record: int, final: bool,
                  columns: Columns) -> tuple[int, int]:
     """Rows from length-prefixed records of data[start:]; returns (bytes consumed, records)."""
     writer = _Writer(columns)

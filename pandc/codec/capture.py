@@ -8,6 +8,7 @@ each batch is a :class:`~pandc.codec.columns.Columns` of at most ``batch_size`` 
 """
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Iterator
 from types import ModuleType
@@ -58,41 +59,65 @@ def iter_columns(stream: BinaryIO, *, batch_size: int = 65536, kind: str = LINES
     if kind not in (LINES, RECORDS):
         raise ValueError(f"kind must be {LINES!r} or {RECORDS!r}, not {kind!r}")
     backend = backend or _backend
-    buffer = b""
-    start = 0
+    # One buffer for the whole stream, filled in place (readinto): no new object and no
+    # fresh, page-faulting memory per chunk, and no copy but the short unfinished line
+    # moved to its front. It grows only for a line longer than itself.
+    buffer = bytearray(max(chunk_size, 1))
+    view = memoryview(buffer)
+    filled = start = 0
     number = first_line
     final = False
     need_data = True
     scratch = bytearray()
     columns = Columns(batch_size)
-    # read1: at most one read of the underlying file, so bytes read before an I/O error are
-    # not lost inside a buffered read that fails part way.
+    # One read of the underlying file per chunk, so bytes read before an I/O error are not
+    # lost inside a buffered read that fails part way: read1 first (it returns what a peek
+    # left buffered, or makes one raw read), then readinto on the raw file under an emptied
+    # buffered reader (BufferedReader.readinto1 would copy what is buffered and then read).
     read = getattr(stream, "read1", stream.read)
+    raw = stream.raw if isinstance(stream, io.BufferedReader) else stream
+    readinto = getattr(raw, "readinto", None)
+    first_read = True
     while True:
         if need_data and not final:
+            if start:
+                view[:filled - start] = view[start:filled]
+                filled -= start
+                start = 0
+            if filled == len(buffer):
+                view.release()
+                buffer.extend(bytes(len(buffer)))
+                view = memoryview(buffer)
             try:
-                chunk = read(chunk_size)
+                if readinto is not None and not first_read:
+                    got = readinto(view[filled:]) or 0
+                else:
+                    chunk = read(len(buffer) - filled)
+                    got = len(chunk)
+                    view[filled:filled + got] = chunk
             except OSError as exc:
                 # What was read stays the caller's; the error says where reading stopped.
                 if columns.rows:
                     yield columns
                 raise CaptureReadError(f"cannot read past line {number}: "
                                        f"{exc.strerror or exc}", line=number) from None
-            if not chunk:
+            first_read = False
+            if not got:
                 final = True
-            buffer = buffer[start:] + chunk
-            start = 0
-        if final and start >= len(buffer):
+            filled += got
+        if final and start >= filled:
             break
         before = columns.rows
+        text = view[:filled]
         if kind == LINES:
-            if len(scratch) < 2 * (len(buffer) - start):
-                scratch = bytearray(2 * (len(buffer) - start))
-            consumed, counted = backend.fill_lines(buffer, start, number, final, columns, scratch)
+            if len(scratch) < 2 * (filled - start):
+                scratch = bytearray(2 * (filled - start))
+            consumed, counted = backend.fill_lines(text, start, number, final, columns, scratch)
         else:
-            consumed, counted = backend.fill_records(buffer, start, number, final, columns)
+            consumed, counted = backend.fill_records(text, start, number, final, columns)
         if keep_text:
-            _collect_texts(columns, before, buffer, start, text_for_all)
+            _collect_texts(columns, before, text, start, text_for_all)
+        text.release()
         start += consumed
         number += counted
         if columns.rows == columns.capacity:
@@ -112,7 +137,7 @@ GBT_BLOCK = 19
 _TEXT_ERROR = re.compile(rb"[\x13\x20-\xff]")
 
 
-def _collect_texts(columns: Columns, before: int, buffer: bytes, start: int,
+def _collect_texts(columns: Columns, before: int, buffer: memoryview, start: int,
                    every_row: bool) -> None:
     if columns.texts is None:
         columns.texts = {}
