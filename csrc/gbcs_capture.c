@@ -334,26 +334,51 @@ static int hex8(const uint8_t *s, uint8_t *out)
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
-#define HAVE_HEX16 1
-/* Sixteen hex digits to eight bytes with SSE2 (every x86-64 has it); 0 when any is no hex
- * digit. Bytes >= 0x80 are negative as signed chars and fail both range tests. */
-static int hex16(const uint8_t *s, uint8_t *out)
+#define HAVE_HEX_SSE2 1
+/* All-ones in the lanes of x that hold a hex digit. Bytes >= 0x80 are negative as signed
+ * chars and fail both range tests. */
+static __m128i hex_lanes(__m128i x, __m128i *letter)
 {
-    __m128i x = _mm_loadu_si128((const __m128i *)s);
     /* x - '0' in 0..9, tested as signed (x + 0x50) < -118 (-128 + 10) */
     __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(0x50)), _mm_set1_epi8(-118));
     /* (x | 0x20) - 'a' in 0..5, tested as signed ((x | 0x20) + 0x1F) < -122 (-128 + 6) */
-    __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)),
-                                                 _mm_set1_epi8(0x1F)),
-                                    _mm_set1_epi8(-122));
-    if (_mm_movemask_epi8(_mm_or_si128(digit, letter)) != 0xFFFF)
-        return 0;
+    *letter = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8(0x1F)),
+                             _mm_set1_epi8(-122));
+    return _mm_or_si128(digit, *letter);
+}
+
+/* Sixteen hex digits (all valid) to eight bytes, in the low 8 bytes of each 16-bit lane. */
+static __m128i hex_pairs(__m128i x, __m128i letter)
+{
     /* digits: low nibble; letters: low nibble + 9 */
     __m128i v = _mm_add_epi8(_mm_and_si128(x, _mm_set1_epi8(0x0F)),
                              _mm_and_si128(letter, _mm_set1_epi8(9)));
-    /* each 16-bit lane holds (first digit, second digit) low byte first */
-    __m128i pairs = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(v, _mm_set1_epi16(0x00FF)), 4),
-                                 _mm_srli_epi16(v, 8));
+    /* each 16-bit lane holds (first digit, second digit), low byte first */
+    return _mm_or_si128(_mm_slli_epi16(_mm_and_si128(v, _mm_set1_epi16(0x00FF)), 4),
+                        _mm_srli_epi16(v, 8));
+}
+
+/* 32 hex digits to 16 bytes with SSE2 (every x86-64 has it); 0 when any is no hex digit. */
+static int hex32(const uint8_t *s, uint8_t *out)
+{
+    __m128i letter_a, letter_b;
+    __m128i a = _mm_loadu_si128((const __m128i *)s);
+    __m128i b = _mm_loadu_si128((const __m128i *)(s + 16));
+    __m128i ok = _mm_and_si128(hex_lanes(a, &letter_a), hex_lanes(b, &letter_b));
+    if (_mm_movemask_epi8(ok) != 0xFFFF)
+        return 0;
+    _mm_storeu_si128((__m128i *)out, _mm_packus_epi16(hex_pairs(a, letter_a), hex_pairs(b, letter_b)));
+    return 1;
+}
+
+/* Sixteen hex digits to eight bytes; 0 when any is no hex digit. */
+static int hex16(const uint8_t *s, uint8_t *out)
+{
+    __m128i letter;
+    __m128i x = _mm_loadu_si128((const __m128i *)s);
+    if (_mm_movemask_epi8(hex_lanes(x, &letter)) != 0xFFFF)
+        return 0;
+    __m128i pairs = hex_pairs(x, letter);
     _mm_storel_epi64((__m128i *)out, _mm_packus_epi16(pairs, pairs));
     return 1;
 }
@@ -364,10 +389,15 @@ static int hex16(const uint8_t *s, uint8_t *out)
 static int hex_to_bytes(const uint8_t *s, size_t n, uint8_t *out)
 {
     size_t i = 0;
-#ifdef HAVE_HEX16
-    for (; i + 16 <= n; i += 16)
+#ifdef HAVE_HEX_SSE2
+    for (; i + 32 <= n; i += 32)
+        if (!hex32(s + i, out + i / 2))
+            return 0;
+    if (i + 16 <= n) {
         if (!hex16(s + i, out + i / 2))
             return 0;
+        i += 16;
+    }
 #endif
     for (; i + 8 <= n; i += 8)
         if (!hex8(s + i, out + i / 2))

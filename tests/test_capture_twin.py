@@ -246,14 +246,20 @@ def test_source_strings_agree(lines, name):
 
 @needs_c
 def test_every_byte_in_every_lane_of_the_vector_hex_reader():
-    """The SIMD plain-hex reader classifies 16 characters at a time: every byte value in each
-    of the 16 lanes (and in the 8-digit and pair tails after them) agrees with the twin."""
-    message = build_message(payload=bytes(range(40))).hex().upper()
-    lines = []
-    for value in range(256):
-        if value in (0x0A, 0x0D):
-            continue
-        for position in range(2, 42):
-            line = message.encode("ascii")
-            lines.append(line[:position] + bytes([value]) + line[position + 1:])
+    """The SIMD plain-hex reader classifies 32 and 16 characters at a time, then 8, then
+    pairs: every byte value in each lane of the first 32-digit block, and the digits beside
+    the edges of the hex ranges in each position of the tails (lines of four lengths mod 32),
+    agree with the twin."""
+    def with_byte(line: bytes, position: int, value: int) -> bytes:
+        return line[:position] + bytes([value]) + line[position + 1:]
+
+    message = build_message(payload=bytes(range(40))).hex().upper().encode("ascii")
+    lines = [with_byte(message, position, value)
+             for value in range(256) if value not in (0x0A, 0x0D)
+             for position in range(2, 34)]
+    edges = b"/0189:@AFG`afg\x7f\x80\xff "
+    for extra in range(0, 16, 4):
+        message = build_message(payload=bytes(range(40 + extra))).hex().encode("ascii")
+        lines += [with_byte(message, position, value)
+                  for value in edges for position in range(len(message) - 56, len(message))]
     assert_same(b"\n".join(lines) + b"\n", batch_size=4096)
