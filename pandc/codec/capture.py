@@ -135,6 +135,7 @@ def iter_columns(stream: BinaryIO, *, batch_size: int = 65536, kind: str = LINES
 # which the caller reassembles.
 GBT_BLOCK = 19
 _TEXT_ERROR = re.compile(rb"[\x13\x20-\xff]")
+_NOT_KEPT = bytes(range(0x13)) + bytes(range(0x14, 0x20))
 
 
 def _collect_texts(columns: Columns, before: int, buffer: memoryview, start: int,
@@ -145,6 +146,8 @@ def _collect_texts(columns: Columns, before: int, buffer: memoryview, start: int
         rows: Iterable[int] = range(before, columns.rows)
     else:
         errors = bytes(columns.buffers["error"][before:columns.rows])
+        if not errors.translate(None, _NOT_KEPT):
+            return    # the common case, found without a regex scan of every row
         rows = [before + match.start() for match in _TEXT_ERROR.finditer(errors)]
     offsets = columns.view("text_start")
     lengths = columns.view("text_length")

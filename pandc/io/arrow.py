@@ -121,22 +121,30 @@ _FRAME_TAGS = {"general-ciphering": 0xDD, "general-signing": 0xDF}
 _CRA_CODES = {"command": 1, "response": 2, "alert": 3}
 
 
-def _code_tables() -> tuple[pa.Array, pa.Array, pa.Array, pa.Array, pa.Array]:
-    """(codes, use-case index of each code, use cases, variant index of each code, variants):
-    the registry as arrays, so a column of message codes maps to dictionary indices in C++.
+def _code_tables() -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
+    """(use-case index of every 16-bit code, use cases, variant index of every code,
+    variants): the registry as arrays indexed by message code (null where the registry has
+    no entry), so a column of message codes maps to dictionary indices with one take.
     The variants are every SRV the registry names (a DUIS document may name any of them)."""
     codes = sorted(registry.MESSAGE_CODES)
     infos = [registry.MESSAGE_CODES[code] for code in codes]
     use_cases = sorted({info.use_case for info in infos})
     variants = sorted({v for info in infos for v in info.service_reference_variants})
-    use_case_index = [use_cases.index(info.use_case) for info in infos]
-    variant_index = [None if info.service_reference_variant is None
-                     else variants.index(info.service_reference_variant) for info in infos]
-    return (pa.array(codes, pa.uint16()), pa.array(use_case_index, pa.int32()), pa.array(use_cases),
-            pa.array(variant_index, pa.int32()), pa.array(variants, pa.string()))
+    use_case_index = pa.array([use_cases.index(info.use_case) for info in infos], pa.int32())
+    variant_index = pa.array([None if info.service_reference_variant is None
+                              else variants.index(info.service_reference_variant)
+                              for info in infos], pa.int32())
+    # Position of every 16-bit code in `codes` (null when absent), computed by Arrow.
+    little_endian = bytearray(0x20000)
+    little_endian[0::2] = bytes(range(256)) * 256
+    little_endian[1::2] = b"".join(bytes([high]) * 256 for high in range(256))
+    every_code = pa.Array.from_buffers(pa.uint16(), 0x10000, [None, pa.py_buffer(little_endian)])
+    position = pc.index_in(every_code, value_set=pa.array(codes, pa.uint16()))
+    return (pc.take(use_case_index, position), pa.array(use_cases),
+            pc.take(variant_index, position), pa.array(variants, pa.string()))
 
 
-_CODES, _USE_CASE_INDEX, _USE_CASES, _VARIANT_INDEX, _VARIANTS = _code_tables()
+_USE_CASE_BY_CODE, _USE_CASES, _VARIANT_BY_CODE, _VARIANTS = _code_tables()
 _HEADER_REASONS = pa.array(list(HEADER_ERROR_REASONS))
 
 
@@ -149,10 +157,8 @@ def _array(columns: Columns, type_: pa.DataType, values: str, validity: str | No
     return pa.Array.from_buffers(type_, columns.rows, buffers)
 
 
-def _mapped(codes: pa.Array, index_of_code: pa.Array, dictionary: pa.Array) -> pa.Array:
-    position = pc.index_in(codes, value_set=_CODES)
-    indices = pc.take(index_of_code, position)
-    return pa.DictionaryArray.from_arrays(indices, dictionary)
+def _mapped(codes: pa.Array, index_by_code: pa.Array, dictionary: pa.Array) -> pa.Array:
+    return pa.DictionaryArray.from_arrays(pc.take(index_by_code, codes), dictionary)
 
 
 def _text_error(code: int, raw: bytes) -> tuple[str, int | None]:
@@ -204,10 +210,10 @@ class _Batch:
             return _array(c, pa.uint16(), column, "header_valid")
         if column == "use_case":
             return _mapped(_array(c, pa.uint16(), "message_code", "header_valid"),
-                           _USE_CASE_INDEX, _USE_CASES)
+                           _USE_CASE_BY_CODE, _USE_CASES)
         if column == "service_reference_variant":
             return _mapped(_array(c, pa.uint16(), "message_code", "header_valid"),
-                           _VARIANT_INDEX, _VARIANTS)
+                           _VARIANT_BY_CODE, _VARIANTS)
         if column == "date_time":
             return _array(c, _UTC, "date_time", "date_time_valid")
         if column == "time_status":
