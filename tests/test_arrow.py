@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 import struct
 from datetime import datetime, timezone
 
@@ -194,3 +195,57 @@ def test_gbt_blocks_are_reassembled_as_the_json_lines_do(tmp_path):
     reassembled = [row for row in rows if row["originator_counter"] == 7]
     assert len(reassembled) == 1 and reassembled[0]["line"] == 6 + len(blocks) - 2
     assert rows[-1]["error"] is not None and rows[-1]["originator_counter"] is None
+
+
+def verified_json_lines(path, keys):
+    records = []
+    for item, result in iter_decode_items(iter_sources([str(path)]), keys=keys):
+        if isinstance(result, DecodeError):
+            records.append(error_record(item.source, result))
+        else:
+            records.append(message_record(item.source, result, verified=True))
+    return records
+
+
+def test_security_check_columns_on_request_equal_json_lines(tmp_path):
+    from pandc.security import KeyStore
+    keys = KeyStore.from_directory(require(KEYSTORE))
+    path = capture_file(tmp_path, extra=["DDXX"])     # all of RTDS: some parts are encrypted
+    wanted = ["source", "error", "offset", "authenticated", "authentication_reason", "mac_valid",
+              "signature_valid", "decrypted_parts"]
+    assert not set(wanted[5:]) & set(pandc.decode_table(path, keys=keys).schema.names)
+    table = pandc.decode_table(path, columns=wanted, keys=keys)
+    assert table.schema.names == wanted
+    records = verified_json_lines(path, keys)
+    assert_matches_json_lines(table, records)
+    # every verified record carries the three keys, so each was compared above
+    messages = [r for r in records if "error" not in r]
+    assert messages and all("mac_valid" in r and "decrypted_parts" in r for r in messages)
+    rows = table.to_pylist()
+    assert any(row["mac_valid"] for row in rows) and any(row["signature_valid"] for row in rows)
+    assert any(row["decrypted_parts"] for row in rows)
+    # without keys nothing was checked: null, as the JSON Lines leave the keys out
+    plain = pandc.decode_table(path, columns=wanted[5:])
+    assert all(v is None for column in plain.columns for v in column.to_pylist())
+
+
+def test_duis_columns_on_request_equal_json_lines(tmp_path):
+    from pandc import testing_duis
+    from pandc.testing import build_message
+    message = build_message(cra="response", message_code=0x0074, payload=b"\x01\x09\x00")
+    path = tmp_path / "response.xml"
+    path.write_bytes(testing_duis.gbcs_payload_response(message))
+    table = pandc.decode_table(path, columns=["source", "error", "offset", "request_id",
+                                              "response_code"])
+    records = json_lines(path)
+    assert_matches_json_lines(table, records)
+    row = table.to_pylist()[0]
+    # independent of pandc's reader: the document's own RequestID and ResponseCode text
+    document = path.read_text()
+    assert row["request_id"] == re.search(r"<sr:RequestID>([^<]+)<", document).group(1)
+    assert row["response_code"] == re.search(r"<sr:ResponseCode>([^<]+)<", document).group(1)
+    # a hex capture line carries no DUIS fields
+    line = tmp_path / "line.hex"
+    line.write_text(message.hex() + "\n")
+    assert pandc.decode_table(line, columns=["request_id", "response_code"]).to_pylist() == [
+        {"request_id": None, "response_code": None}]

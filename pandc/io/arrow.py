@@ -30,13 +30,16 @@ authenticated                             bool                             same
 authentication_reason                     string                           same
 smets_data, device_alert_content          string (JSON text)               the same object
 warnings                                  list<string>                     same
+request_id, response_code (on request)    string                           same (DUIS input)
+mac_valid, signature_valid (on request)   bool                             same (with keys)
+decrypted_parts (on request)              uint32                           same (with keys)
 ========================================  ===============================  =====================
 
 A message that does not decode is a row with ``error`` and ``offset`` set and the header
 columns null, never a stop. The header and time-status columns come from the C reader; the
-last five (``PIPELINE_COLUMNS``) need the whole pipeline (``pandc.api.decode_many``, which
-decrypts and verifies with ``keys``) and are computed only when asked for in ``columns`` or
-when ``keys`` are given. A row the pipeline cannot finish (a payload past a decoder's limits)
+next five (``PIPELINE_COLUMNS``, computed when named in ``columns`` or when ``keys`` are
+given) and the last five (``ON_REQUEST_COLUMNS``, only when named in ``columns``) need the
+whole pipeline (``pandc.api.decode_many``, which decrypts and verifies with ``keys``). A row the pipeline cannot finish (a payload past a decoder's limits)
 then has its ``error`` set too, as its JSON Lines record is an error record.
 
 DUIS XML documents and single binary messages go through the pipeline, into the same columns.
@@ -78,7 +81,13 @@ HEADER_COLUMNS: tuple[str, ...] = (
 )
 PIPELINE_COLUMNS: tuple[str, ...] = ("authenticated", "authentication_reason", "smets_data",
                                      "device_alert_content", "warnings")
-ALL_COLUMNS = HEADER_COLUMNS + PIPELINE_COLUMNS
+# Pipeline columns computed only when asked for in ``columns``: the DUIS fields of a message
+# that came in a DUIS Response, and the individual security checks (with keys; null without,
+# where the JSON Lines have no such key).
+ON_REQUEST_COLUMNS: tuple[str, ...] = ("request_id", "response_code", "mac_valid",
+                                       "signature_valid", "decrypted_parts")
+ALL_COLUMNS = HEADER_COLUMNS + PIPELINE_COLUMNS + ON_REQUEST_COLUMNS
+_NEEDS_PIPELINE = frozenset(PIPELINE_COLUMNS + ON_REQUEST_COLUMNS)
 
 _DICT = pa.dictionary(pa.int32(), pa.string())
 _DICT8 = pa.dictionary(pa.int8(), pa.string())
@@ -112,6 +121,11 @@ SCHEMA = pa.schema([
     ("smets_data", pa.string()),
     ("device_alert_content", pa.string()),
     ("warnings", pa.list_(pa.string())),
+    ("request_id", pa.string()),
+    ("response_code", pa.string()),
+    ("mac_valid", pa.bool_()),
+    ("signature_valid", pa.bool_()),
+    ("decrypted_parts", pa.uint32()),
 ])
 
 _FRAMES = pa.array(["general-ciphering", "general-signing"])
@@ -325,13 +339,13 @@ def _pipeline(columns: Columns, kind: str, keys: "KeySource | None", pipeline: "
     for row in todo:
         raw = texts[row]
         items.append(raw[4:] if kind == capture.RECORDS else raw.decode("ascii").strip())
-    values: dict[str, list[Any]] = {name: [None] * rows for name in PIPELINE_COLUMNS}
+    values: dict[str, list[Any]] = {name: [None] * rows for name in _NEEDS_PIPELINE}
     overrides: dict[int, tuple[str, int | None, int]] = {}
     for row, result in zip(todo, decode_many(items, keys=keys)):
         if isinstance(result, DecodeError):
             overrides[row] = (result.reason, result.offset, result.code)
             continue
-        _pipeline_values(values, row, result)
+        _pipeline_values(values, row, result, verified=keys is not None)
     return values, overrides
 
 
@@ -340,14 +354,31 @@ def _values_key(message: "Message") -> str:
     return "smets_data" if message.cra == "response" else "device_alert_content"
 
 
-def _pipeline_values(values: dict[str, list[Any]], row: int, message: "Message") -> None:
+def _pipeline_values(values: dict[str, list[Any]], row: int, message: "Message", *,
+                     verified: bool) -> None:
+    for column, value in _pipeline_fields(message, verified).items():
+        values[column][row] = value
+
+
+def _pipeline_fields(message: "Message", verified: bool) -> dict[str, Any]:
+    """The pipeline columns of one message, as pandc.io.jsonl.message_record keys them
+    (``verified``: keys were given, so the individual checks are reported)."""
+    fields: dict[str, Any] = {"warnings": list(message.warnings)}
+    if message.duis is not None:
+        fields["request_id"] = message.request_id
+        fields["response_code"] = message.response_code
     verification = message.verification
     if verification is not None:
-        values["authenticated"][row] = verification.authenticated
-        values["authentication_reason"][row] = verification.reason
+        fields["authenticated"] = verification.authenticated
+        fields["authentication_reason"] = verification.reason
+        if verified:
+            fields["mac_valid"] = verification.mac_valid
+            fields["signature_valid"] = verification.signature_valid
+            fields["decrypted_parts"] = sum(1 for part in message.parts
+                                            if part.encrypted and part.plaintext is not None)
     if message.values is not None:
-        values[_values_key(message)][row] = json.dumps(to_json(message.values), ensure_ascii=False)
-    values["warnings"][row] = list(message.warnings)
+        fields[_values_key(message)] = json.dumps(to_json(message.values), ensure_ascii=False)
+    return fields
 
 
 def _record_batch(columns: Columns, name: str, wanted: list[str], kind: str,
@@ -355,12 +386,12 @@ def _record_batch(columns: Columns, name: str, wanted: list[str], kind: str,
                   keys: "KeySource | None") -> pa.RecordBatch:
     pipeline: dict[str, list[Any]] = {}
     overrides: dict[int, tuple[str, int | None, int]] = {}
-    if any(column in PIPELINE_COLUMNS for column in wanted):
+    if any(column in _NEEDS_PIPELINE for column in wanted):
         pipeline, overrides = _pipeline(columns, kind, keys, pipeline_module)
     batch = _Batch(columns, name, overrides)
     arrays = []
     for column in wanted:
-        if column in PIPELINE_COLUMNS:
+        if column in _NEEDS_PIPELINE:
             arrays.append(pa.array(pipeline[column], SCHEMA.field(column).type))
         else:
             arrays.append(batch.header_array(column))
@@ -476,7 +507,7 @@ def _rows_from_pipeline(items: Iterable[Any], wanted: list[str], keys: "KeySourc
     schema = pa.schema([SCHEMA.field(c) for c in wanted])
     rows: list[dict[str, Any]] = []
     for item, result in iter_decode_items(items, keys=keys):
-        rows.append(_pipeline_row(item.source, result))
+        rows.append(_pipeline_row(item.source, result, verified=keys is not None))
         if len(rows) == batch_size:
             yield _batch_of_rows(rows, schema)
             rows = []
@@ -488,13 +519,13 @@ def _eui(text: str | None) -> bytes | None:
     return None if text is None else bytes.fromhex(text.replace("-", ""))
 
 
-def _pipeline_row(source: str, result: "Message | DecodeError") -> dict[str, Any]:
+def _pipeline_row(source: str, result: "Message | DecodeError", *, verified: bool = False
+                  ) -> dict[str, Any]:
     _, _, line = source.rpartition(":")
     row: dict[str, Any] = {"source": source, "line": int(line) if line.isdigit() else None}
     if isinstance(result, DecodeError):
         row.update(error=result.reason, error_code=result.code, offset=result.offset)
         return row
-    verification = result.verification
     row.update(
         frame=result.frame, cra=result.cra, originator_counter=result.originator_counter,
         originator=_eui(result.originator), recipient=_eui(result.recipient),
@@ -506,12 +537,8 @@ def _pipeline_row(source: str, result: "Message | DecodeError") -> dict[str, Any
         supplementary_remote_party_counter=result.supplementary_remote_party_counter,
         supplementary_originator_counter=result.supplementary_originator_counter,
         payload_length=len(result.payload), signed=result.signed,
-        authenticated=None if verification is None else verification.authenticated,
-        authentication_reason=None if verification is None else verification.reason,
-        warnings=list(result.warnings),
     )
-    if result.values is not None:
-        row[_values_key(result)] = json.dumps(to_json(result.values), ensure_ascii=False)
+    row.update(_pipeline_fields(result, verified))
     return row
 
 
@@ -605,7 +632,7 @@ def iter_tables(source: Any, batch_size: int = DEFAULT_BATCH_SIZE, *,
             yield from _rows_from_pipeline(iter_stream(stream, name), wanted, keys, pipeline,
                                            batch_size)
             return
-        need_text = any(column in PIPELINE_COLUMNS for column in wanted)
+        need_text = any(column in _NEEDS_PIPELINE for column in wanted)
         blocks: _BlockRows | None = None
         for columns_batch in capture.iter_columns(stream, batch_size=batch_size, kind=detected,
                                                   keep_text=True, text_for_all=need_text,
