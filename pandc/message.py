@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .codec.parts import PayloadPart
 from .codec.frame import CRA_NAMES, FRAME_GENERAL_CIPHERING, FRAME_GENERAL_SIGNING, Frame
+from .codec.pickling import reduce_by_fields
 from .values import Node
 
 if TYPE_CHECKING:
@@ -20,6 +21,8 @@ __all__ = ["CRA_NAMES", "DuisContext", "FRAME_GENERAL_CIPHERING", "FRAME_GENERAL
 @dataclass(frozen=True, slots=True)
 class DuisContext:
     """What the DUIS Response around a GBCS payload says about it."""
+
+    __reduce__ = reduce_by_fields   # see pandc.codec.pickling
 
     request_id: str | None = None
     response_id: str | None = None

@@ -1,13 +1,21 @@
 """Decoding on several cores: batches handed to worker processes, results back in order.
 
 Workers start with forkserver (spawn where it is missing), never fork: forking while the
-verification thread pool runs can deadlock. Keys travel by pickling (a KeyStore pickles as
-its directory and Access Control Broker), and each worker keeps its own ECDH cache.
+verification thread pool runs can deadlock. ``workers`` counts the processes that decode:
+the caller and ``workers - 1`` pool workers. The pool is started once per process and kept
+(:func:`shutdown` ends it; so does interpreter exit), so only the first call pays for starting
+the workers and importing pandc in them. Keys travel by pickling (a KeyStore pickles as its
+directory and Access Control Broker, never key material), once per call; each worker keeps the
+key source of the last call it served and its own ECDH cache, so a key file is read and a key
+agreement done once per worker, not once per chunk. Results come back pickled compactly (the
+result dataclasses pickle as their field values, see :mod:`pandc.codec.pickling`).
 """
 from __future__ import annotations
 
 import itertools
 import multiprocessing
+import pickle
+import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,7 +29,12 @@ if TYPE_CHECKING:
     from .api import Result
     from .security import KeySource
 
-CHUNK = 512
+CHUNK = 512         # most items a task: amortises a task's round trip
+MIN_CHUNK = 64      # fewest items a task (smaller batches are cut finer, to balance the load)
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
 
 
 def _context() -> Any:
@@ -29,39 +42,110 @@ def _context() -> Any:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _decode_chunk(items: list[tuple[Any, Any]], keys: "KeySource | None"
-                  ) -> list[Message | DecodeError]:
+def _warm_up() -> None:
+    """Runs once in each new worker: the imports every task needs, before the first task."""
+    from . import api, security  # noqa: F401
+    from . import usecases  # noqa: F401
+
+
+def _get_pool(workers: int) -> ProcessPoolExecutor:
+    global _pool, _pool_size
+    with _lock:
+        broken = _pool is not None and getattr(_pool, "_broken", False)
+        if _pool is None or _pool_size != workers or broken:
+            if _pool is not None:
+                _pool.shutdown(wait=not broken, cancel_futures=True)
+            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
+                                        initializer=_warm_up)
+            _pool_size = workers
+        return _pool
+
+
+def shutdown() -> None:
+    """Ends the worker processes (the next call with ``workers`` > 1 starts new ones)."""
+    global _pool, _pool_size
+    with _lock:
+        if _pool is not None:
+            _pool.shutdown(wait=True, cancel_futures=True)
+        _pool, _pool_size = None, 0
+
+
+# In a worker: the key source of the last call served, by its pickled form.
+_worker_keys: tuple[bytes, Any] | None = None
+
+
+def _keys_in_worker(blob: bytes | None) -> "KeySource | None":
+    global _worker_keys
+    if blob is None:
+        return None
+    if _worker_keys is None or _worker_keys[0] != blob:
+        _worker_keys = (blob, pickle.loads(blob))
+    keys: KeySource = _worker_keys[1]
+    return keys
+
+
+def _decode_chunk(items: list[tuple[Any, Any]], keys: bytes | None) -> list[Message | DecodeError]:
     from .api import decode_with_context
-    return decode_with_context(items, keys=keys)
+    return decode_with_context(items, keys=_keys_in_worker(keys))
 
 
-def _decode_source_chunk(batch: list[SourceItem], keys: "KeySource | None") -> list["Result"]:
+def _decode_source_chunk(batch: list[SourceItem], keys: bytes | None) -> list["Result"]:
     from .api import decode_batch
-    return decode_batch(batch, keys)
+    return decode_batch(batch, _keys_in_worker(keys))
+
+
+def _key_blob(keys: "KeySource | None") -> bytes | None:
+    return None if keys is None else pickle.dumps(keys, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def decode_in_workers(items: list[tuple[Any, Any]], keys: "KeySource | None",
                       workers: int) -> list[Message | DecodeError]:
+    """``workers`` processes decode: the caller's and ``workers - 1`` pool workers. The pool
+    takes chunks from the front; the caller takes, from the back, each chunk no worker has
+    started yet (a cancelled future), so half the results never cross a process boundary."""
+    from .api import decode_with_context
     if not items:
         return []
-    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        futures = [pool.submit(_decode_chunk, chunk, keys) for chunk in chunks]
-        return [result for future in futures for result in future.result()]
+    # At least eight chunks a process, so the caller and the workers finish close together.
+    size = max(MIN_CHUNK, min(CHUNK, -(-len(items) // (8 * workers))))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    if workers <= 1 or len(chunks) == 1:
+        return decode_with_context(chunks[0] if len(chunks) == 1 else items, keys=keys)
+    blob = _key_blob(keys)
+    pool = _get_pool(workers - 1)
+    futures = [pool.submit(_decode_chunk, chunk, blob) for chunk in chunks]
+    here: dict[int, list[Message | DecodeError]] = {}
+    for index in range(len(chunks) - 1, -1, -1):
+        if not futures[index].cancel():
+            break       # the workers have reached this chunk, and every one before it
+        here[index] = decode_with_context(chunks[index], keys=keys)
+    results: list[Message | DecodeError] = []
+    for index, future in enumerate(futures):
+        results.extend(here[index] if index in here else future.result())
+    return results
 
 
 def iter_in_workers(items: Iterator[SourceItem], keys: "KeySource | None", workers: int,
                     batch_size: int) -> Iterator[tuple[SourceItem, "Result"]]:
-    """Keeps 2 x workers batches in flight, so memory stays bounded on endless input."""
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        pending: deque[tuple[list[SourceItem], Future[list["Result"]]]] = deque()
+    """Keeps 2 x workers batches in flight, so memory stays bounded on endless input; the
+    caller decodes each batch it reaches before a pool worker has started it."""
+    from .api import decode_batch
+    blob = _key_blob(keys)
+    pool = _get_pool(max(workers - 1, 1))
+    pending: deque[tuple[list[SourceItem], Future[list["Result"]]]] = deque()
+    try:
         while True:
             while len(pending) < 2 * workers:
                 batch = list(itertools.islice(items, batch_size))
                 if not batch:
                     break
-                pending.append((batch, pool.submit(_decode_source_chunk, batch, keys)))
+                pending.append((batch, pool.submit(_decode_source_chunk, batch, blob)))
             if not pending:
                 return
             batch, future = pending.popleft()
-            yield from zip(batch, future.result())
+            results = decode_batch(batch, keys) if future.cancel() else future.result()
+            yield from zip(batch, results)
+    finally:
+        # A consumer that stops early leaves no work queued in the shared pool.
+        for _, future in pending:
+            future.cancel()

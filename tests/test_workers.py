@@ -29,3 +29,34 @@ def test_two_workers_give_one_workers_results_in_order():
     streamed = list(pandc.iter_decode(items, keys=keys, workers=2))
     assert streamed == list(pandc.iter_decode(items, keys=keys))
     assert streamed[300].source == "<items>:301"
+
+
+def test_results_pickle_compactly_and_come_back_equal():
+    """Results cross process boundaries as their field values (pandc.codec.pickling), not
+    through dataclasses' per-object fields() lookups; they come back equal, every field."""
+    import pickletools
+    keys = KeyStore.from_directory(require(KEYSTORE))
+    items = [data for path, data in rtds_messages() if is_response_or_alert(path)][:200]
+    results = pandc.decode_many(items, keys=keys)
+    blob = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+    assert pickle.loads(blob) == results
+    opcodes = {op.name for op, _, _ in pickletools.genops(blob)}
+    assert "BUILD" not in opcodes          # no __setstate__ per object
+    assert any(m.values is not None for m in results)
+
+
+def test_the_pool_is_kept_between_calls_and_can_be_shut_down():
+    from pandc import workers
+    keys = KeyStore.from_directory(require(KEYSTORE))
+    items = [data for path, data in rtds_messages() if is_response_or_alert(path)][:300]
+    single = pandc.decode_many(items, keys=keys)
+    assert pandc.decode_many(items, keys=keys, workers=2) == single
+    pool = workers._pool
+    assert pool is not None
+    assert pandc.decode_many(items, keys=keys, workers=2) == single
+    assert workers._pool is pool               # no new processes for the second call
+    processes = list(pool._processes.values())
+    workers.shutdown()
+    assert workers._pool is None and not any(p.is_alive() for p in processes)
+    assert pandc.decode_many(items, keys=keys, workers=2) == single   # a new pool
+    workers.shutdown()

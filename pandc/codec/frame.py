@@ -14,6 +14,7 @@ from datetime import datetime
 from .. import registry
 from .dates import decode_date_time
 from .parts import PayloadPart, split_payload
+from .pickling import reduce_by_fields
 from .rawheader import (
     HAS_CERTIFICATE, HAS_DATE_TIME, HAS_MAC, HAS_SIGNATURE_FIELD, HAS_SO_COUNTER,
     HAS_SRP_COUNTER, HAS_SRP_ID, RawHeader,
@@ -29,6 +30,8 @@ MAC_LENGTH = 12
 @dataclass(frozen=True, slots=True)
 class Layout:
     """Where things are in ``raw``, the whole message as received (offsets index ``raw``)."""
+
+    __reduce__ = reduce_by_fields   # see pandc.codec.pickling
 
     raw: bytes
     signing_offset: int
@@ -67,6 +70,8 @@ class Layout:
 @dataclass(frozen=True, slots=True)
 class Frame:
     """One GBCS message as the codec layer decodes it (see the module doc)."""
+
+    __reduce__ = reduce_by_fields   # see pandc.codec.pickling
 
     frame: str
     cra: str

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import DecodeError
 from . import dlms
+from .pickling import reduce_by_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,8 @@ class PayloadPart:
     tag; ``element_start`` is where the field's enclosing element begins (GBZ: the 2-byte
     ciphered-information length; DLMS: the octet-string tag 0x09).
     """
+
+    __reduce__ = reduce_by_fields   # see pandc.codec.pickling
 
     kind: str                 # 'gbz' | 'dlms' | 'asn1'
     encrypted: bool

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..codec import dlms, zcl
 from ..codec.parts import PayloadPart
+from ..codec.pickling import reduce_by_fields
 from ..errors import DecodeError
 from ..values import Builder, Node, decimal_text  # noqa: F401  (decimal_text re-exported)
 
@@ -39,6 +40,8 @@ class Failure:
     (a Read Attributes Response record) or ``command_id`` (a Default Response); for COSEM,
     ``kind`` ('get', 'set', 'action') and the 1-based ``position`` of the result.
     """
+
+    __reduce__ = reduce_by_fields   # see pandc.codec.pickling
 
     protocol: str
     code: int
