@@ -1,7 +1,10 @@
 """Capture-to-table throughput, side by side: C reader vs pure twin vs a plain fromhex loop;
-fast validation vs today's validator; peak memory of iter_tables over a large capture.
+decode_many with keys on 1 and 2 worker processes; fast validation vs today's validator;
+peak memory of iter_tables over a large capture.
 
 Run: python -m pytest benchmarks/bench_throughput.py --benchmark-only -s
+(the ratios are printed by test_zz_report_ratios, which --benchmark-only skips: to see them,
+run with -s and without --benchmark-only; give the load, `uptime`, with any figure).
 The capture is generated in a temporary directory from RTDS lines (never committed):
 PANDC_BENCH_LINES lines (default 1,000,000; 20,000 under --benchmark-disable, CI's smoke run).
 messages_per_second is in each benchmark's extra_info; ratios are printed at the end (-s).
@@ -103,6 +106,44 @@ def test_plain_fromhex_loop(benchmark, capture_file):
     _rate(benchmark, "fromhex_loop", count)
 
 
+# decode_many with keys, 1 and 2 worker processes, side by side, on one large batch: every
+# RTDS response and alert PANDC_BENCH_REPEAT times (default 20, about 8,300 messages).
+
+@pytest.fixture(scope="module")
+def verify_batch(request) -> tuple[list[bytes], object]:
+    from pandc.security import KeyStore
+    from conftest import KEYSTORE
+    corpus = [bytes.fromhex(p.read_text()) for p in sorted(require(RTDS).glob("*/*.HEX"))
+              if "_RESPONSE_" in p.name or "_ALERT" in p.name]
+    repeat = 1 if request.config.getoption("benchmark_disable", False) else int(
+        os.environ.get("PANDC_BENCH_REPEAT", 20))
+    keys = KeyStore.from_directory(require(KEYSTORE))
+    pandc.decode_many(corpus, keys=keys)        # keys loaded, ECDH cache filled, as in a service
+    return corpus * repeat, keys
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_decode_many_with_keys_workers(benchmark, verify_batch, workers):
+    """Warm: the worker pool is started (and its ECDH caches filled) before the timed rounds,
+    as in a long-running service; the first call's start-up is test_..._first_call below."""
+    items, keys = verify_batch
+    pandc.decode_many(items[:2000], keys=keys, workers=workers)
+    results = benchmark.pedantic(pandc.decode_many, args=(items,),
+                                 kwargs={"keys": keys, "workers": workers}, rounds=3, iterations=1)
+    assert len(results) == len(items) and sum(m.authenticated is True for m in results) > len(items) // 2
+    _rate(benchmark, f"verify_workers_{workers}", len(items))
+
+
+def test_decode_many_with_keys_2_workers_first_call(benchmark, verify_batch):
+    """The same batch with 2 workers on a pool started for it (process start and imports)."""
+    from pandc import workers
+    items, keys = verify_batch
+    benchmark.pedantic(pandc.decode_many, args=(items,), kwargs={"keys": keys, "workers": 2},
+                       setup=workers.shutdown, rounds=2, iterations=1)
+    workers.shutdown()
+    _rate(benchmark, "verify_workers_2_first_call", len(items))
+
+
 @pytest.fixture(scope="module")
 def mmc_documents(rtds_lines) -> list[bytes]:
     from pandc.errors import PandcError
@@ -179,7 +220,9 @@ def test_zz_report_ratios():
         pytest.skip("no timed benchmarks ran")
     lines = [f"{name}: {rate:,.0f} messages/s" for name, rate in RATES.items()]
     for faster, slower in (("table_c", "table_twin"), ("table_c", "fromhex_loop"),
-                           ("table_c_no_source", "fromhex_loop"), ("validate_many", "validate")):
+                           ("table_c_no_source", "fromhex_loop"), ("validate_many", "validate"),
+                           ("verify_workers_2", "verify_workers_1"),
+                           ("verify_workers_2_first_call", "verify_workers_1")):
         if faster in RATES and slower in RATES:
             lines.append(f"{faster} / {slower} = {RATES[faster] / RATES[slower]:.1f}x")
     print("\n" + "\n".join(lines))
