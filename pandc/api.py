@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import usecases
 from .codec import header
-from .codec import gbt
+from .codec import dlms, gbt
 from .codec.frame import Frame, build_frame
 from .codec.limits import LimitError
 from .codec.parts import PayloadPart
@@ -89,13 +89,14 @@ def _binary_or_text(data: bytes | bytearray | memoryview | str) -> bytes | str:
 
 def _decode_one(data: bytes, keys: "KeySource | None", duis_context: DuisContext | None = None
                 ) -> Message:
-    frame = build_frame(header.decode_header(data), data,
-                        duis_context.service_reference_variant if duis_context else None)
-    secured = None
-    if keys is not None:
-        from .security import secure
-        secured = secure(frame, keys)
-    return _assemble(frame, secured, duis_context)
+    with dlms.shared_reads():       # see decode_with_context
+        frame = build_frame(header.decode_header(data), data,
+                            duis_context.service_reference_variant if duis_context else None)
+        secured = None
+        if keys is not None:
+            from .security import secure
+            secured = secure(frame, keys)
+        return _assemble(frame, secured, duis_context)
 
 
 def decode(data: bytes | bytearray | memoryview | str, *, keys: "KeySource | None" = None) -> Message:
@@ -180,6 +181,14 @@ def decode_with_context(items: Iterable[tuple[Any, DuisContext | None]], *,
 
     GBT blocks among the items are reassembled first: a complete transfer gives one message.
     """
+    # The payload split reads each DLMS response for its cipher spans; the use case then
+    # takes that read instead of reading the same bytes again.
+    with dlms.shared_reads():
+        return _decode_with_context(items, keys)
+
+
+def _decode_with_context(items: Iterable[tuple[Any, DuisContext | None]],
+                         keys: "KeySource | None") -> list[Message | DecodeError]:
     results: list[Message | DecodeError | None] = []
     blobs: list[bytes] = []
     pending: list[tuple[int, DuisContext | None]] = []

@@ -146,6 +146,25 @@ def test_get_response_normal_and_with_list():
     assert caught.value.offset == 5
 
 
+def test_shared_reads_hand_one_read_to_the_next_and_drop_it():
+    """Inside shared_reads() the second read of the same plain Access-Response bytes is the
+    first read (one parse for the payload splitter and the use case), a third parses again;
+    outside it, or with a base or budget, every read parses."""
+    apdu = bytes.fromhex("DA" "20000001" "00" "00" "02" "1105" "00" "02" "0100" "0301")
+    assert dlms.access_response(apdu) is not dlms.access_response(apdu)
+    with dlms.shared_reads():
+        first = dlms.access_response(apdu)
+        assert dlms.access_response(bytes(bytearray(apdu))) is first   # equal bytes suffice
+        third = dlms.access_response(apdu)
+        assert third is not first and third == first
+        assert dlms.access_response(apdu, 0, dlms.Budget()) is not third
+        with pytest.raises(dlms.DlmsDecodeError):          # errors are raised every time
+            dlms.access_response(apdu + b"\x00")
+        with pytest.raises(dlms.DlmsDecodeError):
+            dlms.access_response(apdu + b"\x00")
+    assert dlms.access_response(apdu) is not third
+
+
 def test_access_response_structure():
     apdu = bytes.fromhex("DA" "20000001" "00" "00" "02" "1105" "00" "02" "0100" "0301")
     response = dlms.access_response(apdu)

@@ -8,6 +8,9 @@ keep each value's byte offset, so use-case code can say where a wrong value sits
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple
@@ -418,6 +421,25 @@ def decode_all(data: bytes, base: int = 0, budget: Budget | None = None) -> Dlms
     return value
 
 
+# Inside shared_reads(): plain Access-Responses read once and not yet read again, by bytes.
+_shared: ContextVar[dict[bytes, "AccessResponse"] | None] = ContextVar("pandc_dlms_shared",
+                                                                       default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within, the first read of a plain Access-Response (no ``base``, no ``budget``) is kept
+    for the next read of the same bytes, which takes it and drops it: the payload splitter
+    reads a response for its cipher spans and the use case reads it again for its values.
+    The result is immutable and a function of the bytes alone, so sharing it changes nothing
+    but the time; memory is bounded by the batch the caller decodes inside."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def access_response(apdu: bytes, base: int = 0, budget: Budget | None = None) -> AccessResponse:
     """Decode a DLMS Access-Response (0xDA) as GBCS uses it.
 
@@ -426,6 +448,18 @@ def access_response(apdu: bytes, base: int = 0, budget: Budget | None = None) ->
     access-response-specification (choice get/set/action + result). One ``budget`` covers
     the whole APDU (a fresh one when None); past it, :class:`LimitError` with the offset.
     """
+    shared = _shared.get()
+    if shared is None or base or budget is not None or type(apdu) is not bytes:
+        return _access_response(apdu, base, budget)
+    kept = shared.pop(apdu, None)
+    if kept is not None:
+        return kept
+    response = _access_response(apdu, 0, None)
+    shared[apdu] = response
+    return response
+
+
+def _access_response(apdu: bytes, base: int, budget: Budget | None) -> AccessResponse:
     check_size(apdu, base)
     if budget is None:
         budget = Budget()
