@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .codec.parts import PayloadPart
 from .codec.frame import CRA_NAMES, FRAME_GENERAL_CIPHERING, FRAME_GENERAL_SIGNING, Frame
-from .codec.pickling import reduce_by_fields
+from .codec.fastdata import fast_init, reduce_by_fields
 from .values import Node
 
 if TYPE_CHECKING:
@@ -18,11 +18,12 @@ __all__ = ["CRA_NAMES", "DuisContext", "FRAME_GENERAL_CIPHERING", "FRAME_GENERAL
            "Message", "message_from_frame"]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class DuisContext:
     """What the DUIS Response around a GBCS payload says about it."""
 
-    __reduce__ = reduce_by_fields   # see pandc.codec.pickling
+    __reduce__ = reduce_by_fields   # see pandc.codec.fastdata
 
     request_id: str | None = None
     response_id: str | None = None
@@ -30,6 +31,7 @@ class DuisContext:
     service_reference_variant: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Message(Frame):
     """One decoded GBCS message: the codec's :class:`Frame` (header fields, payload parts,

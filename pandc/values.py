@@ -19,18 +19,19 @@ from decimal import Decimal
 from typing import Union
 
 from .codec.dates import format_date_time
-from .codec.pickling import reduce_by_fields
+from .codec.fastdata import fast_init, reduce_by_fields
 
 Scalar = Union[int, Decimal, str, bool, datetime, date, time, bytes]
 JsonValue = Union[None, str, dict[str, "JsonValue"], list["JsonValue"]]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Node:
     """One element of a value tree: ``name``, ``attributes`` (name → value, in order), and
     either ``children`` or a leaf ``value`` (None for an empty element)."""
 
-    __reduce__ = reduce_by_fields   # see pandc.codec.pickling
+    __reduce__ = reduce_by_fields   # see pandc.codec.fastdata
 
     name: str
     value: Scalar | None = None

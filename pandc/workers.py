@@ -8,7 +8,7 @@ the workers and importing pandc in them. Keys travel by pickling (a KeyStore pic
 directory and Access Control Broker, never key material), once per call; each worker keeps the
 key source of the last call it served and its own ECDH cache, so a key file is read and a key
 agreement done once per worker, not once per chunk. Results come back pickled compactly (the
-result dataclasses pickle as their field values, see :mod:`pandc.codec.pickling`).
+result dataclasses pickle as their field values, see :mod:`pandc.codec.fastdata`).
 """
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from .. import registry
 from .dates import decode_date_time
 from .parts import PayloadPart, split_payload
-from .pickling import reduce_by_fields
+from .fastdata import fast_init, reduce_by_fields
 from .rawheader import (
     HAS_CERTIFICATE, HAS_DATE_TIME, HAS_MAC, HAS_SIGNATURE_FIELD, HAS_SO_COUNTER,
     HAS_SRP_COUNTER, HAS_SRP_ID, RawHeader,
@@ -27,11 +27,12 @@ _FRAMES = {0xDD: FRAME_GENERAL_CIPHERING, 0xDF: FRAME_GENERAL_SIGNING}
 MAC_LENGTH = 12
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Layout:
     """Where things are in ``raw``, the whole message as received (offsets index ``raw``)."""
 
-    __reduce__ = reduce_by_fields   # see pandc.codec.pickling
+    __reduce__ = reduce_by_fields   # see pandc.codec.fastdata
 
     raw: bytes
     signing_offset: int
@@ -67,11 +68,12 @@ class Layout:
         return self.raw[self.certificate_offset:self.certificate_offset + self.certificate_length]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Frame:
     """One GBCS message as the codec layer decodes it (see the module doc)."""
 
-    __reduce__ = reduce_by_fields   # see pandc.codec.pickling
+    __reduce__ = reduce_by_fields   # see pandc.codec.fastdata
 
     frame: str
     cra: str

@@ -11,9 +11,10 @@ from typing import Any
 
 from ..errors import DecodeError
 from . import dlms
-from .pickling import reduce_by_fields
+from .fastdata import fast_init, reduce_by_fields
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PayloadPart:
     """One part of a payload.
@@ -29,7 +30,7 @@ class PayloadPart:
     ciphered-information length; DLMS: the octet-string tag 0x09).
     """
 
-    __reduce__ = reduce_by_fields   # see pandc.codec.pickling
+    __reduce__ = reduce_by_fields   # see pandc.codec.fastdata
 
     kind: str                 # 'gbz' | 'dlms' | 'asn1'
     encrypted: bool

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..codec.pickling import reduce_by_fields
+from ..codec.fastdata import fast_init, reduce_by_fields
 
 NO_KEYS = "no keys"
 NO_PROTECTION = "no protection: the message carries neither a MAC nor a signature"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Verification:
-    __reduce__ = reduce_by_fields   # see pandc.codec.pickling
+    __reduce__ = reduce_by_fields   # see pandc.codec.fastdata
 
     mac_valid: bool | None            # None: no MAC, or it could not be checked
     signature_valid: bool | None      # None: no signature, or it could not be checked

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..codec import dlms, zcl
 from ..codec.parts import PayloadPart
-from ..codec.pickling import reduce_by_fields
+from ..codec.fastdata import fast_init, reduce_by_fields
 from ..errors import DecodeError
 from ..values import Builder, Node, decimal_text  # noqa: F401  (decimal_text re-exported)
 
@@ -32,6 +32,7 @@ class UseCaseError(DecodeError):
     """A payload whose clear content does not have the shape its use case defines."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Failure:
     """A status the device reported instead of a value (ZCL status, DLMS result).
@@ -41,7 +42,7 @@ class Failure:
     ``kind`` ('get', 'set', 'action') and the 1-based ``position`` of the result.
     """
 
-    __reduce__ = reduce_by_fields   # see pandc.codec.pickling
+    __reduce__ = reduce_by_fields   # see pandc.codec.fastdata
 
     protocol: str
     code: int
