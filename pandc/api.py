@@ -6,7 +6,9 @@ verification and the decoded values. Nothing patches a Message afterwards.
 """
 from __future__ import annotations
 
+import gc
 import itertools
+from contextlib import contextmanager
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -183,8 +185,24 @@ def decode_with_context(items: Iterable[tuple[Any, DuisContext | None]], *,
     """
     # The payload split reads each DLMS response for its cipher spans; the use case then
     # takes that read instead of reading the same bytes again.
-    with dlms.shared_reads():
+    with dlms.shared_reads(), collector_paused():
         return _decode_with_context(items, keys)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a batch is decoded (back on after, if it was).
+
+    A batch makes tens of objects a message and keeps them all (the results), none of them
+    in a cycle: the collector's passes, each over more survivors, only cost time, a fifth of
+    it for ten thousand messages. Reference counting still frees everything as before."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _decode_with_context(items: Iterable[tuple[Any, DuisContext | None]],

@@ -17,7 +17,7 @@ import multiprocessing
 import pickle
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -103,9 +103,16 @@ def decode_in_workers(items: list[tuple[Any, Any]], keys: "KeySource | None",
     """``workers`` processes decode: the caller's and ``workers - 1`` pool workers. The pool
     takes chunks from the front; the caller takes, from the back, each chunk no worker has
     started yet (a cancelled future), so half the results never cross a process boundary."""
-    from .api import decode_with_context
+    from .api import collector_paused, decode_with_context
     if not items:
         return []
+    with collector_paused():     # unpickled results, like decoded ones, hold no cycles
+        return _decode_in_workers(items, keys, workers, decode_with_context)
+
+
+def _decode_in_workers(items: list[tuple[Any, Any]], keys: "KeySource | None", workers: int,
+                       decode_with_context: Callable[..., list[Message | DecodeError]]
+                       ) -> list[Message | DecodeError]:
     # At least eight chunks a process, so the caller and the workers finish close together.
     size = max(MIN_CHUNK, min(CHUNK, -(-len(items) // (8 * workers))))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]

@@ -32,7 +32,7 @@ def test_two_workers_give_one_workers_results_in_order():
 
 
 def test_results_pickle_compactly_and_come_back_equal():
-    """Results cross process boundaries as their field values (pandc.codec.pickling), not
+    """Results cross process boundaries as their field values (pandc.codec.fastdata), not
     through dataclasses' per-object fields() lookups; they come back equal, every field."""
     import pickletools
     keys = KeyStore.from_directory(require(KEYSTORE))
@@ -60,3 +60,36 @@ def test_the_pool_is_kept_between_calls_and_can_be_shut_down():
     assert workers._pool is None and not any(p.is_alive() for p in processes)
     assert pandc.decode_many(items, keys=keys, workers=2) == single   # a new pool
     workers.shutdown()
+
+
+def test_the_collector_is_paused_only_during_a_batch():
+    import gc
+    from pandc.api import collector_paused
+    items = [data for path, data in rtds_messages() if is_response_or_alert(path)][:50]
+    assert gc.isenabled()
+    seen = []
+    original = pandc.api._decode_with_context
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    pandc.api._decode_with_context = spy
+    try:
+        pandc.decode_many(items)
+    finally:
+        pandc.api._decode_with_context = original
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()          # a caller's own choice is left as it was
+    finally:
+        gc.enable()
+    try:
+        with collector_paused():
+            raise KeyError
+    except KeyError:
+        pass
+    assert gc.isenabled()
