@@ -73,3 +73,13 @@ def format_sources(prefix: bytes, columns: Columns) -> tuple[bytearray, bytearra
         return None
     del data[written:]
     return offsets, data
+
+
+def format_sources_into(prefix: bytes, columns: Columns, offsets: Any, data: Any) -> int:
+    """format_sources into caller-owned writable buffers (offsets: 4 * (rows + 1) bytes);
+    returns the data bytes written, or -1 when they do not fit ``data`` or an int32."""
+    written: int = lib.pandc_format_sources(
+        prefix, len(prefix), ffi.from_buffer("uint64_t[]", columns.buffers["line"]), columns.rows,
+        ffi.from_buffer("int32_t[]", offsets, require_writable=True),
+        ffi.from_buffer("uint8_t[]", data, require_writable=True), len(data))
+    return written

@@ -33,6 +33,24 @@ def format_sources(prefix: bytes, columns: Columns, backend: ModuleType | None =
     return result
 
 
+def format_sources_into(prefix: bytes, columns: Columns, offsets: Any, data: Any,
+                        backend: ModuleType | None = None) -> int:
+    """format_sources written into caller-owned writable buffers (``offsets``: 4 * (rows + 1)
+    bytes), so a caller can hand in memory it has not had to zero (an Arrow pool's); returns
+    the data bytes written, or -1 when they do not fit ``data`` or an Arrow string column."""
+    backend = backend or _backend
+    into = getattr(backend, "format_sources_into", None)
+    if into is not None:
+        written: int = into(prefix, columns, offsets, data)
+        return written
+    buffers = backend.format_sources(prefix, columns)
+    if buffers is None or len(buffers[1]) > len(data):
+        return -1
+    memoryview(offsets).cast("B")[:len(buffers[0])] = buffers[0]
+    memoryview(data).cast("B")[:len(buffers[1])] = buffers[1]
+    return len(buffers[1])
+
+
 class CaptureReadError(DecodeError):
     """The capture could not be read to its end (an I/O error part way); ``line`` is the first
     line (record) not read. The batches before it were yielded."""

@@ -201,11 +201,15 @@ class _Batch:
     def header_array(self, column: str) -> pa.Array:
         c = self.columns
         if column == "source":
-            buffers = capture.format_sources(f"{self.name}:".encode("utf-8", "surrogateescape"), c)
-            if buffers is not None:
-                offsets, data = buffers
+            prefix = f"{self.name}:".encode("utf-8", "surrogateescape")
+            # Buffers from Arrow's pool (reused batch after batch, never zeroed): the C
+            # writer fills every byte the array covers.
+            offsets = pa.allocate_buffer(4 * (c.rows + 1))
+            data = pa.allocate_buffer(max(c.rows * (len(prefix) + 20), 1))
+            written = capture.format_sources_into(prefix, c, offsets, data)
+            if written >= 0:
                 return pa.Array.from_buffers(pa.string(), c.rows,
-                                             [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+                                             [None, offsets, data.slice(0, written)])
             line = _array(c, pa.uint64(), "line", None)
             return pc.binary_join_element_wise(self.name, pc.cast(line, pa.string()), ":")
         if column == "line":
