@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .security import KeySource
 
 CHUNK = 512         # most items a task: amortises a task's round trip
-MIN_CHUNK = 64      # fewest items a task (smaller batches are cut finer, to balance the load)
+MIN_CHUNK = 32      # fewest items a task (smaller batches are cut finer, to balance the load)
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -113,8 +113,9 @@ def decode_in_workers(items: list[tuple[Any, Any]], keys: "KeySource | None",
 def _decode_in_workers(items: list[tuple[Any, Any]], keys: "KeySource | None", workers: int,
                        decode_with_context: Callable[..., list[Message | DecodeError]]
                        ) -> list[Message | DecodeError]:
-    # At least eight chunks a process, so the caller and the workers finish close together.
-    size = max(MIN_CHUNK, min(CHUNK, -(-len(items) // (8 * workers))))
+    # At least 32 chunks a process: the last chunks a worker has taken (one running, one
+    # queued) are what the caller may have to wait for at the end, so they are kept small.
+    size = max(MIN_CHUNK, min(CHUNK, -(-len(items) // (32 * workers))))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     if workers <= 1 or len(chunks) == 1:
         return decode_with_context(chunks[0] if len(chunks) == 1 else items, keys=keys)
