@@ -151,7 +151,8 @@ class Builder:
     def __init__(self, name: str, value: Scalar | None = None, **attributes: Scalar | None) -> None:
         self.name = name
         self.value = value
-        self.attributes = {k: v for k, v in attributes.items() if v is not None}
+        # Most elements have no attributes: skip the filtering comprehension for them.
+        self.attributes = {k: v for k, v in attributes.items() if v is not None} if attributes else {}
         self.children: list[Builder | Node] = []
 
     def add(self, name: str, value: Scalar | None = None, **attributes: Scalar | None) -> "Builder":
@@ -168,6 +169,8 @@ class Builder:
 
     def build(self) -> Node:
         # Decoders build shallow trees (a few levels), so recursion depth is bounded by code.
+        children = self.children
         return Node(self.name, self.value,
-                    tuple(c.build() if isinstance(c, Builder) else c for c in self.children),
-                    tuple(self.attributes.items()))
+                    tuple([c.build() if isinstance(c, Builder) else c for c in children])
+                    if children else (),
+                    tuple(self.attributes.items()) if self.attributes else ())

@@ -121,7 +121,8 @@ class DlmsValue(NamedTuple):
 
     @property
     def type_name(self) -> str:
-        return TYPE_NAMES.get(self.tag, f"0x{self.tag:02X}")
+        name = TYPE_NAMES.get(self.tag)     # the f-string only for an unknown tag
+        return name if name is not None else f"0x{self.tag:02X}"
 
     @property
     def is_integer(self) -> bool:
