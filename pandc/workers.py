@@ -54,7 +54,9 @@ def _get_pool(workers: int) -> ProcessPoolExecutor:
         broken = _pool is not None and getattr(_pool, "_broken", False)
         if _pool is None or _pool_size != workers or broken:
             if _pool is not None:
-                _pool.shutdown(wait=not broken, cancel_futures=True)
+                # Work another thread queued on the old pool still finishes; its processes
+                # then exit.
+                _pool.shutdown(wait=False)
             _pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
                                         initializer=_warm_up)
             _pool_size = workers
@@ -66,7 +68,7 @@ def shutdown() -> None:
     global _pool, _pool_size
     with _lock:
         if _pool is not None:
-            _pool.shutdown(wait=True, cancel_futures=True)
+            _pool.shutdown(wait=True)
         _pool, _pool_size = None, 0
 
 

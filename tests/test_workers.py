@@ -93,3 +93,25 @@ def test_the_collector_is_paused_only_during_a_batch():
     except KeyError:
         pass
     assert gc.isenabled()
+
+
+def test_a_pool_of_another_size_lets_work_already_queued_finish():
+    """Two callers asking for different worker counts at once: the second's new pool does
+    not cancel what the first queued on the old one."""
+    import threading
+    from pandc import workers
+    keys = KeyStore.from_directory(require(KEYSTORE))
+    items = [data for path, data in rtds_messages() if is_response_or_alert(path)][:400]
+    single = pandc.decode_many(items, keys=keys)
+    outcome = {}
+
+    def run(count):
+        outcome[count] = pandc.decode_many(items, keys=keys, workers=count)
+
+    threads = [threading.Thread(target=run, args=(count,)) for count in (2, 3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcome == {2: single, 3: single}
+    workers.shutdown()
