@@ -11,7 +11,7 @@ import pandc
 from pandc.codec import dlms
 from pandc.errors import DecodeError
 
-from conftest import KEYSTORE, RTDS, require
+from conftest import KEYSTORE, RTDS, require, rtds_messages
 
 
 def length(n: int) -> bytes:
@@ -231,3 +231,22 @@ def test_rtds_ecs17b_protected_attributes_before_and_after_decryption():
 def test_non_protected_structure_is_not_mistaken_for_protected_data():
     plain = dlms.decode_all(bytes.fromhex("0202" "0101" "1100" "0900"))
     assert dlms.protected_data(plain) is None
+
+
+def test_a_ciphered_response_keeps_no_shared_read():
+    """The splitter's read of a response with ciphered attributes is not kept: the use case
+    reads the decrypted bytes instead (or nothing, without keys)."""
+    from pandc.codec import parts
+    payloads = [m.payload for m in pandc.decode_many([data for _, data in rtds_messages()])
+                if isinstance(m, pandc.Message)]
+    found = {True: None, False: None}
+    with dlms.shared_reads():
+        for payload in payloads:
+            if payload[:1] != b"\xda":
+                continue
+            part = parts._dlms_part(payload, "x")
+            if found[part.encrypted] is None:
+                found[part.encrypted] = payload
+                kept = dlms._shared.get()
+                assert (payload in kept) is (not part.encrypted)
+    assert found[True] is not None and found[False] is not None

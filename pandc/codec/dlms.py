@@ -441,6 +441,14 @@ def shared_reads() -> Iterator[None]:
         _shared.reset(token)
 
 
+def forget_shared_read(apdu: bytes) -> None:
+    """Drops a kept read nobody will take: a response whose attributes are ciphered is read
+    again only once decrypted, as other bytes."""
+    shared = _shared.get()
+    if shared is not None:
+        shared.pop(apdu, None)
+
+
 def access_response(apdu: bytes, base: int = 0, budget: Budget | None = None) -> AccessResponse:
     """Decode a DLMS Access-Response (0xDA) as GBCS uses it.
 

@@ -213,4 +213,6 @@ def _protected_attributes(apdu: bytes) -> tuple[tuple[int, int, int], ...]:
         if protected is not None and protected.ciphered:
             spans.append((protected.element_offset, protected.content_offset,
                           protected.content_offset + len(protected.content)))
+    if spans:
+        dlms.forget_shared_read(apdu)
     return tuple(spans)
