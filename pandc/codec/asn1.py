@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 
 from ..errors import DecodeError
 from .ber import read_length
+from .fastdata import fast_init
 from .limits import Budget, check_size
 
 UNIVERSAL, APPLICATION, CONTEXT, PRIVATE = 0, 1, 2, 3
@@ -40,6 +41,7 @@ class Asn1Error(DecodeError):
     """A DER element that is truncated, malformed or not what the structure calls for."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Element:
     """One DER element of ``data``: ``offset`` is where its identifier starts, the content

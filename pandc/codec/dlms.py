@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from ..errors import DecodeError
 from .ber import read_length
+from .fastdata import fast_init
 from .limits import Budget, LimitError, check_size  # noqa: F401  (LimitError re-exported)
 
 # A-XDR Data choice tags (IEC 62056-6-2 / Green Book)
@@ -143,6 +144,7 @@ class DlmsValue(NamedTuple):
         return self.value
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class AccessResult:
     """One Access-Response-Specification: what kind of access and how it went."""
@@ -161,6 +163,7 @@ class AccessResult:
         return table.get(self.code, f"unknown-result-{self.code}")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class AccessResponse:
     invoke_id: int
@@ -169,6 +172,7 @@ class AccessResponse:
     results: tuple[AccessResult, ...]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class GetResult:
     """One Get-Data-Result: a value, or a data-access-result naming the failure."""
@@ -188,6 +192,7 @@ class GetResponse:
     results: tuple[GetResult, ...]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ProtectedData:
     """GBCS protected attributes: protection parameters plus an octet string that is either

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import DecodeError
+from .fastdata import fast_init
 from .limits import Budget, check_size
 
 # Frame control bits (ZCL 2.4.1.1)
@@ -60,6 +61,7 @@ class ZclDecodeError(DecodeError):
     """A ZCL frame or attribute record that cannot be decoded."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ZclFrame:
     frame_control: int
@@ -78,6 +80,7 @@ class ZclFrame:
         return self.frame_type == FRAME_TYPE_PROFILE_WIDE
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ZclAttribute:
     """One record of a Read Attributes Response.
@@ -101,6 +104,7 @@ class ZclAttribute:
         return status_name(self.status)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class DefaultResponse:
     command_id: int
@@ -468,6 +472,7 @@ COMMANDS: dict[tuple[int, bool, int], CommandLayout] = {
 }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ZclCommand:
     """A decoded cluster-specific command: its fields, repeated entries and raw rest."""

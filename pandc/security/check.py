@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ..codec.fastdata import fast_init
 from ..codec.frame import Frame
 from ..codec.parts import PayloadPart
 from .decrypt import decrypt_part
@@ -44,6 +45,7 @@ def default_cache() -> SecurityCache:
     return _DEFAULT_CACHE
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Secured:
     """What the security layer found for one frame: the verification, the payload parts

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..codec.frame import Frame
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Content:
     """What a use-case decoder reads: the frame and its payload parts (decrypted ones in the
@@ -108,6 +109,7 @@ def payload_parts(message: Content) -> tuple[PayloadPart, ...]:
     return message.parts
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class GbzFrame:
     """One GBZ component in the clear: its cluster and ZCL frame."""
@@ -140,6 +142,7 @@ def _in_part(exc: DecodeError, part: PayloadPart) -> DecodeError:
     return type(exc)(exc.reason, exc.offset, exc.code, f"payload part {part.name!r}")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class DlmsContent:
     """A DLMS response in the clear: its data items (protected attributes decoded) and
@@ -193,6 +196,7 @@ def require(condition: bool, reason: str, value: dlms.DlmsValue | None = None) -
 # ---------------------------------------------------------------------------------------
 # Electricity (DLMS) register sets
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Register:
     """A register value, with the scaler and unit of a following scaler_unit structure."""
