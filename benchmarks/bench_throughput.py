@@ -151,6 +151,34 @@ def test_decode_many_with_keys_2_workers_first_call(benchmark, verify_batch):
     _rate(benchmark, "verify_workers_2_first_call", len(items))
 
 
+def test_full_parse_and_its_ecdsa_verifications(benchmark, verify_batch):
+    """decode_many(keys=) on every RTDS response and alert, and the ECDSA verifications of
+    the same messages alone (cryptography's verify, GIL released): their ratio is the share of
+    a full parse with verification that the signatures themselves take."""
+    from pandc.security.check import _State, _signature_job
+    from pandc.security.verify import signature_matches
+    items, keys = verify_batch
+    corpus = items[:len(items) // max(1, len(items) // 415)]
+    frames = pandc.decode_many(corpus)
+    jobs = [job for job in (_signature_job(m, _State(keys)) for m in frames) if job is not None]
+
+    def ecdsa_only() -> int:
+        return sum(signature_matches(*job) for job in jobs)
+
+    benchmark.pedantic(pandc.decode_many, args=(corpus,), kwargs={"keys": keys}, rounds=10,
+                       iterations=1)
+    _rate(benchmark, "full_parse_verify", len(corpus))
+    best = min(_timed(ecdsa_only) for _ in range(10))
+    RATES["ecdsa_only"] = BEST["ecdsa_only"] = len(corpus) / best
+
+
+def _timed(function) -> float:
+    import time
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
 @pytest.fixture(scope="module")
 def mmc_documents(rtds_lines) -> list[bytes]:
     from pandc.errors import PandcError
@@ -230,8 +258,13 @@ def test_zz_report_ratios():
     for faster, slower in (("table_c", "table_twin"), ("table_c", "fromhex_loop"),
                            ("table_c_no_source", "fromhex_loop"), ("validate_many", "validate"),
                            ("verify_workers_2", "verify_workers_1"),
+
                            ("verify_workers_2_first_call", "verify_workers_1")):
         if faster in RATES and slower in RATES:
             lines.append(f"{faster} / {slower} = {RATES[faster] / RATES[slower]:.1f}x "
                          f"(best rounds {BEST[faster] / BEST[slower]:.1f}x)")
+    if "full_parse_verify" in RATES and "ecdsa_only" in RATES:
+        lines.append(f"ECDSA verifications' share of a full parse with verification: "
+                     f"{RATES['full_parse_verify'] / RATES['ecdsa_only']:.0%} "
+                     f"(best rounds {BEST['full_parse_verify'] / BEST['ecdsa_only']:.0%})")
     print("\n" + "\n".join(lines))
