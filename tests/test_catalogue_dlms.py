@@ -241,7 +241,8 @@ def test_value_rows_are_consistent():
     for row in catalogue.USE_CASES:
         assert (row.shape == catalogue.VALUES) == bool(row.values or row.handler), row.use_case
         placed = [p for p in _flat(row.values) if not isinstance(p, catalogue.Fixed)]
-        positions = [(p.position, getattr(p, "path", ())) for p in placed]
+        positions = [(p.position, getattr(p, "path", ()), getattr(p, "selector", None))
+                 for p in placed]
         assert len(positions) == len(set(positions)), row.use_case
         for value in placed:
             assert isinstance(value, (catalogue.Value, catalogue.Rows))

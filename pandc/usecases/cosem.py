@@ -251,6 +251,8 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
         require(item.tag == dlms.LONG_UNSIGNED,
                 f"expected an event code (long-unsigned), found {item.type_name}", item)
         return item.value.to_bytes(2, "big")
+    if rule == catalogue.SWITCH_TIME:
+        return _switch_time(row, item)
     if rule == catalogue.INTEGER:
         require(item.is_integer, f"expected an integer, found {item.type_name}", item)
         return item.value
@@ -284,6 +286,35 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
                 f"{len(text)} characters is not 1 to {slots} 13-digit MPANs", item)
         return [text[i:i + 13] for i in range(0, len(text), 13)]
     raise UseCaseError(f"unknown catalogue rule {rule!r}", item.offset)
+
+
+SCHEDULE_SCRIPT_SELECTOR = 3     # schedule_table_entry members (class 10 Schedule, entries)
+SCHEDULE_SWITCH_TIME = 4
+
+
+def _switch_time(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> dt_time:
+    """The switch_time of the one schedule entry whose script_selector is the row's."""
+    assert isinstance(row, catalogue.Value) and row.selector is not None
+    require(item.tag == dlms.ARRAY, f"schedule entries must be an array, found "
+            f"{item.type_name}", item)
+    found = []
+    for entry in item.value:
+        require(entry.tag == dlms.STRUCTURE and len(entry.value) > SCHEDULE_SWITCH_TIME,
+                "a schedule entry must be a schedule_table_entry structure", entry)
+        selector = entry.value[SCHEDULE_SCRIPT_SELECTOR]
+        require(selector.is_integer, f"script_selector must be an integer, found "
+                f"{selector.type_name}", selector)
+        if selector.value == row.selector:
+            found.append(entry.value[SCHEDULE_SWITCH_TIME])
+    require(len(found) == 1, f"expected one schedule entry with script_selector "
+            f"{row.selector}, found {len(found)}", item)
+    when = found[0]
+    require(when.tag in (dlms.OCTET_STRING, dlms.TIME) and len(when.value) == 4,
+            f"switch_time must be a 4-octet time, found {when.type_name}", when)
+    hour, minute, second, _hundredths = when.value
+    require(hour < 24 and minute < 60 and (second == NOT_SPECIFIED or second < 60),
+            f"switch_time {when.value.hex().upper()} is not a time of day", when)
+    return dt_time(hour, minute, 0 if second == NOT_SPECIFIED else second)
 
 
 # --- register sets (GBCS: Get Protected Attributes of value, scaler_unit pairs) -------------
@@ -345,6 +376,33 @@ def _tou_registers(content: DlmsContent, root: Builder, warnings: list[str]) -> 
         for index, item in enumerate(group.value, start=1):
             require(item.is_integer, f"expected a register value, found {item.type_name}", item)
             collection.add(name, item.value, index=index)
+
+
+TOU_BLOCKS = 4             # GBCS ECS17e: 4 blocks x (8 TOU register values + 8 block counters)
+TOU_RATES = 8
+
+
+def _tou_block_registers(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """ECS17e: the 64-value block TOU register collection -> MMC TariffBlock[1..4], each its 8
+    register matrix values then its 8 block counters (the order GBCS gives)."""
+    if not content.data or content.data[0].tag == dlms.NULL_DATA:
+        return
+    values = unwrap(content.data[0])
+    require(values.tag == dlms.ARRAY, f"expected the array of block TOU registers, found "
+            f"{values.type_name}", values)
+    expected = TOU_BLOCKS * 2 * TOU_RATES
+    require(len(values.value) == expected, f"ECS17e carries {expected} values, found "
+            f"{len(values.value)}", values)
+    for item in values.value:
+        require(item.is_integer, f"expected a register value, found {item.type_name}", item)
+    collection = _child(root, "TariffBlockTOURegisterCollection")
+    for block in range(TOU_BLOCKS):
+        element = collection.add("TariffBlock", index=block + 1)
+        first = block * 2 * TOU_RATES
+        for name, start in (("RegisterMatrixTOUValue", first),
+                            ("CounterMatrixTOUValue", first + TOU_RATES)):
+            for rate in range(TOU_RATES):
+                element.add(name, values.value[start + rate].value, index=rate + 1)
 
 
 # ECS19 protected attributes, in the order the ESME returns them, and the MMC order.
@@ -416,6 +474,7 @@ _HANDLERS: dict[str, Handler] = {
     "billing_calendar": _billing_calendar,
     "import_registers": _import_registers,
     "tou_registers": _tou_registers,
+    "tou_block_registers": _tou_block_registers,
     "prepay_registers": _prepay_registers,
 }
 

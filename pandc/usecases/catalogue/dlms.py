@@ -65,6 +65,10 @@ SUBGHZ_MASK = "subghz-mask"    # the same form, any channels, on the row's ``pag
                                # empty ChannelN element per channel (MMC ChannelsXToY)
 OCTET_INT = "octet-int"        # octet-string as a big-endian unsigned number (e.g. an index)
 CODE16 = "code16"              # long-unsigned event code -> 2-octet xs:hexBinary
+SWITCH_TIME = "switch-time"    # class 10 Schedule entries (array of schedule_table_entry) ->
+                               # xs:time: the switch_time (member 4, octet-string(4) hour,
+                               # minute, second, hundredths) of the entry whose script_selector
+                               # (member 3) is the row's ``selector``
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,7 @@ class Value:
     scaler_item: int | None = None              # ... in another list-of-data item (attribute 3)
     page: int | None = None                     # SUBGHZ_MASK: the channel page the element is for
     also: tuple[str, ...] = ()   # SPLIT13: elements for the second, third ... MPAN
+    selector: int | None = None  # SWITCH_TIME: the script_selector of the entry to read
 
     @property
     def cosem(self) -> str:
@@ -257,16 +262,38 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         Value(0, 112, "0-0:19.10.0.255", 2, INTEGER, "MeterBalance"),      # credit: current_credit_amount
     )),
     _uc("ECS17a", 0x0026, "4.2=ReadInstantaneousExportRegistersRsp", UNMAPPED, "Read ESME Energy Registers (Export Energy)"),
-    # class 1 0-0:94.44.34.20: structure { active power import, scaler_unit, primary element's
-    # active power import }; DLMS unit 27 is W
+    # class 1 0-0:94.44.34.20 attribute 2, GBCS ECS17c: power_import_collection ::= structure
+    # { active_power_import_value (value of 1-0:1.7.0.255), active_power_scal_unit_type
+    # { scaler, unit }, primary_active_power_import_value (1-1:1.7.0.255) }; DLMS unit 27 is W
     _uc("ECS17c", 0x0028, "4.16=ReadActivePowerImportRsp", VALUES, "Read ESME Energy Registers (Power)", values=(
         Value(0, 1, "0-0:94.44.34.20", 2, INTEGER, "ActivePowerImport/Value", path=(0,), scaler=(1,)),
         Value(0, 1, "0-0:94.44.34.20", 2, ENUM, "ActivePowerImport/Unit", path=(1, 1), names=((27, "W"),)),
         Value(0, 1, "0-0:94.44.34.20", 2, INTEGER, "PrimaryActivePowerImportValue", path=(2,), scaler=(1,)),
-    ), note="[?] structure { total, scaler_unit, primary element }"),
-    _uc("ECS17e", 0x002A, "4.1.3=ReadInstantaneousImportTOUWithBlocksMatricesRsp", UNMAPPED, "Read ESME Energy Register (TOU with Blocks)"),
+    )),
+    # Protected (Get Protected Attributes, 0-0:43.2.10.255) class 1 0-0:94.44.34.2 attribute 2,
+    # GBCS ECS17e: Block_TOU_register_collection ::= structure { array of 64
+    # double-long-unsigned }: per block b = 1..4, entries 16(b-1)+1..+8 are the TOU register
+    # matrix values and the next 8 the block counters (GBCS TariffBlockTOURegisterCollection
+    # note) -> MMC TariffBlockTOUType: TariffBlock[index=b] { RegisterMatrixTOUValue[1..8],
+    # CounterMatrixTOUValue[1..8] }.
+    _uc("ECS17e", 0x002A, "4.1.3=ReadInstantaneousImportTOUWithBlocksMatricesRsp", VALUES, "Read ESME Energy Register (TOU with Blocks)", handler="tou_block_registers"),
     _uc("ECS18a", 0x002B, "4.12.2=ReadMaximumDemandExportRegistersRsp", UNMAPPED, "Read Maximum Demand Registers (export)"),
-    _uc("ECS18b", 0x002C, "4.12.1=ReadMaximumDemandImportRegistersRsp", UNMAPPED, "Read Maximum Demand Registers (import)"),
+    # GBCS ECS18b, in request order: last reset date-times (class 1 0-0:94.44.5.0 for the
+    # configurable-time maximum demand, 0-0:94.44.5.1 for the other), then class 4 Extended
+    # registers 1-0:1.6.0.255 (MaximumDemandActiveEnergyImportValue) and 1-0:1.6.1.255
+    # (MaximumDemand(ConfigurableTime)ActivePowerImportValue), each value, scaler_unit (unit 27
+    # W), capture_time; then class 10 Schedule 0-0:12.0.0.255 entries, whose script_selector
+    # is 1 for the period's start time and 2 for its end time (GBCS, SMETS 5.7.4.26).
+    _uc("ECS18b", 0x002C, "4.12.1=ReadMaximumDemandImportRegistersRsp", VALUES, "Read Maximum Demand Registers (import)", values=(
+        Value(5, 4, "1-0:1.6.1.255", 2, INTEGER, "MaxDemandConfigurableTimeActivePowerImport/Value", scaler_item=6),
+        Value(7, 4, "1-0:1.6.1.255", 5, DATE_TIME, "MaxDemandConfigurableTimeActivePowerImport/CaptureTime"),
+        Value(0, 1, "0-0:94.44.5.0", 2, DATE_TIME, "MaxDemandConfigurableTimeActivePowerImport/LastResetDateTime"),
+        Value(2, 4, "1-0:1.6.0.255", 2, INTEGER, "MaxDemandActiveEnergyImport/Value", scaler_item=3),
+        Value(4, 4, "1-0:1.6.0.255", 5, DATE_TIME, "MaxDemandActiveEnergyImport/CaptureTime"),
+        Value(1, 1, "0-0:94.44.5.1", 2, DATE_TIME, "MaxDemandActiveEnergyImport/LastResetDateTime"),
+        Value(8, 10, "0-0:12.0.0.255", 2, SWITCH_TIME, "MaxDemandConfigurableTimePeriod/StartTime", selector=1),
+        Value(8, 10, "0-0:12.0.0.255", 2, SWITCH_TIME, "MaxDemandConfigurableTimePeriod/EndTime", selector=2),
+    )),
     _uc("ECS20a", 0x002E, "4.4.4=RetrieveBillingDataLogDebtPaymentsRsp", UNMAPPED, "Read ESME Billing Data Log (payment based debt payments)"),
     _uc("ECS20b", 0x002F, "4.4.2=RetrieveCoMOrTariffTriggeredBillingDataLogRsp", UNMAPPED, "Read ESME Billing Data Log (change of mode / tariff triggered exc export)", "Electricity"),
     _uc("ECS20c", 0x0030, "4.4.3=RetrieveBillingCalendarTriggeredBillingDataLogRsp", UNMAPPED, "Read ESME Billing Data Log (billing calendar triggered exc export)", "Electricity"),

@@ -1,0 +1,119 @@
+"""The DLMS reads mapped last (issue 10, the 13 RTDS success responses whose values were not
+mapped): each checked against values read here from the RTDS bytes by hand — literal offsets
+worked out from the hex, or a few lines of A-XDR reading — never from pandc's own output.
+
+Offsets are into the payload (the DLMS Access-Response): ``DA``, long-invoke-id-and-priority
+(4), date-time ``00``, then the list-of-data count at offset 7 and its first item at 8.
+"""
+from __future__ import annotations
+
+import functools
+from datetime import datetime, time, timedelta, timezone
+
+import pandc
+from pandc.api import decode_with_context
+from pandc.io.duis import DuisPayload
+
+from conftest import KEYSTORE, OFFICIAL_XSD, RTDS, require
+
+UTC2000 = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+@functools.lru_cache(maxsize=None)
+def _rtds(name: str):
+    path = next(require(RTDS).glob(f"*/{name}"))
+    srv = path.parent.name.split("_")[0]
+    keys = pandc.KeyStore.from_directory(require(KEYSTORE))
+    message = decode_with_context(
+        [(path.read_text().strip(), DuisPayload("", 0, None, None, None, srv))], keys=keys)[0]
+    assert not isinstance(message, pandc.DecodeError), message
+    return message
+
+
+def _valid(message) -> None:
+    report = pandc.mmc.validate(pandc.to_mmc(message), "mmc", schema_dir=OFFICIAL_XSD)
+    assert report.valid, report.errors[:3]
+
+
+def _clear(message) -> bytes:
+    """The DLMS APDU with its protected attributes in the clear (the security layer's part)."""
+    (part,) = [p for p in message.parts if p.kind == "dlms"]
+    assert part.plaintext is not None
+    return part.plaintext
+
+
+def _date_time(octets: bytes) -> datetime:
+    """12-octet COSEM date-time, deviation 0x8000 (UTC), read by hand."""
+    assert len(octets) == 12 and octets[9:11] == b"\x80\x00"
+    year = int.from_bytes(octets[0:2], "big")
+    return datetime(year, octets[2], octets[3], octets[5], octets[6], octets[7],
+                    tzinfo=timezone.utc)
+
+
+def _u32(data: bytes, at: int) -> int:
+    assert data[at] == 0x06                       # double-long-unsigned tag
+    return int.from_bytes(data[at + 1:at + 5], "big")
+
+
+# --- ECS18b (SRV 4.12.1) ---------------------------------------------------------------------
+
+def test_ecs18b_maximum_demand_import_by_hand():
+    message = _rtds("ECS18b_4.12.1_SUCCESS_RESPONSE_GBCS.HEX")
+    p = message.payload
+    assert p[7] == 9                              # nine Gets, in GBCS ECS18b order
+    # items 0, 1: 09 0C + date-time (last reset, configurable-time then active energy)
+    assert p[8:10] == p[22:24] == b"\x09\x0C"
+    reset_configurable, reset_energy = _date_time(p[10:22]), _date_time(p[24:36])
+    energy = _u32(p, 36)                          # 1-0:1.6.0.255 value
+    assert p[41:47] == bytes.fromhex("02020F00161B")      # scaler 0, unit 27 (W)
+    assert p[47:49] == b"\x09\x0C"
+    energy_time = _date_time(p[49:61])
+    configurable = _u32(p, 61)                    # 1-0:1.6.1.255 value
+    assert p[66:72] == bytes.fromhex("02020F00161B")
+    configurable_time = _date_time(p[74:86])
+    # item 8: array(2) of schedule_table_entry structure(10); member 3 long-unsigned
+    # script_selector, member 4 octet-string(4) switch_time
+    assert p[86:90] == bytes.fromhex("0102020A")
+    assert p[103:106] == b"\x12\x00\x01" and p[106:108] == b"\x09\x04"
+    first_time = time(p[108], p[109])             # selector 1: the start
+    assert p[149:152] == b"\x12\x00\x02" and p[152:154] == b"\x09\x04"
+    second_time = time(p[154], p[155])            # selector 2: the end
+
+    values = message.values
+    assert values.name == "ReadMaximumDemandImportRegistersRsp"
+    assert values.attribute("MessageSuccess") is True
+    configurable_node = values.find("MaxDemandConfigurableTimeActivePowerImport")
+    assert [(c.name, c.value) for c in configurable_node.children] == [
+        ("Value", configurable), ("CaptureTime", configurable_time),
+        ("LastResetDateTime", reset_configurable)]
+    energy_node = values.find("MaxDemandActiveEnergyImport")
+    assert [(c.name, c.value) for c in energy_node.children] == [
+        ("Value", energy), ("CaptureTime", energy_time), ("LastResetDateTime", reset_energy)]
+    period = values.find("MaxDemandConfigurableTimePeriod")
+    assert [(c.name, c.value) for c in period.children] == [
+        ("StartTime", first_time), ("EndTime", second_time)]
+    assert (energy, configurable) == (0x12A7, 0x2F5A)
+    assert (first_time, second_time) == (time(12, 0), time(9, 0))
+    _valid(message)
+
+
+# --- ECS17e (SRV 4.1.3) ----------------------------------------------------------------------
+
+def test_ecs17e_tou_with_blocks_by_hand():
+    message = _rtds("ECS17e_4.1.3_SUCCESS_RESPONSE_GBCS.HEX")
+    clear = _clear(message)
+    # decrypted protected attributes: structure(1) structure(1) array(64) of 06 + 4 octets
+    start = clear.index(bytes.fromhex("020102010140")) + 6
+    numbers = [_u32(clear, start + 5 * i) for i in range(64)]
+    blocks = [c for c in message.values.find("TariffBlockTOURegisterCollection").children]
+    assert [b.attribute("index") for b in blocks] == [1, 2, 3, 4]
+    for b, block in enumerate(blocks):
+        registers = [(c.attribute("index"), c.value) for c in block.children
+                     if c.name == "RegisterMatrixTOUValue"]
+        counters = [(c.attribute("index"), c.value) for c in block.children
+                    if c.name == "CounterMatrixTOUValue"]
+        # GBCS: [16b+1..16b+8] register matrix values of block b+1, the next 8 its counters
+        assert registers == list(enumerate(numbers[16 * b:16 * b + 8], start=1))
+        assert counters == list(enumerate(numbers[16 * b + 8:16 * b + 16], start=1))
+    assert numbers[0] == 95 and numbers[8] == 39
+    _valid(message)
