@@ -304,7 +304,9 @@ def test_register_set_values_and_scaler():
 
 
 def test_prepay_registers_in_mmc_order():
-    values = [100, -5, 7, 8, 9, 10]         # ESME order: balance, emergency credit, debts...
+    # ESME order (GBCS ECS19 prepayment_balance_collection): meter balance, emergency credit,
+    # accumulated debt, time debt 1, time debt 2, payment debt
+    values = [100, -5, 7, 9, 10, 8]
     data = b"\x01\x02\x06" + b"".join(b"\x05" + struct.pack(">i", v) for v in values)
     message = _response(0x002D, data, b"\x01\x03\x00")
     children = [(c.name, c.value) for c in message.values.children]

@@ -405,9 +405,12 @@ def _tou_block_registers(content: DlmsContent, root: Builder, warnings: list[str
                 element.add(name, values.value[start + rate].value, index=rate + 1)
 
 
-# ECS19 protected attributes, in the order the ESME returns them, and the MMC order.
+# ECS19 protected attributes, in the order the ESME returns them, and the MMC order. GBCS
+# ECS19 (class 1 0-0:94.44.34.30): prepayment_balance_collection ::= structure { meter_balance,
+# emergency_credit_balance, accumulated_debt_register, time_debt_1_balance,
+# time_debt_2_balance, payment_debt_balance }.
 _PREPAY_ORDER = ("MeterBalance", "EmergencyCreditBalance", "AccumulatedDebtRegister",
-                 "PaymentDebtRegister", "TimeDebtRegister1", "TimeDebtRegister2")
+                 "TimeDebtRegister1", "TimeDebtRegister2", "PaymentDebtRegister")
 _PREPAY_MMC_ORDER = ("EmergencyCreditBalance", "AccumulatedDebtRegister", "PaymentDebtRegister",
                      "TimeDebtRegister1", "TimeDebtRegister2", "MeterBalance")
 
