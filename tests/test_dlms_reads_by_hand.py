@@ -117,3 +117,58 @@ def test_ecs17e_tou_with_blocks_by_hand():
         assert counters == list(enumerate(numbers[16 * b + 8:16 * b + 16], start=1))
     assert numbers[0] == 95 and numbers[8] == 39
     _valid(message)
+
+
+# --- ECS25r1 / ECS25r2 (SRV 6.2.10) ----------------------------------------------------------
+
+def _settings_bits(payload: bytes, count: int) -> list[set[int]]:
+    """``count`` items 04 82 01 00 + 32 octets (bit-string of 256 bits), from offset 8; GBCS
+    numbers the bits LSB = 0, so bit n is (octet 31 - n // 8) >> (n % 8)."""
+    found, at = [], 8
+    for _ in range(count):
+        assert payload[at:at + 4] == b"\x04\x82\x01\x00"
+        octets = payload[at + 4:at + 36]
+        found.append({n for n in range(256) if octets[31 - n // 8] >> (n % 8) & 1})
+        at += 36
+    return found
+
+
+def _enabled(group) -> dict[str, str]:
+    return {c.name: c.value for c in group.children}
+
+
+def test_ecs25r1_supplier_settings_by_hand():
+    message = _rtds("ECS25r1_6.2.10_SUCCESS_RESPONSE_GBCS.HEX")
+    wan, han, alarm, logging = _settings_bits(message.payload, 4)
+    settings = message.values.find("ElectricitySupplierAlertEventSettings")
+    names = ["ElectricitySupplierWANAlertSettings", "ElectricitySupplierHANAlertSettings",
+             "ElectricitySupplierAlarmSettings", "ElectricitySupplierLoggingSettings"]
+    assert [c.name for c in settings.children] == names
+    for name, bits in zip(names, (wan, han, alarm, logging)):
+        common = _enabled(settings.find(name + "/SupplierESMECommon"))
+        assert len(common) == 42
+        for element, state in common.items():
+            code = int(element[1:], 16)
+            assert code >> 8 == 0x81
+            assert state == ("Enable" if code & 0xFF in bits else "Disable"), (name, element)
+        # 0x81B7 (polyphase only) is not enabled in any of the four strings
+        assert 0xB7 not in bits and settings.find(name + "/SupplierESMEPolyPhase") is None
+    # spot checks read straight from the hex: HAN sharing enables 810D, 8119, 8168, ...
+    assert {0x0D, 0x19, 0x68, 0xAA, 0xAB, 0xC4} <= han and alarm == set()
+    assert _enabled(settings.find(names[1] + "/SupplierESMECommon"))["x8168"] == "Enable"
+    _valid(message)
+
+
+def test_ecs25r2_network_operator_settings_by_hand():
+    message = _rtds("ECS25r2_6.2.10_SUCCESS_RESPONSE_GBCS.HEX")
+    wan, logging = _settings_bits(message.payload, 2)
+    assert wan == logging == {0x14, 0x15}
+    settings = message.values.find("ElectricityNetworkOperatorAlertEventSettings")
+    for name in ("ElectricityNetworkOperatorWANAlertSettings",
+                 "ElectricityNetworkOperatorLoggingSettings"):
+        group = settings.find(name)
+        assert [c.name for c in group.children] == ["NetworkOperatorESMECommon"]
+        assert _enabled(group.children[0]) == {"x8014": "Enable", "x8015": "Enable"}
+    # no single- or polyphase-only code is enabled: which group applies is not guessed
+    assert sum("do not tell" in w for w in message.warnings) == 2
+    _valid(message)

@@ -152,6 +152,13 @@ def _place_values(use_case: str, placements: tuple[catalogue.Placement, ...],
         except (UseCaseError, dlms.DlmsDecodeError, IndexError) as problem:
             warnings.append(f"{use_case}: {value.cosem} -> {value.mmc} left out: {problem}")
             continue
+        if value.rule == catalogue.ALERT_BITS:
+            assert isinstance(converted, Node)
+            written = {child.name for child in converted.children}
+            choices = [g.element for g in value.groups if g.when == "choice"]
+            if choices and not written.intersection(choices):
+                warnings.append(f"{use_case}: {value.mmc}: {' / '.join(choices)} not written: "
+                                "the enabled codes do not tell which the ESME is")
         if value.rule == catalogue.SPLIT13:
             assert isinstance(converted, list)
             for path, part in zip((value.mmc, *value.also), converted):
@@ -253,6 +260,8 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
         return item.value.to_bytes(2, "big")
     if rule == catalogue.SWITCH_TIME:
         return _switch_time(row, item)
+    if rule == catalogue.ALERT_BITS:
+        return _alert_settings(row, item)
     if rule == catalogue.INTEGER:
         require(item.is_integer, f"expected an integer, found {item.type_name}", item)
         return item.value
@@ -286,6 +295,33 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
                 f"{len(text)} characters is not 1 to {slots} 13-digit MPANs", item)
         return [text[i:i + 13] for i in range(0, len(text), 13)]
     raise UseCaseError(f"unknown catalogue rule {rule!r}", item.offset)
+
+
+ALERT_SETTING_BITS = 256
+
+
+def _alert_settings(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> Node:
+    """A 256-bit event/alert settings string -> the MMC groups of xNNNN Enable/Disable."""
+    assert isinstance(row, catalogue.Value)
+    require(item.tag == dlms.BIT_STRING and item.bits == ALERT_SETTING_BITS,
+            f"expected a bit-string({ALERT_SETTING_BITS}), found {item.type_name}", item)
+    word = int.from_bytes(item.value, "big")      # LSB = 0: bit n is 2^n of the string
+
+    def enabled(code: int) -> bool:
+        return bool(word >> (code & 0xFF) & 1)
+
+    choices = [g for g in row.groups if g.when == "choice"]
+    chosen = [g for g in choices if any(enabled(c) for c in g.codes)]
+    groups = []
+    for group in row.groups:
+        if group.when == "if-set" and not any(enabled(c) for c in group.codes):
+            continue
+        if group.when == "choice" and (len(chosen) != 1 or group is not chosen[0]):
+            continue
+        groups.append(Node(group.element, None, tuple(
+            leaf(f"x{code:04X}", "Enable" if enabled(code) else "Disable")
+            for code in group.codes)))
+    return Node("", None, tuple(groups))
 
 
 SCHEDULE_SCRIPT_SELECTOR = 3     # schedule_table_entry members (class 10 Schedule, entries)

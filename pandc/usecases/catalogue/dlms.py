@@ -65,6 +65,10 @@ SUBGHZ_MASK = "subghz-mask"    # the same form, any channels, on the row's ``pag
                                # empty ChannelN element per channel (MMC ChannelsXToY)
 OCTET_INT = "octet-int"        # octet-string as a big-endian unsigned number (e.g. an index)
 CODE16 = "code16"              # long-unsigned event code -> 2-octet xs:hexBinary
+ALERT_BITS = "alert-bits"      # bit-string(256) of event/alert settings, numbered LSB = 0
+                               # (bit n is the 256-bit string's 2^n bit) for the code
+                               # prefix || n -> Enable/Disable per MMC xNNNN element of the
+                               # row's ``groups`` (GBCS ECS25r1/ECS25r2, SMETS 5.7.4.1/51)
 SWITCH_TIME = "switch-time"    # class 10 Schedule entries (array of schedule_table_entry) ->
                                # xs:time: the switch_time (member 4, octet-string(4) hour,
                                # minute, second, hundredths) of the entry whose script_selector
@@ -88,10 +92,25 @@ class Value:
     page: int | None = None                     # SUBGHZ_MASK: the channel page the element is for
     also: tuple[str, ...] = ()   # SPLIT13: elements for the second, third ... MPAN
     selector: int | None = None  # SWITCH_TIME: the script_selector of the entry to read
+    groups: tuple["AlertGroup", ...] = ()   # ALERT_BITS: the MMC element groups, in order
 
     @property
     def cosem(self) -> str:
         return f"class {self.cosem_class} {self.obis} attribute {self.attribute}"
+
+
+@dataclass(frozen=True, slots=True)
+class AlertGroup:
+    """An MMC group of per-code Enable/Disable elements (``x`` + the 4-hex-digit code).
+
+    ``when``: ``always`` writes every code; ``if-set`` writes the group only when one of its
+    codes is enabled (a polyphase-only code enabled says the ESME is polyphase); ``choice``
+    groups are alternatives (single / polyphase): the one whose codes alone are enabled is
+    written, and when that cannot be told none is, with a warning."""
+
+    element: str
+    codes: tuple[int, ...]
+    when: str = "always"
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +242,30 @@ def _voltage_data(at: int, c: int, under: str) -> tuple[Placement, ...]:
 
 def _event_log(obis: str) -> Rows:
     return _profile(obis, "Log/LogEntry", 100, (0, UTC2000, "Timestamp"), (1, CODE16, "LogCode"))
+
+
+def _codes(text: str) -> tuple[int, ...]:
+    return tuple(int(code, 16) for code in text.split())
+
+
+# MMC V5.4 ElectricitySupplierAlerts / ElectricityNetworkOperatorAlerts: the codes each group
+# has an element for, in the schema's element order.
+_SUPPLIER_ALERTS = (
+    AlertGroup("SupplierESMECommon", _codes(
+        "810D 810E 8119 8145 8154 8155 8161 8162 8168 8183 81A0 81A1 81A2 81A3 81A4 81A5 81A6 "
+        "81A7 81A8 81A9 81AA 81AB 81AC 81AD 81AE 81AF 81B0 81B1 81B2 81B3 81B8 81B9 81BA 81BB "
+        "81BC 81BD 81BE 81C0 81C1 81C4 81C5 81C6")),
+    AlertGroup("SupplierESMEPolyPhase", _codes("81B7"), "if-set"),
+)
+_NETWORK_OPERATOR_ALERTS = (
+    AlertGroup("NetworkOperatorESMECommon", _codes("8014 8015")),
+    AlertGroup("NetworkOperatorESMESinglePhase", _codes(
+        "8002 8006 8020 8024 8028 802C 8085 8089 808D 8091 8095 8099 8010"), "choice"),
+    AlertGroup("NetworkOperatorESMEPolyPhase", _codes(
+        "8003 8004 8005 8007 8008 8009 8021 8022 8023 8025 8026 8027 8029 802A 802B 802D 802E "
+        "802F 8086 8087 8088 808A 808B 808C 808E 808F 8090 8092 8093 8094 8096 8097 8098 809A "
+        "809B 809C 8011 8016 8013"), "choice"),
+)
 
 
 # fmt: off
@@ -389,8 +432,21 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         # class 111 Account, account_mode_and_status: structure { payment_mode, account_status }
         Value(0, 111, "0-0:19.0.0.255", 2, ENUM, "PaymentMode", path=(0,), names=((1, "Credit"), (2, "Prepayment"))),
     ), note="[?] trailing spaces of text are padding"),
-    _uc("ECS25r1", 0x00EE, "6.2.10=ReadDeviceConfigurationEventAndAlertBehavioursRsp", UNMAPPED, "Read non-critical event and alert behaviours - ESME - Supplier", "ElectricitySupplierAlertEventSettings"),
-    _uc("ECS25r2", 0x00EF, "6.2.10=ReadDeviceConfigurationEventAndAlertBehavioursRsp", UNMAPPED, "Read non-critical event and alert behaviours - ESME - Network Operator", "ElectricityNetworkOperatorAlertEventSettings"),
+    # GBCS ECS25r1: class 1 0-30:97.98.15..18.255 value, each a bit-string(256) numbered LSB = 0,
+    # bit n = code 0x81 || n: WAN alerting, HAN device sharing, alarms, logging, in that order
+    # (the MMC ElectricitySupplierAlerts groups list which codes MMC has a place for).
+    _uc("ECS25r1", 0x00EE, "6.2.10=ReadDeviceConfigurationEventAndAlertBehavioursRsp", VALUES, "Read non-critical event and alert behaviours - ESME - Supplier", "ElectricitySupplierAlertEventSettings", values=(
+        Value(0, 1, "0-30:97.98.15.255", 2, ALERT_BITS, "ElectricitySupplierAlertEventSettings/ElectricitySupplierWANAlertSettings", groups=_SUPPLIER_ALERTS),
+        Value(1, 1, "0-30:97.98.16.255", 2, ALERT_BITS, "ElectricitySupplierAlertEventSettings/ElectricitySupplierHANAlertSettings", groups=_SUPPLIER_ALERTS),
+        Value(2, 1, "0-30:97.98.17.255", 2, ALERT_BITS, "ElectricitySupplierAlertEventSettings/ElectricitySupplierAlarmSettings", groups=_SUPPLIER_ALERTS),
+        Value(3, 1, "0-30:97.98.18.255", 2, ALERT_BITS, "ElectricitySupplierAlertEventSettings/ElectricitySupplierLoggingSettings", groups=_SUPPLIER_ALERTS),
+    ), note="[?] SupplierESMEPolyPhase (0x81B7) written only when enabled"),
+    # GBCS ECS25r2: 0-33:97.98.15.255 (WAN alerting) and 0-33:97.98.18.255 (logging), bit n =
+    # code 0x80 || n.
+    _uc("ECS25r2", 0x00EF, "6.2.10=ReadDeviceConfigurationEventAndAlertBehavioursRsp", VALUES, "Read non-critical event and alert behaviours - ESME - Network Operator", "ElectricityNetworkOperatorAlertEventSettings", values=(
+        Value(0, 1, "0-33:97.98.15.255", 2, ALERT_BITS, "ElectricityNetworkOperatorAlertEventSettings/ElectricityNetworkOperatorWANAlertSettings", groups=_NETWORK_OPERATOR_ALERTS),
+        Value(1, 1, "0-33:97.98.18.255", 2, ALERT_BITS, "ElectricityNetworkOperatorAlertEventSettings/ElectricityNetworkOperatorLoggingSettings", groups=_NETWORK_OPERATOR_ALERTS),
+    ), note="[?] single/polyphase group chosen by which codes are enabled; neither when that cannot be told"),
     _uc("ECS28a", 0x0043, "6.4.1=UpdateDeviceConfigurationLoadLimitingGeneralSettingsRsp", RESULTS, "Set Load Limit Configurations - General Settings"),
     _uc("ECS28b", 0x0044, "6.4.2=UpdateDeviceConfigurationLoadLimitingCounterResetRsp", RESULTS, "Set Load Limit Configuration Counter Reset"),
     _uc("ECS29a", 0x0045, "6.5=UpdateDeviceConfigurationVoltageRsp", RESULTS, "Set Voltage Configurations on ESME"),
