@@ -172,3 +172,39 @@ def test_ecs25r2_network_operator_settings_by_hand():
     # no single- or polyphase-only code is enabled: which group applies is not guessed
     assert sum("do not tell" in w for w in message.warnings) == 2
     _valid(message)
+
+
+# --- CCS07 (SRV 8.9) -------------------------------------------------------------------------
+
+def _backup_pan(p: bytes, at: int) -> tuple[list[tuple[bytes, bytes]], int]:
+    """structure(3) { 09 0C date-time, 09 08 PAN id, array(n) of structure(2) { 09 08 MAC,
+    09 10 hashed key } } at ``at``; returns the (MAC, hash) pairs and the next offset."""
+    assert p[at:at + 4] == b"\x02\x03\x09\x0C"
+    at += 4 + 12
+    assert p[at:at + 2] == b"\x09\x08"
+    at += 2 + 8
+    assert p[at] == 0x01
+    count, at = p[at + 1], at + 2
+    pairs = []
+    for _ in range(count):
+        assert p[at:at + 4] == b"\x02\x02\x09\x08" and p[at + 12:at + 14] == b"\x09\x10"
+        pairs.append((p[at + 4:at + 12], p[at + 14:at + 30]))
+        at += 30
+    return pairs, at
+
+
+def test_ccs07_chf_device_logs_by_hand():
+    message = _rtds("CCS07_8.9_SUCCESS_RESPONSE_GBCS.HEX")
+    p = message.payload
+    assert p[7] == 2                              # two method results: current, historic log
+    current, at = _backup_pan(p, 8)
+    historic, _ = _backup_pan(p, at)
+    log = message.values.find("CHFConnectedDeviceLog")
+    for name, pairs in (("CHFCurrentConnectedDeviceLogEntry", current),
+                        ("CHFHistoricConnectedDeviceLogEntry", historic)):
+        entries = [c for c in log.children if c.name == name]
+        assert [(e.find("DeviceID").value, e.find("DeviceSecurityDetails").value)
+                for e in entries] == [
+            ("-".join(f"{b:02X}" for b in mac), key.hex().upper()) for mac, key in pairs]
+    assert current[0][0] == bytes.fromhex("00DB1234567890A0") and len(historic) == 2
+    _valid(message)

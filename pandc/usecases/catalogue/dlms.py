@@ -563,10 +563,18 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
              (Column(0, EUI, "DeviceID"), Column(8, DATE_TIME, "LastCommunicationsDateTime")), 16),
     ), note="partial: SubGHzLinkQuality not written; [?] member 8 is the last communication",
         unwritten=("SubGHzLinkQuality",)),
-    # CCS07 returns two logs (methods 4 of 0-0:30.3.0.255 and 0-0:30.3.1.255), each { date-time,
-    # octets, array of { EUI-64, 16 octets } }; which is MMC's current and which its historic
-    # connected-device log is not established here, so they are not mapped.
-    _uc("CCS07", 0x00FE, "8.9=ReadDeviceLogRsp", UNMAPPED, "Read CHF Device Logs"),
+    # GBCS CCS07: class 104 method 4 (backup_PAN) of 0-0:30.3.0.255 (the CHF Device Log) then
+    # of 0-0:30.3.1.255 (the CHF Historic Device Log), each returning structure { date-time,
+    # extended_PAN_ID, devices_to_backup array of { MAC_address octet-string(8),
+    # hashed_TC_link_key octet-string(16) } } -> MMC CHFConnectedDeviceLog current / historic
+    # entries { DeviceID, DeviceSecurityDetails (the hash as hex, empty when no TC link key) }.
+    # (Rows.attribute holds the method number here.)
+    _uc("CCS07", 0x00FE, "8.9=ReadDeviceLogRsp", VALUES, "Read CHF Device Logs", values=(
+        Rows(0, 104, "0-0:30.3.0.255", 4, "CHFConnectedDeviceLog/CHFCurrentConnectedDeviceLogEntry",
+             (Column(0, EUI, "DeviceID"), Column(1, HEX, "DeviceSecurityDetails")), 16, path=(2,)),
+        Rows(1, 104, "0-0:30.3.1.255", 4, "CHFConnectedDeviceLog/CHFHistoricConnectedDeviceLogEntry",
+             (Column(0, EUI, "DeviceID"), Column(1, HEX, "DeviceSecurityDetails")), 16, path=(2,)),
+    )),
     _uc("ECS50", 0x0058, "9.1=RequestCustomerIdentificationNumberRsp", RESULTS, "Send CIN to ESME"),
     _uc("ECS52", 0x0059, "11.2=ReadFirmwareVersionRsp", VALUES, "Read ESME/Comms Hub Firmware Version", values=(
         # class 1 Data 0-0:0.2.1.255 active firmware identifier: octet-string, written as hex
