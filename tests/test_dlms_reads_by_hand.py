@@ -208,3 +208,16 @@ def test_ccs07_chf_device_logs_by_hand():
             ("-".join(f"{b:02X}" for b in mac), key.hex().upper()) for mac, key in pairs]
     assert current[0][0] == bytes.fromhex("00DB1234567890A0") and len(historic) == 2
     _valid(message)
+
+
+def test_ccs06_link_quality_is_the_average_rssi_by_hand():
+    message = _rtds("CCS06_8.9_SUCCESS_RESPONSE_GBCS.HEX")
+    p = message.payload
+    # array(2) at 8; entry structure(14) at 10: 09 08 MAC (12), 04 08 status (22),
+    # 0F maxRSSI (25), 0F averageRSSI (27), 0F minRSSI (29) ...
+    assert p[8:12] == b"\x01\x02\x02\x0E" and p[22:24] == b"\x04\x08"
+    assert p[25] == p[27] == p[29] == 0x0F
+    average_rssi = int.from_bytes(p[28:29], "big", signed=True)
+    entry = message.values.find("CHFDeviceLog").children[0]
+    assert entry.find("SubGHzLinkQuality").value == average_rssi == -50
+    _valid(message)

@@ -392,6 +392,9 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     # sag, swell), each threshold (attribute 4) then minimum duration (attribute 6, the MMC
     # measurement period); then the average RMS over- and under-voltage thresholds (class 1
     # 1-0:32.35.0.4 and 1-0:32.31.0.4).
+    # The limiter OBIS codes and their order are GBCS's (ECS26k's table lists the same class 71
+    # objects: 0-0:17.0.1.255 RMSExtremeOverVoltage, .2 RMSExtremeUnderVoltage, .3
+    # RMSVoltageSag, .4 RMSVoltageSwell, threshold_normal then min_over_threshold_duration).
     _uc("ECS26b", 0x003C, "6.2.1=ReadDeviceConfigurationVoltageRsp", VALUES, "Read ESME Configuration Voltage Data", values=(
         Value(8, 1, "1-0:32.35.0.4", 2, INTEGER, "SinglePhaseVoltageSettings/AverageRMSOverVoltageThreshold"),
         Value(9, 1, "1-0:32.31.0.4", 2, INTEGER, "SinglePhaseVoltageSettings/AverageRMSUnderVoltageThreshold"),
@@ -403,7 +406,7 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         Value(4, 71, "0-0:17.0.3.255", 4, INTEGER, "RMSVoltageSettings/RMSVoltageSagThreshold"),
         Value(7, 71, "0-0:17.0.4.255", 6, INTEGER, "RMSVoltageSettings/RMSVoltageSwellMeasurementPeriod"),
         Value(6, 71, "0-0:17.0.4.255", 4, INTEGER, "RMSVoltageSettings/RMSVoltageSwellThreshold"),
-    ), note="[?] limiters in the order extreme over, extreme under, sag, swell"),
+    )),
     _uc("ECS26k", 0x00C6, "6.2.1=ReadDeviceConfigurationVoltageRsp", UNMAPPED, "Read ESME Configuration Voltage Data - 3 phase"),
     _uc("ECS26c", 0x003D, "6.2.2=ReadDeviceConfigurationRandomisationRsp", UNMAPPED, "Read ESME Configuration Data Device Information (randomisation)"),
     # class 22 Single action schedule 0-0:15.0.0.255 execution_time (attribute 4): an array of
@@ -556,13 +559,15 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("CCS01", 0x0001, "8.11=UpdateHANDeviceLogRsp", RESULTS, "Add Device to CHF device log"),
     _uc("CCS02", 0x0002, "8.11=UpdateHANDeviceLogRsp", RESULTS, "Remove device from CHF device log"),
     _uc("CCS03", 0x0003, "8.12.1=RestoreHANDeviceLogRsp", RESULTS, "Restore CHF Device Log"),
-    # class 104 (ZigBee network control) 0-0:30.3.0.255 attribute 4: the CHF device log, an
-    # entry per device { EUI-64, ..., last communication date-time (member 8), ... }
+    # class 104 (ZigBee network control) 0-0:30.3.0.255 attribute 4 active_devices, GBCS CCS06:
+    # active_device { mac_address (0), status, maxRSSI, averageRSSI (3: the CHTS
+    # subGHzLinkQuality, DLMS integer), minRSSI, maxLQI, averageLQI, minLQI,
+    # last_communication_date-time (8), number_of_hops, ... }
     _uc("CCS06", 0x010F, "8.9=ReadDeviceLogRsp", VALUES, "Read CHF device log and check HAN communications", values=(
         Rows(0, 104, "0-0:30.3.0.255", 4, "CHFDeviceLog/CHFDeviceLogEntry",
-             (Column(0, EUI, "DeviceID"), Column(8, DATE_TIME, "LastCommunicationsDateTime")), 16),
-    ), note="partial: SubGHzLinkQuality not written; [?] member 8 is the last communication",
-        unwritten=("SubGHzLinkQuality",)),
+             (Column(0, EUI, "DeviceID"), Column(8, DATE_TIME, "LastCommunicationsDateTime"),
+              Column(3, INTEGER, "SubGHzLinkQuality")), 16),
+    )),
     # GBCS CCS07: class 104 method 4 (backup_PAN) of 0-0:30.3.0.255 (the CHF Device Log) then
     # of 0-0:30.3.1.255 (the CHF Historic Device Log), each returning structure { date-time,
     # extended_PAN_ID, devices_to_backup array of { MAC_address octet-string(8),
