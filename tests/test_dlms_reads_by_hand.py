@@ -8,6 +8,8 @@ Offsets are into the payload (the DLMS Access-Response): ``DA``, long-invoke-id-
 from __future__ import annotations
 
 import functools
+
+import pytest
 from datetime import datetime, time, timedelta, timezone
 
 import pandc
@@ -220,4 +222,103 @@ def test_ccs06_link_quality_is_the_average_rssi_by_hand():
     average_rssi = int.from_bytes(p[28:29], "big", signed=True)
     entry = message.values.find("CHFDeviceLog").children[0]
     assert entry.find("SubGHzLinkQuality").value == average_rssi == -50
+    _valid(message)
+
+
+# --- ECS20c (SRV 4.4.3) and ECS21b (SRV 4.14) ---------------------------------------------------
+
+def _words(contents: bytes, signed: bool = False) -> list[int]:
+    return [int.from_bytes(contents[i:i + 4], "big", signed=signed)
+            for i in range(0, len(contents), 4)]
+
+
+def _compact(clear: bytes, description: bytes) -> bytes:
+    """The contents of the compact-array (13) whose type description is ``description``:
+    BER length (one octet, or 81/82 + octets), then the packed values."""
+    at = clear.index(b"\x13" + description) + 1 + len(description)
+    first = clear[at]
+    if first < 0x80:
+        return clear[at + 1:at + 1 + first]
+    size = int.from_bytes(clear[at + 1:at + 1 + (first & 0x7F)], "big")
+    start = at + 1 + (first & 0x7F)
+    return clear[start:start + size]
+
+
+# prepayment log entry: structure(7) { double-long-unsigned, 6 x double-long }
+PREPAYMENT_ENTRY = bytes.fromhex("0207" "06" "050505050505")
+# GBCS entry_prepaymentReadLogEntry member order -> MMC PrepaymentOperationalDataType names
+PREPAYMENT_MEMBERS = ("EmergencyCreditBalance", "MeterBalance", "PaymentDebtRegister",
+                      "TimeDebtRegisters1", "TimeDebtRegisters2", "AccumulatedDebtRegister")
+
+
+def _prepayment_entries(clear: bytes) -> list[dict[str, object]]:
+    words = _compact(clear, PREPAYMENT_ENTRY)
+    assert len(words) % 28 == 0
+    out = []
+    for i in range(0, len(words), 28):
+        seconds = int.from_bytes(words[i:i + 4], "big")
+        values = _words(words[i + 4:i + 28], signed=True)
+        entry: dict[str, object] = dict(zip(PREPAYMENT_MEMBERS, values))
+        entry["Timestamp"] = UTC2000 + timedelta(seconds=seconds)
+        out.append(entry)
+    return out
+
+
+def _as_dict(element) -> dict[str, object]:
+    return {c.name: c.value for c in element.children}
+
+
+def test_ecs21b_prepayment_daily_read_log_by_hand():
+    for name in ("ECS21b_4.14_KRP_SUCCESS_RESPONSE_GBCS.HEX",
+                 "ECS21b_4.14_URP_SUCCESS_RESPONSE_GBCS.HEX"):
+        message = _rtds(name)
+        expected = _prepayment_entries(_clear(message))
+        entries = message.values.find("Electricity").children
+        assert len(entries) == len(expected) == 7
+        assert [_as_dict(e) for e in entries] == expected
+        # MMC element order: AccumulatedDebtRegister first, Timestamp last
+        assert [c.name for c in entries[0].children][0::6] == [
+            "AccumulatedDebtRegister", "Timestamp"]
+        _valid(message)
+
+
+@pytest.mark.parametrize("name, twin", [
+    ("ECS20c_4.4.3_SINGLE_SUCCESS_RESPONSE_GBCS.HEX", False),
+    ("ECS20c_4.4.3_TWIN_SUCCESS_RESPONSE_GBCS.HEX", True)])
+def test_ecs20c_billing_data_log_by_hand(name, twin):
+    message = _rtds(name)
+    clear = _clear(message)
+    # billing entries: compact-array of structure { dlu timestamp, dlu active import,
+    # [dlu secondary], array(48) dlu, [array(4) dlu], 4 x array(8) dlu }
+    if twin:
+        description = bytes.fromhex("0209" "06" "06" "06" "01003006" "01000406") + \
+            bytes.fromhex("01000806") * 4
+        sizes = [("ActiveImportRegisterValueConsumption", 1),
+                 ("SecondaryActiveImportRegisterValueConsumption", 1),
+                 ("TariffTOURegisterMatrixValue", 48),
+                 ("SecondaryTariffTOURegisterMatrixValue", 4)]
+    else:
+        description = bytes.fromhex("0207" "06" "06" "01003006") + bytes.fromhex("01000806") * 4
+        sizes = [("ActiveImportRegisterValueConsumption", 1),
+                 ("TariffTOURegisterMatrixValue", 48)]
+    sizes += [(f"TariffTOUBlock{n}RegisterMatrixValue", 8) for n in range(1, 5)]
+    words = _words(_compact(clear, description))
+    per_entry = 1 + sum(size for _, size in sizes)
+    assert len(words) % per_entry == 0
+    billing = [c for c in message.values.find("Electricity").children
+               if c.name == "ESMEBillingDataLogEntry"]
+    assert len(billing) == len(words) // per_entry == 2
+    for n, element in enumerate(billing):
+        entry = words[n * per_entry:(n + 1) * per_entry]
+        expected = [("Timestamp", UTC2000 + timedelta(seconds=entry[0]), None)]
+        at = 1
+        for element_name, size in sizes:
+            for index in range(size):
+                expected.append((element_name, entry[at + index],
+                                 None if size == 1 else index + 1))
+            at += size
+        assert [(c.name, c.value, c.attribute("index")) for c in element.children] == expected
+    prepayment = [_as_dict(c) for c in message.values.find("Electricity").children
+                  if c.name == "ESMEBillingPrepaymentDataLogEntry"]
+    assert prepayment == _prepayment_entries(clear)
     _valid(message)

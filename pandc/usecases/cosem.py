@@ -65,10 +65,9 @@ def decode_response(message: Content) -> UseCaseResult | None:
     for name in row.wrapper:            # the element the MMC type requires, values or not
         element = _child(element, name)
     if row.shape == catalogue.VALUES and mmc_type not in row.results_only:
-        if row.handler is not None:
-            if not content.failures:
-                _HANDLERS[row.handler](content, root, warnings)
-        else:
+        if row.handler is not None and not content.failures:
+            _HANDLERS[row.handler](content, root, warnings)
+        if row.values:                  # after the handler's elements: MMC order
             _place_values(row.use_case, row.values, content, root, warnings)
         if row.unwritten and not content.failures:
             warnings.append(f"{row.use_case}: {', '.join(row.unwritten)} not written (not in "
@@ -414,6 +413,56 @@ def _tou_registers(content: DlmsContent, root: Builder, warnings: list[str]) -> 
             collection.add(name, item.value, index=index)
 
 
+MAX_BILLING_ENTRIES = 12      # MMC ESMEBillingDataLogEntry maxOccurs
+# GBCS entry_registerReadLogEntry members (ECS20c, 0-0:98.1.0.255): (MMC element, array size or
+# None for a single value), single-element then twin-element ESME.
+_REGISTER_READ_SINGLE = (("ActiveImportRegisterValueConsumption", None),
+                         ("TariffTOURegisterMatrixValue", 48),
+                         *((f"TariffTOUBlock{n}RegisterMatrixValue", 8) for n in range(1, 5)))
+_REGISTER_READ_TWIN = (("ActiveImportRegisterValueConsumption", None),
+                       ("SecondaryActiveImportRegisterValueConsumption", None),
+                       ("TariffTOURegisterMatrixValue", 48),
+                       ("SecondaryTariffTOURegisterMatrixValue", 4),
+                       *((f"TariffTOUBlock{n}RegisterMatrixValue", 8) for n in range(1, 5)))
+
+
+def _register_read_log(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """ECS20c: billing data log entries { timestamp, active import, [secondary active import],
+    48 TOU registers, [4 secondary TOU registers], 4 x 8 TOU block registers } (bracketed:
+    twin-element ESME only, GBCS entry_registerReadLogEntry) -> ESMEBillingDataLogEntry."""
+    if not content.data or content.data[0].tag == dlms.NULL_DATA:
+        return
+    whole = content.data[0]
+    require(whole.tag == dlms.STRUCTURE and len(whole.value) == 2, "expected the protected "
+            "billing data log and prepayment log (structure of 2)", whole)
+    entries = whole.value[0]
+    require(entries.tag == dlms.ARRAY, f"expected the billing data log buffer (array), found "
+            f"{entries.type_name}", entries)
+    require(len(entries.value) <= MAX_BILLING_ENTRIES, f"{len(entries.value)} billing log "
+            f"entries; MMC allows {MAX_BILLING_ENTRIES}", entries)
+    electricity = _child(root, "Electricity")
+    for entry in entries.value:
+        require(entry.tag == dlms.STRUCTURE and len(entry.value) in (7, 9), "a billing log "
+                "entry is a structure of 7 (9 on a twin-element ESME) members", entry)
+        layout = _REGISTER_READ_SINGLE if len(entry.value) == 7 else _REGISTER_READ_TWIN
+        element = electricity.add("ESMEBillingDataLogEntry")
+        element.add("Timestamp", _convert(_UTC_COLUMN, entry.value[0]))
+        for (name, size), member in zip(layout, entry.value[1:]):
+            if size is None:
+                require(member.is_integer, f"{name}: expected a register value, found "
+                        f"{member.type_name}", member)
+                element.add(name, member.value)
+                continue
+            require(member.tag == dlms.ARRAY and len(member.value) == size and all(
+                v.is_integer for v in member.value), f"{name}: expected an array of {size} "
+                "register values", member)
+            for index, value in enumerate(member.value, start=1):
+                element.add(name, value.value, index=index)
+
+
+_UTC_COLUMN = catalogue.Column(0, catalogue.UTC2000, "Timestamp")
+
+
 TOU_BLOCKS = 4             # GBCS ECS17e: 4 blocks x (8 TOU register values + 8 block counters)
 TOU_RATES = 8
 
@@ -514,6 +563,7 @@ _HANDLERS: dict[str, Handler] = {
     "import_registers": _import_registers,
     "tou_registers": _tou_registers,
     "tou_block_registers": _tou_block_registers,
+    "register_read_log": _register_read_log,
     "prepay_registers": _prepay_registers,
 }
 

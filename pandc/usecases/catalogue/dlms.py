@@ -203,6 +203,18 @@ def _profile(obis: str, element: str, max_rows: int, *columns: tuple[int, str, s
     return Rows(0, 7, obis, 2, element, tuple(Column(*c) for c in columns), max_rows)
 
 
+def _prepayment_log(obis: str, element: str, max_rows: int, path: tuple[int, ...] = ()) -> Rows:
+    """A buffer of GBCS entry_prepaymentReadLogEntry { timestamp (UTC seconds),
+    emergencyCreditBalanceValue, meterBalanceValue, paymentDebtRegisterValue,
+    timeDebtRegisters1Value, timeDebtRegisters2Value, accumulatedDebtRegisterValue } (GBCS
+    ECS20c, ECS21b) -> MMC PrepaymentOperationalDataType, in its element order."""
+    return Rows(0, 7, obis, 2, element, (
+        Column(6, INTEGER, "AccumulatedDebtRegister"), Column(1, INTEGER, "EmergencyCreditBalance"),
+        Column(2, INTEGER, "MeterBalance"), Column(3, INTEGER, "PaymentDebtRegister"),
+        Column(4, INTEGER, "TimeDebtRegisters1"), Column(5, INTEGER, "TimeDebtRegisters2"),
+        Column(0, UTC2000, "Timestamp")), max_rows, path)
+
+
 # GBCS 'Device Identity' objects (class 1 Data, GB objects 0-0:96.1.x / 0-0:94.44.x).
 def _device_id(at: int) -> Value:
     return Value(at, 1, "0-0:96.1.1.255", 2, EUI, "DeviceIdentifier")
@@ -339,10 +351,18 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     )),
     _uc("ECS20a", 0x002E, "4.4.4=RetrieveBillingDataLogDebtPaymentsRsp", UNMAPPED, "Read ESME Billing Data Log (payment based debt payments)"),
     _uc("ECS20b", 0x002F, "4.4.2=RetrieveCoMOrTariffTriggeredBillingDataLogRsp", UNMAPPED, "Read ESME Billing Data Log (change of mode / tariff triggered exc export)", "Electricity"),
-    _uc("ECS20c", 0x0030, "4.4.3=RetrieveBillingCalendarTriggeredBillingDataLogRsp", UNMAPPED, "Read ESME Billing Data Log (billing calendar triggered exc export)", "Electricity"),
+    # Protected (Get Protected Attributes, 0-0:43.2.2.255), GBCS ECS20c: the buffers of class 7
+    # 0-0:98.1.0.255 (entry_registerReadLogEntry: read by the handler, its members differ on a
+    # twin-element ESME) and 0-0:98.1.1.255 (entry_prepaymentReadLogEntry, below).
+    _uc("ECS20c", 0x0030, "4.4.3=RetrieveBillingCalendarTriggeredBillingDataLogRsp", VALUES, "Read ESME Billing Data Log (billing calendar triggered exc export)", "Electricity",
+        handler="register_read_log", values=(
+            _prepayment_log("0-0:98.1.1.255", "Electricity/ESMEBillingPrepaymentDataLogEntry", 12, path=(1,)),)),
     _uc("ECS20d", 0x00C9, "4.4.5=RetrieveBillingDataLogPrepaymentCreditsRsp", UNMAPPED, "Read ESME Billing Data Log (prepayment credits)"),
     _uc("ECS21a", 0x0033, "4.6.1=RetrieveImportDailyReadLogRsp", UNMAPPED, "Read Electricity Daily Read Log (exc export)"),
-    _uc("ECS21b", 0x0034, "4.14=ReadPrepaymentDailyReadLogRsp", UNMAPPED, "Read Electricity (Prepayment) Daily Read Log", "Electricity"),
+    # Protected (Get Protected Attributes, 0-0:43.2.6.255), GBCS ECS21b: class 7 0-0:98.1.8.255
+    # buffer of entry_prepaymentReadLogEntry.
+    _uc("ECS21b", 0x0034, "4.14=ReadPrepaymentDailyReadLogRsp", VALUES, "Read Electricity (Prepayment) Daily Read Log", "Electricity", values=(
+        _prepayment_log("0-0:98.1.8.255", "Electricity/LogEntry", 31),)),
     _uc("ECS21c", 0x0035, "4.6.2=RetrieveExportDailyReadLogRsp", VALUES, "Read Electricity Daily Read Log (export only)", values=(
         _profile("0-0:98.1.10.255", "LogEntry", 31,
                  (1, INTEGER, "ActiveExportRegisterValue"), (0, UTC2000, "TimeStamp")),)),
