@@ -446,7 +446,10 @@ def _register_read_log(content: DlmsContent, root: Builder, warnings: list[str])
                 "entry is a structure of 7 (9 on a twin-element ESME) members", entry)
         layout = _REGISTER_READ_SINGLE if len(entry.value) == 7 else _REGISTER_READ_TWIN
         element = electricity.add("ESMEBillingDataLogEntry")
-        element.add("Timestamp", _convert(_UTC_COLUMN, entry.value[0]))
+        stamp = entry.value[0]
+        require(stamp.tag == dlms.DOUBLE_LONG_UNSIGNED, "the entry timestamp must be UTC "
+                f"seconds (double-long-unsigned), found {stamp.type_name}", stamp)
+        element.add("Timestamp", UTC_EPOCH_2000 + timedelta(seconds=stamp.value))
         for (name, size), member in zip(layout, entry.value[1:]):
             if size is None:
                 require(member.is_integer, f"{name}: expected a register value, found "
@@ -458,9 +461,6 @@ def _register_read_log(content: DlmsContent, root: Builder, warnings: list[str])
                 "register values", member)
             for index, value in enumerate(member.value, start=1):
                 element.add(name, value.value, index=index)
-
-
-_UTC_COLUMN = catalogue.Column(0, catalogue.UTC2000, "Timestamp")
 
 
 TOU_BLOCKS = 4             # GBCS ECS17e: 4 blocks x (8 TOU register values + 8 block counters)
