@@ -322,3 +322,45 @@ def test_ecs20c_billing_data_log_by_hand(name, twin):
                   if c.name == "ESMEBillingPrepaymentDataLogEntry"]
     assert prepayment == _prepayment_entries(clear)
     _valid(message)
+
+
+# --- ECS35g (SRV 6.13) -----------------------------------------------------------------------
+
+ACTIONS = {0x11: "On", 0x12: "Off", 0x20: "Revert to calendar control",
+           0x00: "Entry relates to a Message from an HC ALCS"}
+OUTCOMES = {0: "Outcome not known", 1: "Success", 2: "Failure"}
+
+
+def test_ecs35g_alcs_event_log_by_hand():
+    message = _rtds("ECS35g_6.13_SUCCESS_RESPONSE_GBCS.HEX")
+    p = message.payload
+    # one item: compact-array 13, type structure(4) { 06 dlu, 12 long-unsigned, 16 enum,
+    # 06 dlu }, contents length 82 01 13 = 275 = 25 entries of 4 + 2 + 1 + 4 octets
+    assert p[7:15] == bytes.fromhex("01" "13" "0204061216" "06") and p[15] == 0x82
+    size = int.from_bytes(p[16:18], "big")
+    contents = p[18:18 + size]
+    assert size == 275
+    expected = []
+    for i in range(0, size, 11):
+        seconds = int.from_bytes(contents[i:i + 4], "big")
+        switch, action = contents[i + 4], contents[i + 5]
+        outcome = contents[i + 6]
+        command = int.from_bytes(contents[i + 7:i + 11], "big")
+        expected.append({"Timestamp": UTC2000 + timedelta(seconds=seconds),
+                         "SwitchNumber": switch, "SwitchAction": ACTIONS[action],
+                         "Outcome": OUTCOMES[outcome], "HANCommandID": command})
+    entries = message.values.find("ALCSEvent").children
+    assert [_as_dict(e) for e in entries] == expected
+    assert expected[0]["SwitchNumber"] == 2 and expected[0]["SwitchAction"] == "On"
+    _valid(message)
+
+
+def test_alcs_action_without_an_mmc_name_is_refused_with_its_offset():
+    # ECS35f, one entry whose right octet (0x55) is no GBCS switch action
+    entry = (b"\x02\x04" + b"\x06\x00\x00\x00\x01" + b"\x12\x01\x55" + b"\x16\x01"
+             + b"\x06\x00\x00\x00\x00")
+    apdu = bytes.fromhex("DA20000001" "00" "00") + b"\x01\x01\x01" + entry + b"\x01\x01\x00"
+    blob = pandc.testing.build_message(message_code=0x00BA, payload=apdu).hex()
+    message = pandc.decode(blob)
+    assert message.values is None
+    assert any("0x55 has no MMC name" in w for w in message.warnings)

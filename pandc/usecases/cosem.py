@@ -267,10 +267,18 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
     if rule == catalogue.BOOLEAN:
         require(item.tag == dlms.BOOLEAN, f"expected a boolean, found {item.type_name}", item)
         return item.value
+    if rule in (catalogue.HIGH_OCTET, catalogue.LOW_OCTET_ENUM):
+        require(item.tag == dlms.LONG_UNSIGNED, f"expected a long-unsigned, found "
+                f"{item.type_name}", item)
+        if rule == catalogue.HIGH_OCTET:
+            return item.value >> 8
+        names = dict(row.names)
+        require(item.value & 0xFF in names, f"right octet 0x{item.value & 0xFF:02X} has no MMC "
+                "name", item)
+        return names[item.value & 0xFF]
     if rule == catalogue.ENUM:
         require(item.is_integer or item.tag == dlms.BOOLEAN,
                 f"expected an enum, found {item.type_name}", item)
-        assert isinstance(row, catalogue.Value)
         names = dict(row.names)
         code = int(item.value)
         require(code in names, f"value {code} has no MMC name", item)

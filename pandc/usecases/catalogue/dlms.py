@@ -69,6 +69,8 @@ ALERT_BITS = "alert-bits"      # bit-string(256) of event/alert settings, number
                                # (bit n is the 256-bit string's 2^n bit) for the code
                                # prefix || n -> Enable/Disable per MMC xNNNN element of the
                                # row's ``groups`` (GBCS ECS25r1/ECS25r2, SMETS 5.7.4.1/51)
+HIGH_OCTET = "high-octet"      # long-unsigned -> its left (most significant) octet
+LOW_OCTET_ENUM = "low-octet-enum"  # long-unsigned -> its right octet, as text through ``names``
 SWITCH_TIME = "switch-time"    # class 10 Schedule entries (array of schedule_table_entry) ->
                                # xs:time: the switch_time (member 4, octet-string(4) hour,
                                # minute, second, hundredths) of the entry whose script_selector
@@ -121,6 +123,7 @@ class Column:
     member: int                # index in the entry structure (capture-object order)
     rule: str
     mmc: str                   # child path; "@name": an attribute; ".": the element's text
+    names: tuple[tuple[int, str], ...] = ()    # ENUM, LOW_OCTET_ENUM: DLMS value -> MMC text
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +216,19 @@ def _prepayment_log(obis: str, element: str, max_rows: int, path: tuple[int, ...
         Column(2, INTEGER, "MeterBalance"), Column(3, INTEGER, "PaymentDebtRegister"),
         Column(4, INTEGER, "TimeDebtRegisters1"), Column(5, INTEGER, "TimeDebtRegisters2"),
         Column(0, UTC2000, "Timestamp")), max_rows, path)
+
+
+_SWITCH_ACTIONS = ((0x11, "On"), (0x12, "Off"), (0x20, "Revert to calendar control"),
+                   (0x00, "Entry relates to a Message from an HC ALCS"))
+_ALCS_OUTCOMES = ((0, "Outcome not known"), (1, "Success"), (2, "Failure"))
+
+
+def _alcs_log(obis: str) -> Rows:
+    """A buffer of GBCS entry_alcsLogEntry (ECS35f) -> MMC ALCSEvent/ALCSEventLogEntry."""
+    return Rows(0, 7, obis, 2, "ALCSEvent/ALCSEventLogEntry", (
+        Column(0, UTC2000, "Timestamp"), Column(1, HIGH_OCTET, "SwitchNumber"),
+        Column(1, LOW_OCTET_ENUM, "SwitchAction", _SWITCH_ACTIONS),
+        Column(2, ENUM, "Outcome", _ALCS_OUTCOMES), Column(3, INTEGER, "HANCommandID")), 100)
 
 
 # GBCS 'Device Identity' objects (class 1 Data, GB objects 0-0:96.1.x / 0-0:94.44.x).
@@ -495,8 +511,17 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS35c", 0x0093, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Event Log", values=(_event_log("0-0:99.98.0.255"),), note="partial: LogMeaning not written", unwritten=("LogMeaning",)),
     _uc("ECS35d", 0x0094, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Security Log", values=(_event_log("0-0:99.98.1.255"),), note="partial: LogMeaning not written", unwritten=("LogMeaning",)),
     _uc("ECS35e", 0x00B9, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ESME Power Event Log"),
-    _uc("ECS35f", 0x00BA, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ALCS Event Log"),
-    _uc("ECS35g", 0x00FD, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ALCS Event Log"),
+    # GBCS ECS35f: class 7 0-17:99.98.2.255 buffer of entry_alcsLogEntry { timestamp (UTC
+    # seconds), switchNumberAndAction (long-unsigned: left octet the switch [n], right octet
+    # 0x11 On, 0x12 Off, 0x20 revert to calendar control, 0x00 a message from an HC ALCS),
+    # outcome (enum 0 not known, 1 success, 2 failure), hANCommandID } -> MMC ALCSEvent.
+    _uc("ECS35f", 0x00BA, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ALCS Event Log", values=(
+        _alcs_log("0-17:99.98.2.255"),)),
+    # ECS35g (GBCS v4, "Read ALCS Event Log", message code 0x00FD) is not in the GBCS V3.1
+    # use-case tables available here; its entries are read as ECS35f's entry_alcsLogEntry.
+    _uc("ECS35g", 0x00FD, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ALCS Event Log", values=(
+        _alcs_log("0-17:99.98.2.255"),),
+        note="[?] entries read as ECS35f's entry_alcsLogEntry (no GBCS table for ECS35g found)"),
     _uc("ECS46a", 0x0053, "6.14.1=UpdateDeviceConfigurationALCDescriptionsRsp", RESULTS, "Set HC ALCS or ALCS Labels in ESME"),
     _uc("ECS46c", 0x0054, "6.14.2=UpdateDeviceConfigurationALCSchedulerRsp", RESULTS, "Set HC ALCS and ALCS configuration in ESME (excluding labels)"),
     _uc("ECS37", 0x004A, "6.18.1=SetMaximumDemandConfigurableTimePeriodRsp", RESULTS, "Set Maximum Demand Configurable Time Period"),
