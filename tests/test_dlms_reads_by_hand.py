@@ -364,3 +364,41 @@ def test_alcs_action_without_an_mmc_name_is_refused_with_its_offset():
     message = pandc.decode(blob)
     assert message.values is None
     assert any("0x55 has no MMC name" in w for w in message.warnings)
+
+
+# --- ECS61e (SRV 7.15) -----------------------------------------------------------------------
+
+def test_ecs61e_auxiliary_controller_operational_data_by_hand():
+    message = _rtds("ECS61e_7.15_SUCCESS_RESPONSE_GBCS.HEX")
+    p = message.payload
+    assert p[7] == 10                         # five typeAndIdentifier, five state texts
+    at, octets, texts = 8, [], []
+    for _ in range(5):
+        assert p[at] == 0x09                  # octet-string, one-octet length
+        octets.append(p[at + 2:at + 2 + p[at + 1]])
+        at += 2 + p[at + 1]
+    for _ in range(5):
+        assert p[at] == 0x0C and p[at + 1] < 0x80     # utf8-string, short length
+        texts.append(p[at + 2:at + 2 + p[at + 1]].decode("utf-8"))
+        at += 2 + p[at + 1]
+
+    def expected_type(raw: bytes) -> dict[str, str]:
+        # GBCS ECS61e: empty = none, FF = APC, eight zeros = ALCS, else the HCALCS's EUI-64
+        if raw == b"":
+            return {"AuxiliaryControllerType": "None"}
+        if raw == b"\xff":
+            return {"AuxiliaryControllerType": "APC"}
+        if raw == bytes(8):
+            return {"AuxiliaryControllerType": "ALCS"}
+        return {"AuxiliaryControllerType": "HCALCS",
+                "HCALCSID": "-".join(f"{b:02X}" for b in raw)}
+
+    groups = message.values.children
+    assert [g.attribute("auxiliaryControllerN") for g in groups] == [1, 2, 3, 4, 5]
+    for group, raw, text in zip(groups, octets, texts):
+        assert _as_dict(group.find("TypeAndIdentifier")) == expected_type(raw)
+        state = group.find("AuxiliaryControllerStateAndAssociatedInformation")
+        assert _as_dict(state) == {"StateAndAssociatedInformation": text}
+    assert [expected_type(r)["AuxiliaryControllerType"] for r in octets] == [
+        "HCALCS", "ALCS", "APC", "None", "ALCS"]
+    _valid(message)

@@ -267,6 +267,24 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
     if rule == catalogue.BOOLEAN:
         require(item.tag == dlms.BOOLEAN, f"expected a boolean, found {item.type_name}", item)
         return item.value
+    if rule == catalogue.AUX_TYPE:
+        require(item.tag == dlms.OCTET_STRING, f"expected an octet-string, found "
+                f"{item.type_name}", item)
+        raw = item.value
+        if raw in AUX_TYPES:
+            return Node("", None, (leaf("AuxiliaryControllerType", AUX_TYPES[raw]),))
+        require(len(raw) == 8, f"typeAndIdentifier of {len(raw)} octets is none of: empty, FF, "
+                "an ALCS's zeros, an HCALCS's EUI-64", item)
+        return Node("", None, (leaf("AuxiliaryControllerType", "HCALCS"),
+                               leaf("HCALCSID", raw.hex("-").upper())))
+    if rule == catalogue.UTF8:
+        require(item.tag == dlms.UTF8_STRING, f"expected a utf8-string, found "
+                f"{item.type_name}", item)
+        require(len(item.value) <= MAX_STATE_TEXT, f"{len(item.value)} characters; MMC allows "
+                f"{MAX_STATE_TEXT}", item)
+        require(all(_xml_char(c) for c in item.value), "text has characters XML cannot carry",
+                item)
+        return item.value
     if rule in (catalogue.HIGH_OCTET, catalogue.LOW_OCTET_ENUM):
         require(item.tag == dlms.LONG_UNSIGNED, f"expected a long-unsigned, found "
                 f"{item.type_name}", item)
@@ -302,6 +320,17 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
                 f"{len(text)} characters is not 1 to {slots} 13-digit MPANs", item)
         return [text[i:i + 13] for i in range(0, len(text), 13)]
     raise UseCaseError(f"unknown catalogue rule {rule!r}", item.offset)
+
+
+# GBCS ECS61e typeAndIdentifier values other than an HCALCS's EUI-64
+AUX_TYPES = {b"": "None", b"\xff": "APC", bytes(8): "ALCS"}
+MAX_STATE_TEXT = 72000         # MMC StateAndAssociatedInformation maxLength (GBCS: 72,000)
+
+
+def _xml_char(char: str) -> bool:
+    code = ord(char)
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD \
+        or 0x10000 <= code <= 0x10FFFF
 
 
 ALERT_SETTING_BITS = 256

@@ -69,6 +69,10 @@ ALERT_BITS = "alert-bits"      # bit-string(256) of event/alert settings, number
                                # (bit n is the 256-bit string's 2^n bit) for the code
                                # prefix || n -> Enable/Disable per MMC xNNNN element of the
                                # row's ``groups`` (GBCS ECS25r1/ECS25r2, SMETS 5.7.4.1/51)
+AUX_TYPE = "aux-type"          # octet-string typeAndIdentifier (GBCS ECS61e): empty = None,
+                               # FF = APC, eight 00 = ALCS, else an HCALCS's EUI-64 ->
+                               # MMC TypeAndIdentifier { AuxiliaryControllerType, HCALCSID }
+UTF8 = "utf8"                  # utf8-string -> xs:string (refused when XML cannot carry it)
 HIGH_OCTET = "high-octet"      # long-unsigned -> its left (most significant) octet
 LOW_OCTET_ENUM = "low-octet-enum"  # long-unsigned -> its right octet, as text through ``names``
 SWITCH_TIME = "switch-time"    # class 10 Schedule entries (array of schedule_table_entry) ->
@@ -517,11 +521,14 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     # outcome (enum 0 not known, 1 success, 2 failure), hANCommandID } -> MMC ALCSEvent.
     _uc("ECS35f", 0x00BA, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ALCS Event Log", values=(
         _alcs_log("0-17:99.98.2.255"),)),
-    # ECS35g (GBCS v4, "Read ALCS Event Log", message code 0x00FD) is not in the GBCS V3.1
-    # use-case tables available here; its entries are read as ECS35f's entry_alcsLogEntry.
-    _uc("ECS35g", 0x00FD, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ALCS Event Log", values=(
+    # GBCS ECS35g (GBCS v4 use-case table, "Read Auxiliary Controller Event Log"): the same
+    # class 7 0-17:99.98.2.255 buffer, of entry_auxiliaryControllerLogEntry with the same four
+    # members; its switchNumberAndAction refers to GBCS 7.3.6.1 / 18.1.1.1, not found here, so
+    # the ALCS action codes above are used and an APC level would be refused, not guessed.
+    _uc("ECS35g", 0x00FD, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read Auxiliary Controller Event Log", values=(
         _alcs_log("0-17:99.98.2.255"),),
-        note="[?] entries read as ECS35f's entry_alcsLogEntry (no GBCS table for ECS35g found)"),
+        note="[?] switchNumberAndAction read with ECS35f's ALCS action codes (GBCS 7.3.6.1 not "
+             "found): AuxiliaryControllerLevel, InputFromControlledLoad not written"),
     _uc("ECS46a", 0x0053, "6.14.1=UpdateDeviceConfigurationALCDescriptionsRsp", RESULTS, "Set HC ALCS or ALCS Labels in ESME"),
     _uc("ECS46c", 0x0054, "6.14.2=UpdateDeviceConfigurationALCSchedulerRsp", RESULTS, "Set HC ALCS and ALCS configuration in ESME (excluding labels)"),
     _uc("ECS37", 0x004A, "6.18.1=SetMaximumDemandConfigurableTimePeriodRsp", RESULTS, "Set Maximum Demand Configurable Time Period"),
@@ -596,7 +603,18 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         for n in range(1, 6)),
         note="partial: AuxiliaryControllerSpecialDayDefinitions, AuxiliaryControllerSchedule not written",
         unwritten=("AuxiliaryControllerSpecialDayDefinitions", "AuxiliaryControllerSchedule")),
-    _uc("ECS61e", 0x011D, "7.15=ReadAuxiliaryControllerOperationalDataRsp", UNMAPPED, "Read Auxiliary Controller Operational Data"),
+    # GBCS ECS61e (GBCS v4 use-case table): class 1 value of 0-0:94.44.0.21..25 (each Auxiliary
+    # Controller's typeAndIdentifier, octet-string) then 0-0:94.44.0.31..35 (its
+    # stateAndAssociatedInformation, utf8-string of up to 72,000 octets, "see GBCS 7.2.9.2").
+    _uc("ECS61e", 0x011D, "7.15=ReadAuxiliaryControllerOperationalDataRsp", VALUES, "Read Auxiliary Controller Operational Data", values=tuple(
+        Group("AuxiliaryControllerOperationalData",
+              (Value(n - 1, 1, f"0-0:94.44.0.{20 + n}", 2, AUX_TYPE, "TypeAndIdentifier"),
+               Value(4 + n, 1, f"0-0:94.44.0.{30 + n}", 2, UTF8,
+                     "AuxiliaryControllerStateAndAssociatedInformation/StateAndAssociatedInformation")),
+              attributes=(("auxiliaryControllerN", n),))
+        for n in range(1, 6)),
+        note="[?] OutputState, InputState not taken out of the state text (its GBCS 7.2.9.2 "
+             "format not found); the whole text is StateAndAssociatedInformation"),
     _uc("ECS47e", 0x011F, "7.16=LimitAPCLevelRsp", RESULTS, "Limit APC [n] Level"),
     # SRV 6.14.3 (ECS46d Set Auxiliary Controller Calendar) has no MMC V5.4 response type.
     _uc("ECS46d", 0x011A, "", RESULTS, "Set Auxiliary Controller Calendar"),
