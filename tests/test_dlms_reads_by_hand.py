@@ -10,11 +10,12 @@ from __future__ import annotations
 import functools
 
 import pytest
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import pandc
 from pandc.api import decode_with_context
 from pandc.io.duis import DuisPayload
+from pandc.testing import build_message
 
 from conftest import KEYSTORE, OFFICIAL_XSD, RTDS, require
 
@@ -360,7 +361,7 @@ def test_alcs_action_without_an_mmc_name_is_refused_with_its_offset():
     entry = (b"\x02\x04" + b"\x06\x00\x00\x00\x01" + b"\x12\x01\x55" + b"\x16\x01"
              + b"\x06\x00\x00\x00\x00")
     apdu = bytes.fromhex("DA20000001" "00" "00") + b"\x01\x01\x01" + entry + b"\x01\x01\x00"
-    blob = pandc.testing.build_message(message_code=0x00BA, payload=apdu).hex()
+    blob = build_message(message_code=0x00BA, payload=apdu).hex()
     message = pandc.decode(blob)
     assert message.values is None
     assert any("0x55 has no MMC name" in w for w in message.warnings)
@@ -401,4 +402,86 @@ def test_ecs61e_auxiliary_controller_operational_data_by_hand():
         assert _as_dict(state) == {"StateAndAssociatedInformation": text}
     assert [expected_type(r)["AuxiliaryControllerType"] for r in octets] == [
         "HCALCS", "ALCS", "APC", "None", "ALCS"]
+    _valid(message)
+
+
+# --- ECS26a (SRV 4.13) -----------------------------------------------------------------------
+
+def _signed(data: bytes) -> int:
+    return int.from_bytes(data, "big", signed=True)
+
+
+def test_ecs26a_prepayment_configuration_by_hand():
+    message = _rtds("ECS26a_4.13_SINGLE_SUCCESS_RESPONSE_GBCS.HEX")
+    p = message.payload
+    assert p[7] == 18                                 # eighteen Gets, GBCS ECS26a order
+    # scalar items (offsets from walking the list-of-data): tag, then the value octets
+    assert (p[204], p[207], p[212:214], p[214], p[219], p[224], p[229], p[237], p[242]) == (
+        0x12, 0x05, b"\x01\x01", 0x05, 0x05, 0x05, 0x12, 0x05, 0x05)
+    expected = {
+        "DebtRecoveryPerPayment": _signed(b"\x00" + p[205:207]),     # item 7 long-unsigned
+        "DebtRecoveryRateCap": _signed(b"\x00" + p[230:232]),        # item 12 long-unsigned
+        "DisablementThreshold": _signed(p[215:219]),                 # item 9 thresholds[1]
+        "EmergencyCreditLimit": _signed(p[238:242]),                 # item 14
+        "EmergencyCreditThreshold": _signed(p[243:247]),             # item 15
+        "LowCreditThreshold": _signed(p[225:229]),                   # item 11
+        "CreditMaxCreditThreshold": _signed(p[208:212]),             # item 8
+        "MaxCreditMaxMeterBalance": _signed(p[220:224]),             # item 10
+    }
+    leaves = {c.name: c.value for c in message.values.children if c.value is not None}
+    assert leaves == expected
+    assert expected["DisablementThreshold"] == -500000
+
+    # DebtRecoveryRates[1]: item 0 structure { {0F commodity, 0F price_scale}, ..., array(1)
+    # { {09 00, 10 charge_per_unit} } }, item 2 period (06 + 4); [2]: items 4 and 5
+    assert p[14] == 0x0F and p[37] == 0x10 and p[98] == 0x06 and p[141] == 0x0F and p[164] == 0x10
+    electricity = message.values.find("Electricity")
+    for n, (scale, charge, period) in enumerate(((p[15], p[38:40], p[99:103]),
+                                                 (p[142], p[165:167], p[168:172])), start=1):
+        seconds = int.from_bytes(period, "big")
+        assert _as_dict(electricity.find(f"DebtRecovery{n}")) == {
+            "DebtRecoveryRate": _signed(charge), "DebtRecoveryRatePriceScale": _signed(bytes([scale])),
+            "DebtRecoveryRatePeriod": {3600: "HOURLY", 86400: "DAILY"}[seconds]}
+
+    # special days: item 1 array(4) of structure { 12 index, 09 05 date, 11 day_id }
+    calendar = electricity.find("NonDisablementCalendar")
+    days = calendar.find("ElectricitySpecialDays").children
+    assert p[40:42] == b"\x01\x04" and len(days) == 4
+    for n, day in enumerate(days):
+        at = 42 + 14 * n
+        assert p[at:at + 3] == b"\x02\x03\x12" and p[at + 5:at + 7] == b"\x09\x05"
+        index, octets = int.from_bytes(p[at + 3:at + 5], "big"), p[at + 7:at + 12]
+        year = int.from_bytes(octets[:2], "big")
+        assert day.attribute("index") == index
+        assert day.find("Year").children[0].name == (
+            "NonSpecifiedYear" if year == 0xFFFF else "SpecifiedYear")
+        assert day.find("Month/SpecifiedMonth").value == octets[2]
+        assert day.find("DayOfMonth/SpecifiedDayOfMonth").value == octets[3]
+        assert day.find("DayOfWeek").children[0].name == "NonSpecifiedDayOfWeek"
+
+    # schedule: item 16 array(6) of structure(10), 47 octets each from offset 249
+    schedule = [c for c in calendar.children if c.name == "ElectricityNonDisablementSchedule"]
+    assert p[247:249] == b"\x01\x06" and len(schedule) == 6
+    weekdays = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    for n, entry in enumerate(schedule):
+        at = 249 + 47 * n
+        assert p[at + 18:at + 20] == b"\x09\x04" and p[at + 27:at + 29] == b"\x04\x07"
+        assert p[at + 30:at + 32] == b"\x04\x04" and p[at + 33:at + 35] == b"\x09\x05"
+        switch = time(p[at + 20], p[at + 21])
+        week_bits = p[at + 29]
+        special_bits = p[at + 32]
+        begin, end = p[at + 35:at + 40], p[at + 42:at + 47]
+        when = entry.find("ScheduleDatesAndTime")
+        assert [(c.name, c.value) for c in when.children] == [
+            ("SwitchTime", switch),
+            ("StartDate", date(int.from_bytes(begin[:2], "big"), begin[2], begin[3])),
+            ("EndDate", date(int.from_bytes(end[:2], "big"), end[2], end[3]))]
+        days_on = [c.find("DayOfWeekID").value for c in entry.find("DaysOfWeekApplicability").children]
+        assert days_on == [weekdays[i] for i in range(7) if week_bits >> (7 - i) & 1]
+        special_on = [c.find("SpecialDayID").value
+                      for c in entry.find("SpecialDaysApplicability").children]
+        assert special_on == [i + 1 for i in range(4) if special_bits >> (7 - i) & 1]
+    assert [c.find("DayOfWeekID").value
+            for c in schedule[0].find("DaysOfWeekApplicability").children] == ["Saturday", "Sunday"]
+    assert any("SuspendDebtDisabled" in w for w in message.warnings)
     _valid(message)

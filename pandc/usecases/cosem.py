@@ -10,7 +10,7 @@ are the one irregular shape; their handlers are at the end.
 """
 from __future__ import annotations
 
-from datetime import datetime, time as dt_time, timedelta, timezone
+from datetime import date, datetime, time as dt_time, timedelta, timezone
 from typing import Callable
 
 from . import register
@@ -204,6 +204,10 @@ def _place_rows(use_case: str, rows: catalogue.Rows, content: DlmsContent, root:
             converted = _convert(column, member)
             if column.mmc == ".":
                 element.value = converted  # type: ignore[assignment]
+            elif column.mmc == "*":         # the converted element's children, in place
+                assert isinstance(converted, Node)
+                for child in converted.children:
+                    element.append(child)
             elif column.mmc.startswith("@"):
                 element.set(column.mmc[1:], converted)  # type: ignore[arg-type]
             else:
@@ -267,6 +271,31 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
     if rule == catalogue.BOOLEAN:
         require(item.tag == dlms.BOOLEAN, f"expected a boolean, found {item.type_name}", item)
         return item.value
+    if rule in (catalogue.DATE_WILD, catalogue.DATE_PLAIN):
+        require(item.tag in (dlms.OCTET_STRING, dlms.DATE) and len(item.value) == 5,
+                f"expected a 5-octet date, found {item.type_name}", item)
+        return _date(rule, item)
+    if rule == catalogue.TIME_PLAIN:
+        require(item.tag in (dlms.OCTET_STRING, dlms.TIME) and len(item.value) == 4,
+                f"expected a 4-octet time, found {item.type_name}", item)
+        hour, minute, second, _hundredths = item.value
+        require(hour < 24 and minute < 60 and (second == NOT_SPECIFIED or second < 60),
+                f"time {item.value.hex().upper()} is not a time of day", item)
+        return dt_time(hour, minute, 0 if second == NOT_SPECIFIED else second)
+    if rule in (catalogue.WEEKDAYS, catalogue.SPECDAYS):
+        require(item.tag == dlms.BIT_STRING and item.bits is not None,
+                f"expected a bit-string, found {item.type_name}", item)
+        bits = [bool(item.value[i // 8] >> (7 - i % 8) & 1) for i in range(item.bits)]
+        if rule == catalogue.WEEKDAYS:
+            require(item.bits == 7, f"exec_weekdays is 7 bits, found {item.bits}", item)
+            return Node("", None, tuple(
+                Node("DayOfWeekApplicability", None, (leaf("DayOfWeekID", day),))
+                for day, on in zip(WEEKDAY_NAMES, bits) if on))
+        require(item.bits <= MAX_SPECIAL_DAYS, f"exec_specdays of {item.bits} bits; MMC has "
+                f"{MAX_SPECIAL_DAYS} special days", item)
+        return Node("", None, tuple(
+            Node("SpecialDayApplicability", None, (leaf("SpecialDayID", i + 1),))
+            for i, on in enumerate(bits) if on))
     if rule == catalogue.AUX_TYPE:
         require(item.tag == dlms.OCTET_STRING, f"expected an octet-string, found "
                 f"{item.type_name}", item)
@@ -320,6 +349,49 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
                 f"{len(text)} characters is not 1 to {slots} 13-digit MPANs", item)
         return [text[i:i + 13] for i in range(0, len(text), 13)]
     raise UseCaseError(f"unknown catalogue rule {rule!r}", item.offset)
+
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MAX_SPECIAL_DAYS = 20
+LAST_DAY, SECOND_LAST_DAY = 0xFE, 0xFD       # COSEM date day-of-month special values
+
+
+def _date(rule: str, item: dlms.DlmsValue) -> object:
+    """COSEM date octets: year (2, FFFF any), month (FF any), day of month (FF any, FE last,
+    FD second last), day of week (1 = Monday, FF any)."""
+    octets = item.value
+    year = int.from_bytes(octets[0:2], "big")
+    month, day, weekday = octets[2], octets[3], octets[4]
+    if rule == catalogue.DATE_PLAIN:
+        require(year != 0xFFFF and 1 <= month <= 12 and 1 <= day <= 31,
+                f"date {octets.hex().upper()} has wildcards; xs:date cannot hold them", item)
+        try:
+            return date(year, month, day)
+        except ValueError as error:
+            raise UseCaseError(f"date {octets.hex().upper()}: {error}", item.offset) from None
+    require(year == 0xFFFF or year >= 2014, f"year {year} is before MMC's 2014", item)
+    require(month == NOT_SPECIFIED or 1 <= month <= 12, f"month 0x{month:02X} has no MMC "
+            "form (daylight-saving wildcards are not in MMC's Date)", item)
+    require(day in (NOT_SPECIFIED, LAST_DAY, SECOND_LAST_DAY) or 1 <= day <= 31,
+            f"day of month 0x{day:02X} has no MMC form", item)
+    require(weekday == NOT_SPECIFIED or 1 <= weekday <= 7, f"day of week 0x{weekday:02X} has "
+            "no MMC form", item)
+
+    def choice(name: str, specified: str | None, value: int | None, other: str) -> Node:
+        inner = leaf(specified, value) if specified else Node(other)
+        return Node(name, None, (inner,))
+
+    day_node = (choice("DayOfMonth", None, None, "LastDayOfMonth") if day == LAST_DAY else
+                choice("DayOfMonth", None, None, "SecondLastDayOfMonth") if day == SECOND_LAST_DAY
+                else choice("DayOfMonth", None if day == NOT_SPECIFIED else "SpecifiedDayOfMonth",
+                            day, "NonSpecifiedDayOfMonth"))
+    return Node("", None, (
+        choice("Year", None if year == 0xFFFF else "SpecifiedYear", year, "NonSpecifiedYear"),
+        choice("Month", None if month == NOT_SPECIFIED else "SpecifiedMonth", month,
+               "NonSpecifiedMonth"),
+        day_node,
+        choice("DayOfWeek", None if weekday == NOT_SPECIFIED else "SpecifiedDayOfWeek", weekday,
+               "NonSpecifiedDayOfWeek")))
 
 
 # GBCS ECS61e typeAndIdentifier values other than an HCALCS's EUI-64

@@ -73,6 +73,14 @@ AUX_TYPE = "aux-type"          # octet-string typeAndIdentifier (GBCS ECS61e): e
                                # FF = APC, eight 00 = ALCS, else an HCALCS's EUI-64 ->
                                # MMC TypeAndIdentifier { AuxiliaryControllerType, HCALCSID }
 UTF8 = "utf8"                  # utf8-string -> xs:string (refused when XML cannot carry it)
+DATE_WILD = "date-wild"        # COSEM date (octet-string(5), wildcards) -> MMC Date children
+                               # Year, Month, DayOfMonth, DayOfWeek (Specified... or
+                               # NonSpecified..., LastDayOfMonth FE, SecondLastDayOfMonth FD)
+DATE_PLAIN = "date-plain"      # COSEM date without wildcards -> xs:date
+TIME_PLAIN = "time-plain"      # COSEM time (octet-string(4), hour and minute given) -> xs:time
+WEEKDAYS = "weekdays"          # schedule exec_weekdays bit-string(7), first bit Monday ->
+                               # DayOfWeekApplicability/DayOfWeekID per set bit
+SPECDAYS = "specdays"          # schedule exec_specdays bit-string(n): bit i -> SpecialDayID i+1
 HIGH_OCTET = "high-octet"      # long-unsigned -> its left (most significant) octet
 LOW_OCTET_ENUM = "low-octet-enum"  # long-unsigned -> its right octet, as text through ``names``
 SWITCH_TIME = "switch-time"    # class 10 Schedule entries (array of schedule_table_entry) ->
@@ -421,7 +429,48 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
              (Column(1, INTEGER, "."), Column(0, OCTET_INT, "@index")), 4, path=(2,)),
     ), note="partial: TariffSwitchingTable, TariffSwitchingTableSpecialDays not written",
         unwritten=("TariffSwitchingTable", "TariffSwitchingTableSpecialDays")),
-    _uc("ECS26a", 0x003B, "4.13=ReadPrepaymentConfigurationRsp", UNMAPPED, "Read ESME Configuration Data Prepayment"),
+    # GBCS ECS26a, in request order: 0 DebtRecoveryRates[1] (class 113 0-0:19.20.1.255
+    # unit_charge_active: { { commodity_scale, price_scale }, commodity_reference,
+    # charge_table [ { index, charge_per_unit } ] }), 1 Non-DisablementCalendar special days
+    # (class 11 0-0:11.0.2.255 entries { index, date, day_id }), 2 DebtRecoveryRates[1] period
+    # (attribute 8, seconds), 3 a second unit_charge of 0-0:19.20.1.255 (no MMC place), 4-6 the
+    # same for DebtRecoveryRates[2] (0-0:19.20.2.255), 7 DebtRecoveryperPayment (0-0:19.20.3.255
+    # proportion), 8 MaximumCreditThreshold (class 9000 0-0:94.44.2.10 value_active), 9
+    # DisablementThreshold (class 21 0-0:16.0.1.255 thresholds[1]), 10 MaxMeterBalance
+    # (0-0:94.44.2.20), 11 LowCreditThreshold (class 111 0-0:19.0.0.255 attribute 16), 12
+    # DebtRecoveryRateCap amount (attribute 18 max_provision), 13 its period (attribute 19, no
+    # MMC place), 14 EmergencyCreditLimit (class 112 0-0:19.10.1.255 preset_credit_amount), 15
+    # EmergencyCreditThreshold (credit_available_threshold), 16 Non-DisablementCalendar
+    # schedule (class 10 0-0:12.0.1.255 entries), 17 credit_charge_configuration (class 111
+    # attribute 11: SuspendDebtDisabled / SuspendDebtEmergency / PaymentMode by GBCS 18.2.1,
+    # not found here: not written).
+    _uc("ECS26a", 0x003B, "4.13=ReadPrepaymentConfigurationRsp", VALUES, "Read ESME Configuration Data Prepayment", values=(
+        Value(7, 113, "0-0:19.20.3.255", 13, INTEGER, "DebtRecoveryPerPayment"),
+        Value(12, 111, "0-0:19.0.0.255", 18, INTEGER, "DebtRecoveryRateCap"),
+        Value(9, 21, "0-0:16.0.1.255", 2, INTEGER, "DisablementThreshold", path=(0,)),
+        Value(14, 112, "0-0:19.10.1.255", 9, INTEGER, "EmergencyCreditLimit"),
+        Value(15, 112, "0-0:19.10.1.255", 10, INTEGER, "EmergencyCreditThreshold"),
+        Value(11, 111, "0-0:19.0.0.255", 16, INTEGER, "LowCreditThreshold"),
+        Value(8, 9000, "0-0:94.44.2.10", 2, INTEGER, "CreditMaxCreditThreshold"),
+        Value(10, 9000, "0-0:94.44.2.20", 2, INTEGER, "MaxCreditMaxMeterBalance"),
+        Rows(1, 11, "0-0:11.0.2.255", 2, "Electricity/NonDisablementCalendar/ElectricitySpecialDays/SpecialDay",
+             (Column(0, INTEGER, "@index"), Column(1, DATE_WILD, "*")), 20),
+        Rows(16, 10, "0-0:12.0.1.255", 2, "Electricity/NonDisablementCalendar/ElectricityNonDisablementSchedule",
+             (Column(7, SPECDAYS, "SpecialDaysApplicability"),
+              Column(6, WEEKDAYS, "DaysOfWeekApplicability"),
+              Column(4, TIME_PLAIN, "ScheduleDatesAndTime/SwitchTime"),
+              Column(8, DATE_PLAIN, "ScheduleDatesAndTime/StartDate"),
+              Column(9, DATE_PLAIN, "ScheduleDatesAndTime/EndDate")), 22),
+        *(placement for n, (rates, period) in enumerate(((0, 2), (4, 5)), start=1) for placement in (
+            Value(rates, 113, f"0-0:19.20.{n}.255", 5, INTEGER, f"Electricity/DebtRecovery{n}/DebtRecoveryRate", path=(2, 0, 1)),
+            Value(rates, 113, f"0-0:19.20.{n}.255", 5, INTEGER, f"Electricity/DebtRecovery{n}/DebtRecoveryRatePriceScale", path=(0, 1)),
+            Value(period, 113, f"0-0:19.20.{n}.255", 8, ENUM, f"Electricity/DebtRecovery{n}/DebtRecoveryRatePeriod",
+                  names=((3600, "HOURLY"), (86400, "DAILY"))),
+        )),
+    ), note="partial: SuspendDebtDisabled, SuspendDebtEmergency, PaymentMode, NonDisablementScript "
+            "not written (GBCS 18.2.1 and the 7.3.7 script selectors not found); [?] exec_specdays "
+            "bit i = special day i+1; period 3600 s = HOURLY, 86400 s = DAILY",
+        unwritten=("SuspendDebtDisabled", "SuspendDebtEmergency", "PaymentMode", "NonDisablementScript")),
     _uc("ECS27", 0x0042, "4.15=ReadLoadLimitDataRsp", UNMAPPED, "Read ESME Load Limit Data"),
     # Protected (Get Protected Attributes, 0-0:43.2.4.255)
     _uc("ECS66", 0x0060, "4.17=RetrieveDailyConsumptionLogRsp", VALUES, "Read ESME Daily Consumption Log", "Electricity", values=(
