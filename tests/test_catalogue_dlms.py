@@ -370,7 +370,8 @@ def test_ambiguous_code_needs_the_srv():
 
 
 def test_unmapped_read_keeps_gbcsdata_with_a_warning():
-    message = _response(0x003B, bytes.fromhex("010600000093"), b"\x01\x01\x00")
+    code = next(r.message_code for r in catalogue.USE_CASES if r.shape == catalogue.UNMAPPED)
+    message = _response(code, bytes.fromhex("010600000093"), b"\x01\x01\x00")
     assert message.values is None
     assert any("does not map" in w for w in message.warnings)
 

@@ -283,15 +283,17 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
                 f"time {item.value.hex().upper()} is not a time of day", item)
         return dt_time(hour, minute, 0 if second == NOT_SPECIFIED else second)
     if rule in (catalogue.WEEKDAYS, catalogue.SPECDAYS):
-        require(item.tag == dlms.BIT_STRING and item.bits is not None,
+        count = item.bits
+        require(item.tag == dlms.BIT_STRING and count is not None,
                 f"expected a bit-string, found {item.type_name}", item)
-        bits = [bool(item.value[i // 8] >> (7 - i % 8) & 1) for i in range(item.bits)]
+        assert count is not None
+        bits = [bool(item.value[i // 8] >> (7 - i % 8) & 1) for i in range(count)]
         if rule == catalogue.WEEKDAYS:
-            require(item.bits == 7, f"exec_weekdays is 7 bits, found {item.bits}", item)
+            require(count == 7, f"exec_weekdays is 7 bits, found {count}", item)
             return Node("", None, tuple(
                 Node("DayOfWeekApplicability", None, (leaf("DayOfWeekID", day),))
                 for day, on in zip(WEEKDAY_NAMES, bits) if on))
-        require(item.bits <= MAX_SPECIAL_DAYS, f"exec_specdays of {item.bits} bits; MMC has "
+        require(count <= MAX_SPECIAL_DAYS, f"exec_specdays of {count} bits; MMC has "
                 f"{MAX_SPECIAL_DAYS} special days", item)
         return Node("", None, tuple(
             Node("SpecialDayApplicability", None, (leaf("SpecialDayID", i + 1),))
