@@ -283,17 +283,17 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
                 f"time {item.value.hex().upper()} is not a time of day", item)
         return dt_time(hour, minute, 0 if second == NOT_SPECIFIED else second)
     if rule in (catalogue.WEEKDAYS, catalogue.SPECDAYS):
-        count = item.bits
-        require(item.tag == dlms.BIT_STRING and count is not None,
+        n_bits = item.bits
+        require(item.tag == dlms.BIT_STRING and n_bits is not None,
                 f"expected a bit-string, found {item.type_name}", item)
-        assert count is not None
-        bits = [bool(item.value[i // 8] >> (7 - i % 8) & 1) for i in range(count)]
+        assert n_bits is not None
+        bits = [bool(item.value[i // 8] >> (7 - i % 8) & 1) for i in range(n_bits)]
         if rule == catalogue.WEEKDAYS:
-            require(count == 7, f"exec_weekdays is 7 bits, found {count}", item)
+            require(n_bits == 7, f"exec_weekdays is 7 bits, found {n_bits}", item)
             return Node("", None, tuple(
                 Node("DayOfWeekApplicability", None, (leaf("DayOfWeekID", day),))
                 for day, on in zip(WEEKDAY_NAMES, bits) if on))
-        require(count <= MAX_SPECIAL_DAYS, f"exec_specdays of {count} bits; MMC has "
+        require(n_bits <= MAX_SPECIAL_DAYS, f"exec_specdays of {n_bits} bits; MMC has "
                 f"{MAX_SPECIAL_DAYS} special days", item)
         return Node("", None, tuple(
             Node("SpecialDayApplicability", None, (leaf("SpecialDayID", i + 1),))
