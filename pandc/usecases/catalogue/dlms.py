@@ -261,7 +261,7 @@ def _manufacturer(at: int) -> Value:
 
 
 def _tamper(at: int) -> Value:
-    # boolean: true = the supply is locked after a tamper event
+    # boolean, GBCS ECS26m / SMETS 5.7.4.44 SupplyTamperState: Locked (TRUE), Unchanged (FALSE)
     return Value(at, 1, "0-0:94.44.0.4", 2, ENUM, "Electricity/SupplyTamperState",
                  names=((0, "Unchanged"), (1, "Locked")))
 
@@ -407,16 +407,18 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
                  (1, INTEGER, "ReactiveEnergyImportedValue"), (0, UTC2000, "Timestamp")),)),
     # OBIS voltage limits (C=32 L1 voltage): D=36 over-limit and D=32 under-limit occurrence
     # counters (class 3: value, then scaler_unit as its own item), then the average RMS
-    # voltage profile (class 7 1-0:32.24.0.255: buffer of { UTC seconds, value }, written as
-    # captured: the response carries no scaler for it) and its capture period (attribute 4).
+    # voltage profile (class 7 1-0:32.24.0.255: buffer of entry_dlValueLogEntry { UTC seconds
+    # at the end of the measurement period, value }, written as captured: GBCS ECS23/ECS23b
+    # reads no scaler for it, "the Average RMS Value measured (so implied unit is Volts)") and
+    # its capture period (attribute 4).
     _uc("ECS23", 0x0039, "4.10=ReadNetworkDataRsp", VALUES, "Read Voltage Operational Data", "Electricity/SinglePhaseESME",
-        values=_voltage_data(0, 32, "Electricity/SinglePhaseESME"), note="raw profile values: no scaler in the response"),
+        values=_voltage_data(0, 32, "Electricity/SinglePhaseESME"), note="profile values as carried: GBCS gives no scaler, the implied unit is volts"),
     # The same six attributes per phase: L1 (C=32), L2 (C=52), L3 (C=72).
     _uc("ECS23b", 0x00BC, "4.10=ReadNetworkDataRsp", VALUES, "Read Voltage Operational Data - 3 Phase", "Electricity/PolyPhaseESME", values=tuple(
         Group("Electricity/PolyPhaseESME/PhaseVoltageOperationalData",
               (*_voltage_data(6 * phase, 32 + 20 * phase, "VoltageOperationalData"),
                Fixed("Phase", phase + 1)))
-        for phase in range(3)), note="raw profile values: no scaler in the response"),
+        for phase in range(3)), note="profile values as carried: GBCS gives no scaler, the implied unit is volts"),
     _uc("ECS24", 0x003A, "4.11.1=ReadTariffPrimaryElementRsp", UNMAPPED, "Read ESME Tariff Data", "Electricity"),
     # secondary element's active price (class 3 0-0:94.44.1.8: value, scaler_unit whose
     # scaler is the MMC PriceScale) and its TOU prices (class 113 Charge 0-0:19.20.5.255
@@ -464,12 +466,13 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         *(placement for n, (rates, period) in enumerate(((0, 2), (4, 5)), start=1) for placement in (
             Value(rates, 113, f"0-0:19.20.{n}.255", 5, INTEGER, f"Electricity/DebtRecovery{n}/DebtRecoveryRate", path=(2, 0, 1)),
             Value(rates, 113, f"0-0:19.20.{n}.255", 5, INTEGER, f"Electricity/DebtRecovery{n}/DebtRecoveryRatePriceScale", path=(0, 1)),
+            # GBCS: "the valid periods are hour (3600 seconds), day (86,400 seconds)"
             Value(period, 113, f"0-0:19.20.{n}.255", 8, ENUM, f"Electricity/DebtRecovery{n}/DebtRecoveryRatePeriod",
                   names=((3600, "HOURLY"), (86400, "DAILY"))),
         )),
     ), note="partial: SuspendDebtDisabled, SuspendDebtEmergency, PaymentMode, NonDisablementScript "
             "not written (GBCS 18.2.1 and the 7.3.7 script selectors not found); [?] exec_specdays "
-            "bit i = special day i+1; period 3600 s = HOURLY, 86400 s = DAILY",
+            "bit i = special day i+1",
         unwritten=("SuspendDebtDisabled", "SuspendDebtEmergency", "PaymentMode", "NonDisablementScript")),
     _uc("ECS27", 0x0042, "4.15=ReadLoadLimitDataRsp", UNMAPPED, "Read ESME Load Limit Data"),
     # Protected (Get Protected Attributes, 0-0:43.2.4.255)
@@ -514,7 +517,7 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS26f", 0x0040, "6.2.5=ReadDeviceConfigurationInstantaneousPowerThresholdsRsp", VALUES, "Read ESME Configuration Data Device Information (instantaneous power thresholds)", values=(
         Value(0, 21, "0-0:16.0.0.255", 2, INTEGER, "LowMediumPowerThreshold", path=(0,)),
         Value(0, 21, "0-0:16.0.0.255", 2, INTEGER, "MediumHighPowerThreshold", path=(1,)),
-    ), note="[?] SupplyTamperState boolean true = Locked; trailing spaces of text are padding"),
+    )),
     _uc("ECS40", 0x004E, "6.2.7=ReadDeviceConfigurationMPxNRsp", VALUES, "Read MPAN Value on the ESME", "Electricity", values=(
         # Import MPAN: a twin-element ESME holds the primary and secondary MPANs, 13 digits each.
         Value(0, 1, "0-0:94.44.34.11", 2, SPLIT13, "Electricity/ImportMPAN", also=("Electricity/SecondaryImportMPAN",)),
@@ -523,7 +526,7 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS26j", 0x00BE, "6.2.9=ReadDeviceConfigurationPaymentModeRsp", VALUES, "Read ESME Configuration Data Device Information (Payment Mode)", values=(
         # class 111 Account, account_mode_and_status: structure { payment_mode, account_status }
         Value(0, 111, "0-0:19.0.0.255", 2, ENUM, "PaymentMode", path=(0,), names=((1, "Credit"), (2, "Prepayment"))),
-    ), note="[?] trailing spaces of text are padding"),
+    )),
     # GBCS ECS25r1: class 1 0-30:97.98.15..18.255 value, each a bit-string(256) numbered LSB = 0,
     # bit n = code 0x81 || n: WAN alerting, HAN device sharing, alarms, logging, in that order
     # (the MMC ElectricitySupplierAlerts groups list which codes MMC has a place for).
@@ -631,7 +634,8 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         unwritten=("TypeAndIdentifier", "ALCSHCALCSSpecialDays", "ALCSScheduler")),
     _uc("ECS62", 0x005F, "7.9=AddAuxiliaryLoadToBoostButtonRsp 7.10=RemoveAuxiliaryLoadFromBoostButtonRsp", RESULTS, "Set ALCS and Boost Button Association"),
     # boost button availability (0-0:94.44.7.255), its event log (class 7 0-0:99.98.20.255:
-    # entries { start, end } as UTC seconds) and the five boost function controls
+    # GBCS ECS61c entry_boostFunctionLogEntry { boost_start, boost_end } as UTC seconds, the
+    # members in the order GBCS's table lists them, as for every other named entry) and the five boost function controls
     # (0-0:94.44.6.1..5), all class 1 value attributes
     _uc("ECS61c", 0x005E, "7.11=ReadBoostButtonDetailsRsp", VALUES, "Read Boost Button Data from ESME", values=(
         Rows(1, 7, "0-0:99.98.20.255", 2, "EventLogEntry",
@@ -639,7 +643,7 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         Value(0, 1, "0-0:94.44.7.255", 2, BOOLEAN, "BoostFunctionAvailability"),
         *(Value(1 + n, 1, f"0-0:94.44.6.{n}", 2, BOOLEAN, f"BoostFunctionControl{n}Value")
           for n in range(1, 6)),
-    ), note="[?] log entry members { start, end }"),
+    )),
     _uc("ECS38", 0x004B, "7.12=SetRandomisedOffsetLimitRsp", RESULTS, "Update Randomised Offset Limit"),
     _uc("ECS47a", 0x011E, "7.13=SetAuxiliaryControllerStateRsp", RESULTS, "Set Auxiliary Controller [n] State"),
     # descriptions of auxiliary controllers 1..5 (class 1 0-0:94.44.0.11..15, visible-string);
