@@ -485,3 +485,29 @@ def test_ecs26a_prepayment_configuration_by_hand():
             for c in schedule[0].find("DaysOfWeekApplicability").children] == ["Saturday", "Sunday"]
     assert any("SuspendDebtDisabled" in w for w in message.warnings)
     _valid(message)
+
+
+# --- reads RTDS has only error responses for: built from GBCS's attribute lists ---------------
+
+def _built(code: int, data: bytes, results: bytes, srv: str):
+    apdu = bytes.fromhex("DA20000001" "00" "00") + data + results
+    blob = build_message(message_code=code, payload=apdu).hex()
+    return decode_with_context([(blob, DuisPayload("", 0, None, None, None, srv))])[0]
+
+
+def test_ecs17a_export_registers_from_gbcs_list():
+    # 1-0:2.8.0 value 1234 (scaler 1, Wh); 1-0:4.8.0 value 56 (scaler 0, varh)
+    data = (b"\x04" + b"\x06\x00\x00\x04\xD2" + b"\x02\x02\x0F\x01\x16\x1E"
+            + b"\x06\x00\x00\x00\x38" + b"\x02\x02\x0F\x00\x16\x20")
+    message = _built(0x0026, data, b"\x04" + b"\x01\x00" * 4, "4.2")     # four Gets, success
+    assert [(c.name, _as_dict(c)) for c in message.values.children] == [
+        ("ActiveExportRegister", {"Value": 12340, "ActiveEnergyUnit": "Wh"}),
+        ("ReactiveExportRegister", {"Value": 56, "ReactiveEnergyUnit": "varh"})]
+    _valid(message)
+
+
+@pytest.mark.parametrize("state, text", [(0, "Disabled"), (1, "Enabled"), (2, "Armed")])
+def test_ecs45_supply_state_from_gbcs_list(state, text):
+    message = _built(0x0052, b"\x01\x16" + bytes([state]), b"\x01\x01\x00", "7.4")
+    assert _as_dict(message.values) == {"SupplyState": text}
+    _valid(message)

@@ -344,7 +344,14 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS82", 0x0069, "4.18=ReadMeterBalanceRsp", VALUES, "Read Meter Balance for ESME", values=(
         Value(0, 112, "0-0:19.10.0.255", 2, INTEGER, "MeterBalance"),      # credit: current_credit_amount
     )),
-    _uc("ECS17a", 0x0026, "4.2=ReadInstantaneousExportRegistersRsp", UNMAPPED, "Read ESME Energy Registers (Export Energy)"),
+    # GBCS ECS17a: class 3 1-0:2.8.0.255 (ActiveExportRegister) value, scaler_unit (unit 30
+    # Wh), then 1-0:4.8.0.255 (ReactiveExportRegister) value, scaler_unit (unit 32 varh).
+    _uc("ECS17a", 0x0026, "4.2=ReadInstantaneousExportRegistersRsp", VALUES, "Read ESME Energy Registers (Export Energy)", values=(
+        Value(0, 3, "1-0:2.8.0.255", 2, INTEGER, "ActiveExportRegister/Value", scaler_item=1),
+        Value(1, 3, "1-0:2.8.0.255", 3, ENUM, "ActiveExportRegister/ActiveEnergyUnit", path=(1,), names=((30, "Wh"),)),
+        Value(2, 3, "1-0:4.8.0.255", 2, INTEGER, "ReactiveExportRegister/Value", scaler_item=3),
+        Value(3, 3, "1-0:4.8.0.255", 3, ENUM, "ReactiveExportRegister/ReactiveEnergyUnit", path=(1,), names=((32, "varh"),)),
+    )),
     # class 1 0-0:94.44.34.20 attribute 2, GBCS ECS17c: power_import_collection ::= structure
     # { active_power_import_value (value of 1-0:1.7.0.255), active_power_scal_unit_type
     # { scaler, unit }, primary_active_power_import_value (1-1:1.7.0.255) }; DLMS unit 27 is W
@@ -619,7 +626,11 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS42", 0x004F, "7.1=EnableSupplyRsp", RESULTS, "Remotely Close the Load Switch on the ESME"),
     _uc("ECS43", 0x0050, "7.2=DisableSupplyRsp", RESULTS, "Remotely Open the Load Switch on the ESME"),
     _uc("ECS44", 0x0051, "7.3=ArmSupplyRsp", RESULTS, "Arm Load Switch in ESME"),
-    _uc("ECS45", 0x0052, "7.4=ReadSupplyStatusRsp", UNMAPPED, "Read Status of Load Switch in the ESME"),
+    # GBCS ECS45: class 70 Disconnect control 0-0:96.3.10.255 control_state (attribute 3):
+    # "Enabled = 1 (Connected), Disabled = 0 (Disconnected), Armed = 2 (Ready_for_reconnection)"
+    _uc("ECS45", 0x0052, "7.4=ReadSupplyStatusRsp", VALUES, "Read Status of Load Switch in the ESME", values=(
+        Value(0, 70, "0-0:96.3.10.255", 3, ENUM, "SupplyState", names=((0, "Disabled"), (1, "Enabled"), (2, "Armed"))),
+    )),
     _uc("ECS47", 0x0055, "7.5=ActivateAuxiliaryLoadRsp 7.6=DeactivateAuxiliaryLoadRsp 7.8=ResetAuxiliaryLoadRsp", RESULTS, "Set or Reset HC ALCS or ALCS State"),
     # per switch n = 1..5: description (class 1 0-0:94.44.0.1n, items 0-4) and state (class
     # 70 Disconnect control 0-n:96.3.10.255 output_state, items 12-16); the type and
