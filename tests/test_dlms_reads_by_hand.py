@@ -511,3 +511,28 @@ def test_ecs45_supply_state_from_gbcs_list(state, text):
     message = _built(0x0052, b"\x01\x16" + bytes([state]), b"\x01\x01\x00", "7.4")
     assert _as_dict(message.values) == {"SupplyState": text}
     _valid(message)
+
+
+def _dlu(value: int) -> bytes:
+    return b"\x06" + value.to_bytes(4, "big")
+
+
+def test_ecs21a_daily_read_log_from_gbcs_entry():
+    # one single-element entry: timestamp, active import, 48 TOU, 4 x 8 block registers
+    seconds = 24 * 3600 * 5479                       # 2015-01-01T00:00:00Z
+    tou = list(range(100, 148))
+    blocks = [[1000 * b + i for i in range(8)] for b in range(1, 5)]
+    entry = (b"\x02\x07" + _dlu(seconds) + _dlu(777) + b"\x01\x30" + b"".join(map(_dlu, tou))
+             + b"".join(b"\x01\x08" + b"".join(map(_dlu, block)) for block in blocks))
+    data = b"\x01" + b"\x02\x01" + b"\x01\x01" + entry      # one item: structure(1){array(1)}
+    message = _built(0x0033, data, b"\x01\x01\x00", "4.6.1")
+    (log,) = message.values.children
+    assert log.find("Timestamp").value == datetime(2015, 1, 1, tzinfo=timezone.utc)
+    electricity = log.find("Electricity")
+    expected = [("ElecActiveImportRegisterConsumption", 777, None)]
+    expected += [("TariffTOURegisterMatrixValue", v, i) for i, v in enumerate(tou, start=1)]
+    for b, block in enumerate(blocks, start=1):
+        expected += [(f"TariffTOUBlock{b}RegisterMatrixValue", v, i)
+                     for i, v in enumerate(block, start=1)]
+    assert [(c.name, c.value, c.attribute("index")) for c in electricity.children] == expected
+    _valid(message)

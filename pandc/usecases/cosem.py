@@ -525,53 +525,96 @@ def _tou_registers(content: DlmsContent, root: Builder, warnings: list[str]) -> 
 
 
 MAX_BILLING_ENTRIES = 12      # MMC ESMEBillingDataLogEntry maxOccurs
-# GBCS entry_registerReadLogEntry members (ECS20c, 0-0:98.1.0.255): (MMC element, array size or
-# None for a single value), single-element then twin-element ESME.
-_REGISTER_READ_SINGLE = (("ActiveImportRegisterValueConsumption", None),
-                         ("TariffTOURegisterMatrixValue", 48),
-                         *((f"TariffTOUBlock{n}RegisterMatrixValue", 8) for n in range(1, 5)))
-_REGISTER_READ_TWIN = (("ActiveImportRegisterValueConsumption", None),
-                       ("SecondaryActiveImportRegisterValueConsumption", None),
-                       ("TariffTOURegisterMatrixValue", 48),
-                       ("SecondaryTariffTOURegisterMatrixValue", 4),
-                       *((f"TariffTOUBlock{n}RegisterMatrixValue", 8) for n in range(1, 5)))
+MAX_DAILY_ENTRIES = 31        # MMC RetrieveImportDailyReadLogRsp LogEntry maxOccurs
+# GBCS entry_registerReadLogEntry members after the timestamp (ECS20c 0-0:98.1.0.255, ECS21a
+# 0-0:98.1.9.255): (member, array size or None for one value), single- then twin-element ESME.
+_REGISTER_READ_SINGLE = (("active", None), ("tou", 48),
+                         *((f"block{n}", 8) for n in range(1, 5)))
+_REGISTER_READ_TWIN = (("active", None), ("secondary_active", None), ("tou", 48),
+                       ("secondary_tou", 4), *((f"block{n}", 8) for n in range(1, 5)))
+_BLOCKS = tuple((f"block{n}", f"TariffTOUBlock{n}RegisterMatrixValue") for n in range(1, 5))
+# MMC element order of each type holding these entries: (member, MMC element)
+_BILLING_ORDER = (("active", "ActiveImportRegisterValueConsumption"),
+                  ("secondary_active", "SecondaryActiveImportRegisterValueConsumption"),
+                  ("tou", "TariffTOURegisterMatrixValue"),
+                  ("secondary_tou", "SecondaryTariffTOURegisterMatrixValue"), *_BLOCKS)
+_DAILY_ORDER = (("active", "ElecActiveImportRegisterConsumption"),
+                ("secondary_active", "SecondaryActiveImportRegisterConsumption"),
+                ("secondary_tou", "SecondaryTariffTOURegisterMatrixValue"),
+                ("tou", "TariffTOURegisterMatrixValue"), *_BLOCKS)
+
+RegisterRead = tuple[datetime, dict[str, "int | list[int]"]]
+
+
+def _register_read_entries(entries: dlms.DlmsValue, limit: int, what: str
+                           ) -> list[RegisterRead]:
+    """A buffer of GBCS entry_registerReadLogEntry { timestamp, active import, [secondary
+    active import], 48 TOU registers, [4 secondary TOU registers], 4 x 8 TOU block registers }
+    (bracketed: twin-element ESME only)."""
+    require(entries.tag == dlms.ARRAY, f"expected the {what} buffer (array), found "
+            f"{entries.type_name}", entries)
+    require(len(entries.value) <= limit, f"{len(entries.value)} {what} entries; MMC allows "
+            f"{limit}", entries)
+    found: list[RegisterRead] = []
+    for entry in entries.value:
+        require(entry.tag == dlms.STRUCTURE and len(entry.value) in (7, 9), f"a {what} entry "
+                "is a structure of 7 (9 on a twin-element ESME) members", entry)
+        layout = _REGISTER_READ_SINGLE if len(entry.value) == 7 else _REGISTER_READ_TWIN
+        stamp = entry.value[0]
+        require(stamp.tag == dlms.DOUBLE_LONG_UNSIGNED, "the entry timestamp must be UTC "
+                f"seconds (double-long-unsigned), found {stamp.type_name}", stamp)
+        members: dict[str, int | list[int]] = {}
+        for (name, size), member in zip(layout, entry.value[1:]):
+            if size is None:
+                require(member.is_integer, f"{what} {name}: expected a register value, found "
+                        f"{member.type_name}", member)
+                members[name] = member.value
+                continue
+            require(member.tag == dlms.ARRAY and len(member.value) == size and all(
+                v.is_integer for v in member.value), f"{what} {name}: expected an array of "
+                f"{size} register values", member)
+            members[name] = [v.value for v in member.value]
+        found.append((UTC_EPOCH_2000 + timedelta(seconds=stamp.value), members))
+    return found
+
+
+def _write_register_read(element: Builder, members: dict[str, "int | list[int]"],
+                         order: tuple[tuple[str, str], ...]) -> None:
+    for member, name in order:
+        value = members.get(member)
+        if isinstance(value, list):
+            for index, item in enumerate(value, start=1):
+                element.add(name, item, index=index)
+        elif value is not None:
+            element.add(name, value)
 
 
 def _register_read_log(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
-    """ECS20c: billing data log entries { timestamp, active import, [secondary active import],
-    48 TOU registers, [4 secondary TOU registers], 4 x 8 TOU block registers } (bracketed:
-    twin-element ESME only, GBCS entry_registerReadLogEntry) -> ESMEBillingDataLogEntry."""
+    """ECS20c: the billing data log (member 0 of the protected pair; the prepayment log, member
+    1, is a catalogue row template) -> Electricity/ESMEBillingDataLogEntry."""
     if not content.data or content.data[0].tag == dlms.NULL_DATA:
         return
     whole = content.data[0]
     require(whole.tag == dlms.STRUCTURE and len(whole.value) == 2, "expected the protected "
             "billing data log and prepayment log (structure of 2)", whole)
-    entries = whole.value[0]
-    require(entries.tag == dlms.ARRAY, f"expected the billing data log buffer (array), found "
-            f"{entries.type_name}", entries)
-    require(len(entries.value) <= MAX_BILLING_ENTRIES, f"{len(entries.value)} billing log "
-            f"entries; MMC allows {MAX_BILLING_ENTRIES}", entries)
     electricity = _child(root, "Electricity")
-    for entry in entries.value:
-        require(entry.tag == dlms.STRUCTURE and len(entry.value) in (7, 9), "a billing log "
-                "entry is a structure of 7 (9 on a twin-element ESME) members", entry)
-        layout = _REGISTER_READ_SINGLE if len(entry.value) == 7 else _REGISTER_READ_TWIN
+    for stamp, members in _register_read_entries(whole.value[0], MAX_BILLING_ENTRIES,
+                                                 "billing data log"):
         element = electricity.add("ESMEBillingDataLogEntry")
-        stamp = entry.value[0]
-        require(stamp.tag == dlms.DOUBLE_LONG_UNSIGNED, "the entry timestamp must be UTC "
-                f"seconds (double-long-unsigned), found {stamp.type_name}", stamp)
-        element.add("Timestamp", UTC_EPOCH_2000 + timedelta(seconds=stamp.value))
-        for (name, size), member in zip(layout, entry.value[1:]):
-            if size is None:
-                require(member.is_integer, f"{name}: expected a register value, found "
-                        f"{member.type_name}", member)
-                element.add(name, member.value)
-                continue
-            require(member.tag == dlms.ARRAY and len(member.value) == size and all(
-                v.is_integer for v in member.value), f"{name}: expected an array of {size} "
-                "register values", member)
-            for index, value in enumerate(member.value, start=1):
-                element.add(name, value.value, index=index)
+        element.add("Timestamp", stamp)
+        _write_register_read(element, members, _BILLING_ORDER)
+
+
+def _daily_read_log(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """ECS21a: the daily read log (the one protected attribute) -> LogEntry { Timestamp,
+    Electricity { ... } } in MMC ImportDailyReadLogType order."""
+    if not content.data or content.data[0].tag == dlms.NULL_DATA:
+        return
+    for stamp, members in _register_read_entries(unwrap(content.data[0]), MAX_DAILY_ENTRIES,
+                                                 "daily read log"):
+        element = root.add("LogEntry")
+        element.add("Timestamp", stamp)
+        _write_register_read(element.add("Electricity"), members, _DAILY_ORDER)
 
 
 TOU_BLOCKS = 4             # GBCS ECS17e: 4 blocks x (8 TOU register values + 8 block counters)
@@ -675,6 +718,7 @@ _HANDLERS: dict[str, Handler] = {
     "tou_registers": _tou_registers,
     "tou_block_registers": _tou_block_registers,
     "register_read_log": _register_read_log,
+    "daily_read_log": _daily_read_log,
     "prepay_registers": _prepay_registers,
 }
 

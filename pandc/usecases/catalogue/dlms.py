@@ -393,7 +393,9 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         handler="register_read_log", values=(
             _prepayment_log("0-0:98.1.1.255", "Electricity/ESMEBillingPrepaymentDataLogEntry", 12, path=(1,)),)),
     _uc("ECS20d", 0x00C9, "4.4.5=RetrieveBillingDataLogPrepaymentCreditsRsp", UNMAPPED, "Read ESME Billing Data Log (prepayment credits)"),
-    _uc("ECS21a", 0x0033, "4.6.1=RetrieveImportDailyReadLogRsp", UNMAPPED, "Read Electricity Daily Read Log (exc export)"),
+    # Protected, GBCS ECS21a: class 7 0-0:98.1.9.255 buffer of entry_registerReadLogEntry (the
+    # same entry as ECS20c's billing data log; read by the handler).
+    _uc("ECS21a", 0x0033, "4.6.1=RetrieveImportDailyReadLogRsp", VALUES, "Read Electricity Daily Read Log (exc export)", handler="daily_read_log"),
     # Protected (Get Protected Attributes, 0-0:43.2.6.255), GBCS ECS21b: class 7 0-0:98.1.8.255
     # buffer of entry_prepaymentReadLogEntry.
     _uc("ECS21b", 0x0034, "4.14=ReadPrepaymentDailyReadLogRsp", VALUES, "Read Electricity (Prepayment) Daily Read Log", "Electricity", values=(
