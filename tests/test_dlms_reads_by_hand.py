@@ -536,3 +536,24 @@ def test_ecs21a_daily_read_log_from_gbcs_entry():
                      for i, v in enumerate(block, start=1)]
     assert [(c.name, c.value, c.attribute("index")) for c in electricity.children] == expected
     _valid(message)
+
+
+def test_ecs26k_polyphase_voltage_settings_from_gbcs_order():
+    # items 0-7: limiter threshold, duration x 4; items 8-13: 32.35 (P1 over), 32.31 (P1
+    # under), 52.31 (P2 under), 52.35 (P2 over), 72.31 (P3 under), 72.35 (P3 over)
+    limiters = [(260 + n, 10 + n) for n in range(4)]
+    phases = [253, 207, 208, 254, 209, 255]
+    data = bytes([14]) + b"".join(_dlu(t) + _dlu(d) for t, d in limiters) + b"".join(map(_dlu, phases))
+    message = _built(0x00C6, data, b"\x0E" + b"\x01\x00" * 14, "6.2.1")
+    poly = [c for c in message.values.children if c.name == "PolyPhaseVoltageSettings"]
+    assert [(g.find("Phase").value, _as_dict(g.find("PhaseVoltageSettings"))) for g in poly] == [
+        (1, {"AverageRMSOverVoltageThreshold": 253, "AverageRMSUnderVoltageThreshold": 207}),
+        (2, {"AverageRMSOverVoltageThreshold": 254, "AverageRMSUnderVoltageThreshold": 208}),
+        (3, {"AverageRMSOverVoltageThreshold": 255, "AverageRMSUnderVoltageThreshold": 209})]
+    names = ("RMSExtremeOverVoltage", "RMSExtremeUnderVoltage", "RMSVoltageSag", "RMSVoltageSwell")
+    expected = {}
+    for name, (threshold, duration) in zip(names, limiters):
+        expected[f"{name}MeasurementPeriod"] = duration
+        expected[f"{name}Threshold"] = threshold
+    assert _as_dict(message.values.find("RMSVoltageSettings")) == expected
+    _valid(message)

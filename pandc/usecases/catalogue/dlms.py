@@ -243,6 +243,16 @@ def _alcs_log(obis: str) -> Rows:
         Column(2, ENUM, "Outcome", _ALCS_OUTCOMES), Column(3, INTEGER, "HANCommandID")), 100)
 
 
+def _rms_voltage_settings() -> tuple[Value, ...]:
+    """Four class 71 Limiters, GBCS ECS26b/ECS26k items 0-7: 0-0:17.0.1.255 RMS extreme over-
+    voltage, .2 extreme under-voltage, .3 sag, .4 swell, each threshold_normal (attribute 4)
+    then min_over_threshold_duration (attribute 6, the MMC measurement period); MMC order."""
+    names = ("RMSExtremeOverVoltage", "RMSExtremeUnderVoltage", "RMSVoltageSag", "RMSVoltageSwell")
+    return tuple(value for n, name in enumerate(names) for value in (
+        Value(2 * n + 1, 71, f"0-0:17.0.{n + 1}.255", 6, INTEGER, f"RMSVoltageSettings/{name}MeasurementPeriod"),
+        Value(2 * n, 71, f"0-0:17.0.{n + 1}.255", 4, INTEGER, f"RMSVoltageSettings/{name}Threshold")))
+
+
 # GBCS 'Device Identity' objects (class 1 Data, GB objects 0-0:96.1.x / 0-0:94.44.x).
 def _device_id(at: int) -> Value:
     return Value(at, 1, "0-0:96.1.1.255", 2, EUI, "DeviceIdentifier")
@@ -499,16 +509,19 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS26b", 0x003C, "6.2.1=ReadDeviceConfigurationVoltageRsp", VALUES, "Read ESME Configuration Voltage Data", values=(
         Value(8, 1, "1-0:32.35.0.4", 2, INTEGER, "SinglePhaseVoltageSettings/AverageRMSOverVoltageThreshold"),
         Value(9, 1, "1-0:32.31.0.4", 2, INTEGER, "SinglePhaseVoltageSettings/AverageRMSUnderVoltageThreshold"),
-        Value(1, 71, "0-0:17.0.1.255", 6, INTEGER, "RMSVoltageSettings/RMSExtremeOverVoltageMeasurementPeriod"),
-        Value(0, 71, "0-0:17.0.1.255", 4, INTEGER, "RMSVoltageSettings/RMSExtremeOverVoltageThreshold"),
-        Value(3, 71, "0-0:17.0.2.255", 6, INTEGER, "RMSVoltageSettings/RMSExtremeUnderVoltageMeasurementPeriod"),
-        Value(2, 71, "0-0:17.0.2.255", 4, INTEGER, "RMSVoltageSettings/RMSExtremeUnderVoltageThreshold"),
-        Value(5, 71, "0-0:17.0.3.255", 6, INTEGER, "RMSVoltageSettings/RMSVoltageSagMeasurementPeriod"),
-        Value(4, 71, "0-0:17.0.3.255", 4, INTEGER, "RMSVoltageSettings/RMSVoltageSagThreshold"),
-        Value(7, 71, "0-0:17.0.4.255", 6, INTEGER, "RMSVoltageSettings/RMSVoltageSwellMeasurementPeriod"),
-        Value(6, 71, "0-0:17.0.4.255", 4, INTEGER, "RMSVoltageSettings/RMSVoltageSwellThreshold"),
+        *_rms_voltage_settings(),
     )),
-    _uc("ECS26k", 0x00C6, "6.2.1=ReadDeviceConfigurationVoltageRsp", UNMAPPED, "Read ESME Configuration Voltage Data - 3 phase"),
+    # GBCS ECS26k: the same four limiters (items 0-7), then per phase the average RMS over- and
+    # under-voltage thresholds: 1-0:32.35.0.4, 32.31.0.4 (phase 1), then 52.31.0.4, 52.35.0.4
+    # (phase 2) and 72.31.0.4, 72.35.0.4 (phase 3): under before over for phases 2 and 3.
+    _uc("ECS26k", 0x00C6, "6.2.1=ReadDeviceConfigurationVoltageRsp", VALUES, "Read ESME Configuration Voltage Data - 3 phase", values=(
+        *(Group("PolyPhaseVoltageSettings", (
+            Fixed("Phase", phase),
+            Value(over, 1, f"1-0:{c}.35.0.4", 2, INTEGER, "PhaseVoltageSettings/AverageRMSOverVoltageThreshold"),
+            Value(under, 1, f"1-0:{c}.31.0.4", 2, INTEGER, "PhaseVoltageSettings/AverageRMSUnderVoltageThreshold")))
+          for phase, c, over, under in ((1, 32, 8, 9), (2, 52, 11, 10), (3, 72, 13, 12))),
+        *_rms_voltage_settings(),
+    )),
     _uc("ECS26c", 0x003D, "6.2.2=ReadDeviceConfigurationRandomisationRsp", UNMAPPED, "Read ESME Configuration Data Device Information (randomisation)"),
     # class 22 Single action schedule 0-0:15.0.0.255 execution_time (attribute 4): an array of
     # { time, date } with wildcards; the handler reads one entry as daily / weekly / monthly.
