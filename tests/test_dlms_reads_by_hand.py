@@ -557,3 +557,36 @@ def test_ecs26k_polyphase_voltage_settings_from_gbcs_order():
         expected[f"{name}Threshold"] = threshold
     assert _as_dict(message.values.find("RMSVoltageSettings")) == expected
     _valid(message)
+
+
+def test_ecs20b_change_of_mode_billing_log_from_gbcs_entry():
+    # one twin-element entry: timestamp, active, secondary active, 48 TOU, 4 secondary TOU,
+    # 4 x 8 block registers, then ECB, MB, PDR, TD1, TD2, ADR (double-long)
+    seconds = 24 * 3600 * 5479 + 60
+    tou, second_tou = list(range(48)), [900, 901, 902, 903]
+    blocks = [[10 * b + i for i in range(8)] for b in range(1, 5)]
+    prepay = [-5, 6, 7, 8, 9, 10]
+    entry = (b"\x02" + bytes([15]) + _dlu(seconds) + _dlu(500) + _dlu(501)
+             + b"\x01\x30" + b"".join(map(_dlu, tou)) + b"\x01\x04" + b"".join(map(_dlu, second_tou))
+             + b"".join(b"\x01\x08" + b"".join(map(_dlu, block)) for block in blocks)
+             + b"".join(b"\x05" + v.to_bytes(4, "big", signed=True) for v in prepay))
+    data = b"\x01" + b"\x02\x01" + b"\x01\x01" + entry
+    message = _built(0x002F, data, b"\x01\x01\x00", "4.4.2")
+    electricity = message.values.find("Electricity")
+    registers, prepayment = electricity.children
+    when = datetime(2015, 1, 1, 0, 1, tzinfo=timezone.utc)
+    expected = [("ActiveImportRegisterConsumption", 500, None)]
+    expected += [("TariffTOURegisterMatrixValue", v, i) for i, v in enumerate(tou, start=1)]
+    for b, block in enumerate(blocks, start=1):
+        expected += [(f"TariffTOUBlock{b}RegisterMatrixValue", v, i) for i, v in enumerate(block, start=1)]
+    expected += [("SecondaryActiveImportRegisterConsumption", 501, None)]
+    expected += [("SecondaryTariffTOURegisterMatrixValue", v, i) for i, v in enumerate(second_tou, start=1)]
+    expected += [("Timestamp", when, None)]
+    assert registers.name == "LogEntryConsumptionAndTariffRegistersData"
+    assert [(c.name, c.value, c.attribute("index")) for c in registers.children] == expected
+    # GBCS member order ECB, MB, PDR, TD1, TD2, ADR; MMC order ADR first, Timestamp last
+    assert [(c.name, c.value) for c in prepayment.children] == [
+        ("AccumulatedDebtRegister", 10), ("EmergencyCreditBalance", -5), ("MeterBalance", 6),
+        ("PaymentDebtRegister", 7), ("TimeDebtRegisters1", 8), ("TimeDebtRegisters2", 9),
+        ("Timestamp", when)]
+    _valid(message)

@@ -546,20 +546,22 @@ _DAILY_ORDER = (("active", "ElecActiveImportRegisterConsumption"),
 RegisterRead = tuple[datetime, dict[str, "int | list[int]"]]
 
 
-def _register_read_entries(entries: dlms.DlmsValue, limit: int, what: str
-                           ) -> list[RegisterRead]:
+def _register_read_entries(entries: dlms.DlmsValue, limit: int, what: str,
+                           extra: int = 0) -> list[tuple[RegisterRead, list[dlms.DlmsValue]]]:
     """A buffer of GBCS entry_registerReadLogEntry { timestamp, active import, [secondary
     active import], 48 TOU registers, [4 secondary TOU registers], 4 x 8 TOU block registers }
-    (bracketed: twin-element ESME only)."""
+    (bracketed: twin-element ESME only), each entry followed by ``extra`` more members (returned
+    as they are, for the caller)."""
     require(entries.tag == dlms.ARRAY, f"expected the {what} buffer (array), found "
             f"{entries.type_name}", entries)
     require(len(entries.value) <= limit, f"{len(entries.value)} {what} entries; MMC allows "
             f"{limit}", entries)
-    found: list[RegisterRead] = []
+    found: list[tuple[RegisterRead, list[dlms.DlmsValue]]] = []
     for entry in entries.value:
-        require(entry.tag == dlms.STRUCTURE and len(entry.value) in (7, 9), f"a {what} entry "
-                "is a structure of 7 (9 on a twin-element ESME) members", entry)
-        layout = _REGISTER_READ_SINGLE if len(entry.value) == 7 else _REGISTER_READ_TWIN
+        require(entry.tag == dlms.STRUCTURE and len(entry.value) in (7 + extra, 9 + extra),
+                f"a {what} entry is a structure of {7 + extra} ({9 + extra} on a twin-element "
+                "ESME) members", entry)
+        layout = _REGISTER_READ_SINGLE if len(entry.value) == 7 + extra else _REGISTER_READ_TWIN
         stamp = entry.value[0]
         require(stamp.tag == dlms.DOUBLE_LONG_UNSIGNED, "the entry timestamp must be UTC "
                 f"seconds (double-long-unsigned), found {stamp.type_name}", stamp)
@@ -574,7 +576,8 @@ def _register_read_entries(entries: dlms.DlmsValue, limit: int, what: str
                 v.is_integer for v in member.value), f"{what} {name}: expected an array of "
                 f"{size} register values", member)
             members[name] = [v.value for v in member.value]
-        found.append((UTC_EPOCH_2000 + timedelta(seconds=stamp.value), members))
+        rest = list(entry.value[1 + len(layout):])
+        found.append(((UTC_EPOCH_2000 + timedelta(seconds=stamp.value), members), rest))
     return found
 
 
@@ -598,8 +601,8 @@ def _register_read_log(content: DlmsContent, root: Builder, warnings: list[str])
     require(whole.tag == dlms.STRUCTURE and len(whole.value) == 2, "expected the protected "
             "billing data log and prepayment log (structure of 2)", whole)
     electricity = _child(root, "Electricity")
-    for stamp, members in _register_read_entries(whole.value[0], MAX_BILLING_ENTRIES,
-                                                 "billing data log"):
+    for (stamp, members), _ in _register_read_entries(whole.value[0], MAX_BILLING_ENTRIES,
+                                                      "billing data log"):
         element = electricity.add("ESMEBillingDataLogEntry")
         element.add("Timestamp", stamp)
         _write_register_read(element, members, _BILLING_ORDER)
@@ -610,11 +613,47 @@ def _daily_read_log(content: DlmsContent, root: Builder, warnings: list[str]) ->
     Electricity { ... } } in MMC ImportDailyReadLogType order."""
     if not content.data or content.data[0].tag == dlms.NULL_DATA:
         return
-    for stamp, members in _register_read_entries(unwrap(content.data[0]), MAX_DAILY_ENTRIES,
-                                                 "daily read log"):
+    for (stamp, members), _ in _register_read_entries(unwrap(content.data[0]),
+                                                      MAX_DAILY_ENTRIES, "daily read log"):
         element = root.add("LogEntry")
         element.add("Timestamp", stamp)
         _write_register_read(element.add("Electricity"), members, _DAILY_ORDER)
+
+
+_CONSUMPTION_AND_TARIFF_ORDER = (("active", "ActiveImportRegisterConsumption"),
+                                 ("tou", "TariffTOURegisterMatrixValue"), *_BLOCKS,
+                                 ("secondary_active", "SecondaryActiveImportRegisterConsumption"),
+                                 ("secondary_tou", "SecondaryTariffTOURegisterMatrixValue"))
+# GBCS entry_billingCalendarOnSetModeOrTariffLogEntry: after the register read members, the
+# prepayment values in this order; written in MMC PrepaymentOperationalDataType order.
+_PREPAYMENT_MEMBERS = ("EmergencyCreditBalance", "MeterBalance", "PaymentDebtRegister",
+                       "TimeDebtRegisters1", "TimeDebtRegisters2", "AccumulatedDebtRegister")
+_PREPAYMENT_MMC_ORDER = ("AccumulatedDebtRegister", "EmergencyCreditBalance", "MeterBalance",
+                         "PaymentDebtRegister", "TimeDebtRegisters1", "TimeDebtRegisters2")
+
+
+def _change_of_mode_billing_log(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """ECS20b: entries { register read members, then the six prepayment values } -> all the
+    LogEntryConsumptionAndTariffRegistersData, then all the LogEntryPrepaymentData (MMC order),
+    each with the entry's timestamp."""
+    if not content.data or content.data[0].tag == dlms.NULL_DATA:
+        return
+    read = _register_read_entries(unwrap(content.data[0]), MAX_BILLING_ENTRIES,
+                                  "billing data log", extra=len(_PREPAYMENT_MEMBERS))
+    electricity = _child(root, "Electricity")
+    for (stamp, members), _ in read:
+        element = electricity.add("LogEntryConsumptionAndTariffRegistersData")
+        _write_register_read(element, members, _CONSUMPTION_AND_TARIFF_ORDER)
+        element.add("Timestamp", stamp)
+    for (stamp, _members), rest in read:
+        for value in rest:
+            require(value.is_integer, f"expected a prepayment register, found "
+                    f"{value.type_name}", value)
+        values = dict(zip(_PREPAYMENT_MEMBERS, (v.value for v in rest)))
+        element = electricity.add("LogEntryPrepaymentData")
+        for name in _PREPAYMENT_MMC_ORDER:
+            element.add(name, values[name])
+        element.add("Timestamp", stamp)
 
 
 TOU_BLOCKS = 4             # GBCS ECS17e: 4 blocks x (8 TOU register values + 8 block counters)
@@ -719,6 +758,7 @@ _HANDLERS: dict[str, Handler] = {
     "tou_block_registers": _tou_block_registers,
     "register_read_log": _register_read_log,
     "daily_read_log": _daily_read_log,
+    "change_of_mode_billing_log": _change_of_mode_billing_log,
     "prepay_registers": _prepay_registers,
 }
 

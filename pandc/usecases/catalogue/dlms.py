@@ -395,7 +395,12 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         Value(8, 10, "0-0:12.0.0.255", 2, SWITCH_TIME, "MaxDemandConfigurableTimePeriod/EndTime", selector=2),
     )),
     _uc("ECS20a", 0x002E, "4.4.4=RetrieveBillingDataLogDebtPaymentsRsp", UNMAPPED, "Read ESME Billing Data Log (payment based debt payments)"),
-    _uc("ECS20b", 0x002F, "4.4.2=RetrieveCoMOrTariffTriggeredBillingDataLogRsp", UNMAPPED, "Read ESME Billing Data Log (change of mode / tariff triggered exc export)", "Electricity"),
+    # Protected (0-0:43.2.3.255), GBCS ECS20b: class 7 0-0:98.1.2.255 buffer of
+    # entry_billingCalendarOnSetModeOrTariffLogEntry { the entry_registerReadLogEntry members,
+    # then emergencyCreditBalance, meterBalance, paymentDebtRegister, timeDebtRegisters1,
+    # timeDebtRegisters2, accumulatedDebtRegister } (handler: MMC splits each entry in two).
+    _uc("ECS20b", 0x002F, "4.4.2=RetrieveCoMOrTariffTriggeredBillingDataLogRsp", VALUES, "Read ESME Billing Data Log (change of mode / tariff triggered exc export)", "Electricity",
+        handler="change_of_mode_billing_log"),
     # Protected (Get Protected Attributes, 0-0:43.2.2.255), GBCS ECS20c: the buffers of class 7
     # 0-0:98.1.0.255 (entry_registerReadLogEntry: read by the handler, its members differ on a
     # twin-element ESME) and 0-0:98.1.1.255 (entry_prepaymentReadLogEntry, below).
