@@ -590,3 +590,31 @@ def test_ecs20b_change_of_mode_billing_log_from_gbcs_entry():
         ("PaymentDebtRegister", 7), ("TimeDebtRegisters1", 8), ("TimeDebtRegisters2", 9),
         ("Timestamp", when)]
     _valid(message)
+
+
+def _date_time_octets(year: int, month: int, day: int, hour: int, minute: int) -> bytes:
+    return (year.to_bytes(2, "big") + bytes([month, day, 0xFF, hour, minute, 0, 0])
+            + b"\x80\x00\xFF")
+
+
+def test_ecs18a_maximum_demand_export_from_gbcs_order():
+    reset = _date_time_octets(2015, 1, 1, 0, 0)
+    captured = _date_time_octets(2015, 1, 2, 17, 30)
+    data = (b"\x04" + b"\x09\x0C" + reset + _dlu(4200) + b"\x02\x02\x0F\x00\x16\x1B"
+            + b"\x09\x0C" + captured)
+    message = _built(0x002B, data, b"\x04" + b"\x01\x00" * 4, "4.12.2")
+    assert _as_dict(message.values.find("MaxDemandActiveEnergyExport")) == {
+        "Value": 4200, "CaptureTime": datetime(2015, 1, 2, 17, 30, tzinfo=timezone.utc),
+        "LastResetDateTime": datetime(2015, 1, 1, tzinfo=timezone.utc)}
+    _valid(message)
+
+
+@pytest.mark.parametrize("state, text", [(True, "Disable"), (False, "Unchanged")])
+def test_ecs27_load_limit_data_from_gbcs_order(state, text):
+    data = (b"\x06" + b"\x03" + bytes([state]) + _dlu(3) + b"\x02\x02\x0F\x00\x16\xFF"
+            + _dlu(7000) + _dlu(60) + _dlu(300))
+    message = _built(0x0042, data, b"\x06" + b"\x01\x00" * 6, "4.15")
+    assert [(c.name, c.value) for c in message.values.children] == [
+        ("LoadLimitCounterValue", 3), ("LoadLimitPowerThreshold", 7000), ("LoadLimitPeriod", 60),
+        ("LoadLimitRestorationPeriod", 300), ("LoadLimitSupplyState", text)]
+    _valid(message)

@@ -377,7 +377,13 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     # note) -> MMC TariffBlockTOUType: TariffBlock[index=b] { RegisterMatrixTOUValue[1..8],
     # CounterMatrixTOUValue[1..8] }.
     _uc("ECS17e", 0x002A, "4.1.3=ReadInstantaneousImportTOUWithBlocksMatricesRsp", VALUES, "Read ESME Energy Register (TOU with Blocks)", handler="tou_block_registers"),
-    _uc("ECS18a", 0x002B, "4.12.2=ReadMaximumDemandExportRegistersRsp", UNMAPPED, "Read Maximum Demand Registers (export)"),
+    # GBCS ECS18a: class 1 0-0:94.44.5.2 (last reset date-time), then class 4 1-0:2.6.0.255
+    # (MaximumDemandActivePowerExportValue) value, scaler_unit (unit 27 W), capture_time.
+    _uc("ECS18a", 0x002B, "4.12.2=ReadMaximumDemandExportRegistersRsp", VALUES, "Read Maximum Demand Registers (export)", values=(
+        Value(1, 4, "1-0:2.6.0.255", 2, INTEGER, "MaxDemandActiveEnergyExport/Value", scaler_item=2),
+        Value(3, 4, "1-0:2.6.0.255", 5, DATE_TIME, "MaxDemandActiveEnergyExport/CaptureTime"),
+        Value(0, 1, "0-0:94.44.5.2", 2, DATE_TIME, "MaxDemandActiveEnergyExport/LastResetDateTime"),
+    )),
     # GBCS ECS18b, in request order: last reset date-times (class 1 0-0:94.44.5.0 for the
     # configurable-time maximum demand, 0-0:94.44.5.1 for the other), then class 4 Extended
     # registers 1-0:1.6.0.255 (MaximumDemandActiveEnergyImportValue) and 1-0:1.6.1.255
@@ -498,7 +504,18 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
             "not written (GBCS 18.2.1 and the 7.3.7 script selectors not found); [?] exec_specdays "
             "bit i = special day i+1",
         unwritten=("SuspendDebtDisabled", "SuspendDebtEmergency", "PaymentMode", "NonDisablementScript")),
-    _uc("ECS27", 0x0042, "4.15=ReadLoadLimitDataRsp", UNMAPPED, "Read ESME Load Limit Data"),
+    # GBCS ECS27: class 9000 0-0:94.44.0.3 value_active (LoadLimitSupplyState boolean:
+    # "Disable(TRUE), Unchanged(FALSE)"), class 3 0-0:94.44.42.255 LoadLimitCounter value and
+    # scaler_unit, class 71 0-0:17.0.0.255 threshold_normal (LoadLimitPowerThreshold),
+    # min_over_threshold_duration (LoadLimitPeriod), min_under_threshold_duration
+    # (LoadLimitRestorationPeriod).
+    _uc("ECS27", 0x0042, "4.15=ReadLoadLimitDataRsp", VALUES, "Read ESME Load Limit Data", values=(
+        Value(1, 3, "0-0:94.44.42.255", 2, INTEGER, "LoadLimitCounterValue", scaler_item=2),
+        Value(3, 71, "0-0:17.0.0.255", 4, INTEGER, "LoadLimitPowerThreshold"),
+        Value(4, 71, "0-0:17.0.0.255", 6, INTEGER, "LoadLimitPeriod"),
+        Value(5, 71, "0-0:17.0.0.255", 7, INTEGER, "LoadLimitRestorationPeriod"),
+        Value(0, 9000, "0-0:94.44.0.3", 2, ENUM, "LoadLimitSupplyState", names=((1, "Disable"), (0, "Unchanged"))),
+    )),
     # Protected (Get Protected Attributes, 0-0:43.2.4.255)
     _uc("ECS66", 0x0060, "4.17=RetrieveDailyConsumptionLogRsp", VALUES, "Read ESME Daily Consumption Log", "Electricity", values=(
         _profile("0-0:99.1.3.255", "Electricity/LogEntry", 731,
