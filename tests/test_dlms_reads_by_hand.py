@@ -618,3 +618,22 @@ def test_ecs27_load_limit_data_from_gbcs_order(state, text):
         ("LoadLimitCounterValue", 3), ("LoadLimitPowerThreshold", 7000), ("LoadLimitPeriod", 60),
         ("LoadLimitRestorationPeriod", 300), ("LoadLimitSupplyState", text)]
     _valid(message)
+
+
+@pytest.mark.parametrize("code, srv, element, limit", [
+    (0x002E, "4.4.4", "PaymentBasedDebtRepayment", 10), (0x00C9, "4.4.5", "PrepaymentCredits", 5)])
+def test_ecs20a_ecs20d_amount_logs_from_gbcs_entry(code, srv, element, limit):
+    # entry_dlValueLogEntry { double-long-unsigned UTC seconds, double-long-unsigned amount }
+    seconds = 24 * 3600 * 5479
+    entries = [(seconds + 3600 * i, 1000 + i) for i in range(2)]
+    data = b"\x01\x01" + bytes([len(entries)]) + b"".join(
+        b"\x02\x02" + _dlu(t) + _dlu(a) for t, a in entries)
+    message = _built(code, data, b"\x01\x01\x00", srv)
+    log = message.values.find(element).children
+    assert [_as_dict(e) for e in log] == [
+        {"Amount": a, "Timestamp": UTC2000 + timedelta(seconds=t)} for t, a in entries]
+    _valid(message)
+    # more entries than MMC allows are refused, not cut
+    many = b"\x01\x01" + bytes([limit + 1]) + (b"\x02\x02" + _dlu(seconds) + _dlu(1)) * (limit + 1)
+    refused = _built(code, many, b"\x01\x01\x00", srv)
+    assert refused.values is None and any(f"MMC allows {limit}" in w for w in refused.warnings)

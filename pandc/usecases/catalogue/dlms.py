@@ -400,7 +400,11 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         Value(8, 10, "0-0:12.0.0.255", 2, SWITCH_TIME, "MaxDemandConfigurableTimePeriod/StartTime", selector=1),
         Value(8, 10, "0-0:12.0.0.255", 2, SWITCH_TIME, "MaxDemandConfigurableTimePeriod/EndTime", selector=2),
     )),
-    _uc("ECS20a", 0x002E, "4.4.4=RetrieveBillingDataLogDebtPaymentsRsp", UNMAPPED, "Read ESME Billing Data Log (payment based debt payments)"),
+    # GBCS ECS20a: class 7 0-0:98.1.4.255 buffer of entry_dlValueLogEntry { timestamp, dlValue
+    # (the debt recovered) }, at most 10 entries.
+    _uc("ECS20a", 0x002E, "4.4.4=RetrieveBillingDataLogDebtPaymentsRsp", VALUES, "Read ESME Billing Data Log (payment based debt payments)", values=(
+        _profile("0-0:98.1.4.255", "PaymentBasedDebtRepayment/LogEntry", 10,
+                 (1, INTEGER, "Amount"), (0, UTC2000, "Timestamp")),)),
     # Protected (0-0:43.2.3.255), GBCS ECS20b: class 7 0-0:98.1.2.255 buffer of
     # entry_billingCalendarOnSetModeOrTariffLogEntry { the entry_registerReadLogEntry members,
     # then emergencyCreditBalance, meterBalance, paymentDebtRegister, timeDebtRegisters1,
@@ -413,7 +417,11 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS20c", 0x0030, "4.4.3=RetrieveBillingCalendarTriggeredBillingDataLogRsp", VALUES, "Read ESME Billing Data Log (billing calendar triggered exc export)", "Electricity",
         handler="register_read_log", values=(
             _prepayment_log("0-0:98.1.1.255", "Electricity/ESMEBillingPrepaymentDataLogEntry", 12, path=(1,)),)),
-    _uc("ECS20d", 0x00C9, "4.4.5=RetrieveBillingDataLogPrepaymentCreditsRsp", UNMAPPED, "Read ESME Billing Data Log (prepayment credits)"),
+    # GBCS ECS20d: class 7 0-0:98.1.5.255 buffer of entry_dlValueLogEntry { timestamp, dlValue
+    # (the credit) }, at most 5 entries.
+    _uc("ECS20d", 0x00C9, "4.4.5=RetrieveBillingDataLogPrepaymentCreditsRsp", VALUES, "Read ESME Billing Data Log (prepayment credits)", values=(
+        _profile("0-0:98.1.5.255", "PrepaymentCredits/LogEntry", 5,
+                 (1, INTEGER, "Amount"), (0, UTC2000, "Timestamp")),)),
     # Protected, GBCS ECS21a: class 7 0-0:98.1.9.255 buffer of entry_registerReadLogEntry (the
     # same entry as ECS20c's billing data log; read by the handler).
     _uc("ECS21a", 0x0033, "4.6.1=RetrieveImportDailyReadLogRsp", VALUES, "Read Electricity Daily Read Log (exc export)", handler="daily_read_log"),
