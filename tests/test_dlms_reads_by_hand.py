@@ -637,3 +637,13 @@ def test_ecs20a_ecs20d_amount_logs_from_gbcs_entry(code, srv, element, limit):
     many = b"\x01\x01" + bytes([limit + 1]) + (b"\x02\x02" + _dlu(seconds) + _dlu(1)) * (limit + 1)
     refused = _built(code, many, b"\x01\x01\x00", srv)
     assert refused.values is None and any(f"MMC allows {limit}" in w for w in refused.warnings)
+
+
+def test_ecs35a_event_log_other_information_from_gbcs_entry():
+    # entry_eventLogEntry8 { UTC seconds, long-unsigned log code, octet-string(8) other info }
+    entry = b"\x02\x03" + _dlu(86400) + b"\x12\x80\x1D" + b"\x09\x08" + bytes(range(8))
+    message = _built(0x0048, b"\x01\x01\x01" + entry, b"\x01\x01\x00", "6.13")
+    (log,) = message.values.find("Log").children
+    assert _as_dict(log) == {"Timestamp": UTC2000 + timedelta(days=1), "LogCode": b"\x80\x1D",
+                             "OtherInformation": "0001020304050607"}
+    _valid(message)

@@ -290,8 +290,12 @@ def _voltage_data(at: int, c: int, under: str) -> tuple[Placement, ...]:
     )
 
 
-def _event_log(obis: str) -> Rows:
-    return _profile(obis, "Log/LogEntry", 100, (0, UTC2000, "Timestamp"), (1, CODE16, "LogCode"))
+def _event_log(obis: str, other_information: bool = False) -> Rows:
+    """Event / security log entries { timestamp, logCode[, otherInformation] }: GBCS ECS35a's
+    entry_eventLogEntry8 carries otherInformation (octet-string(8)) as a third member."""
+    other = ((2, HEX, "OtherInformation"),) if other_information else ()
+    return _profile(obis, "Log/LogEntry", 100, (0, UTC2000, "Timestamp"), (1, CODE16, "LogCode"),
+                    *other)
 
 
 def _codes(text: str) -> tuple[int, ...]:
@@ -614,7 +618,7 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     # code description, is optional in MMC and not written). The security-log OBIS is the one
     # the RTDS ECS35b/ECS35d requests name; the event-log OBIS (ECS35a/ECS35c) is not
     # confirmed by an RTDS request (the walker reads by position, not by OBIS).
-    _uc("ECS35a", 0x0048, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Event Log", values=(_event_log("0-0:99.98.0.255"),), note="partial: LogMeaning not written", unwritten=("LogMeaning",)),
+    _uc("ECS35a", 0x0048, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Event Log", values=(_event_log("0-0:99.98.0.255", other_information=True),), note="partial: LogMeaning not written", unwritten=("LogMeaning",)),
     _uc("ECS35b", 0x0049, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Security Log", values=(_event_log("0-0:99.98.1.255"),), note="partial: LogMeaning not written", unwritten=("LogMeaning",)),
     _uc("ECS35c", 0x0093, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Event Log", values=(_event_log("0-0:99.98.0.255"),), note="partial: LogMeaning not written", unwritten=("LogMeaning",)),
     _uc("ECS35d", 0x0094, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Security Log", values=(_event_log("0-0:99.98.1.255"),), note="partial: LogMeaning not written", unwritten=("LogMeaning",)),
