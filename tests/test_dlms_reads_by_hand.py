@@ -647,3 +647,35 @@ def test_ecs35a_event_log_other_information_from_gbcs_entry():
     assert _as_dict(log) == {"Timestamp": UTC2000 + timedelta(days=1), "LogCode": b"\x80\x1D",
                              "OtherInformation": "0001020304050607"}
     _valid(message)
+
+
+def _lu(value: int) -> bytes:
+    return b"\x12" + value.to_bytes(2, "big")
+
+
+def _u(value: int) -> bytes:
+    return b"\x11" + bytes([value])
+
+
+def test_dbch03_configuration_counts_and_periods_from_gbcs_structure():
+    masks = [(28 << 27) | 0b1, (29 << 27) | 0b10, (30 << 27) | 0b100, (31 << 27) | 0b1000]
+    config = (b"\x02\x0F" + b"".join(b"\x04\x20" + m.to_bytes(4, "big") for m in masks)
+              + _lu(100) + _lu(200) + _u(3) + _lu(1440) + _u(6) + _u(9) + _lu(500) + _u(48)
+              + _lu(30) + _lu(700) + _lu(800))
+    message = _built(0x010C, b"\x01" + config, b"\x01\x01\x00", "6.30")
+    leaves = {c.name: c.value for c in message.values.children if c.value is not None}
+    assert leaves == {"MaximumSubGHzChannelChangesPerWeek": 3, "GSMECurfew": 1440,
+                      "ChannelQuieterThreshold": 6, "ChannelNoisierThreshold": 9,
+                      "NonGSMEPoorCommsMeasurementPeriods": 48, "LocalCHNoiseMeasurementPeriod": 30}
+    assert [c.name for c in message.values.find("LowerBandSubGHzChannels27To34").children] == [
+        "Channel28"]
+    assert any("NormalLimitedDutyCycleThreshold" in w for w in message.warnings)
+    _valid(message)
+
+
+def test_dbch02_channel_log_from_gbcs_entry():
+    entry = b"\x02\x03" + _dlu(3600) + b"\x12\x80\xB2" + b"\x09\x08" + bytes(8)
+    message = _built(0x010B, b"\x01\x01\x01" + entry, b"\x01\x01\x00", "6.32")
+    (log,) = message.values.children
+    assert _as_dict(log) == {"Timestamp": UTC2000 + timedelta(hours=1), "EventCode": b"\x80\xB2"}
+    _valid(message)

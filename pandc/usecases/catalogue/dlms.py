@@ -657,20 +657,41 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("DBCH05", 0x010E, "6.29=RequestCHFSubGHzChannelScanRsp", RESULTS, "Request CHF Sub GHz Channel Scan"),
     # Sub-GHz channels as ZigBee channel pages: page 28 = lower band channels 0-26, 29 =
     # 27-34 (mask bits 0-7), 30 = 35-61, 31 = upper band 0-26 (MMC's Channels0To26,
-    # Channels27To34, Channels35To61 follow the same split). DBCH03: the four channel masks
-    # of class 1 0-0:94.44.10.0 attribute 2 (a structure); its duty-cycle and percentage
-    # thresholds (the eleven numbers after them) are not mapped yet.
+    # Channels27To34, Channels35To61 follow the same split) [?: GBCS 10.6.2.1 not found].
+    # DBCH03, GBCS: class 1 0-0:94.44.10.0 attribute 2 subGhzConfig ::= structure {
+    # page28Mask, page29Mask, page30Mask, page31Mask (bit-string(32)),
+    # normalLimitedDutyCycleThreshold, limitedCriticalDutyCycleThreshold (long-unsigned),
+    # channelChangesPerWeek (unsigned), gsmeCurfew (long-unsigned), quieterDecibelsLimit,
+    # noisierDecibelsLimit (unsigned), nonGsmePoorCommsPercentage (long-unsigned),
+    # nonGsmeMeasurementPeriods (unsigned), localChNoiseMeasurementPeriod,
+    # localChFailurePercentage, localChRetryPercentage (long-unsigned) }. The counts and periods
+    # are written as carried; the duty-cycle thresholds and percentages (MMC xs:decimal) need
+    # GBCS 10.6.2.3's scale, not found here, and are not written.
     _uc("DBCH03", 0x010C, "6.30=ReadCHFSubGHzConfigurationRsp", VALUES, "Read CHF Sub GHz Configuration", values=(
         Value(0, 1, "0-0:94.44.10.0", 2, SUBGHZ_MASK, "LowerBandSubGHzChannels0To26", path=(0,), page=28),
         Value(0, 1, "0-0:94.44.10.0", 2, SUBGHZ_MASK, "LowerBandSubGHzChannels27To34", path=(1,), page=29),
         Value(0, 1, "0-0:94.44.10.0", 2, SUBGHZ_MASK, "LowerBandSubGHzChannels35To61", path=(2,), page=30),
         Value(0, 1, "0-0:94.44.10.0", 2, SUBGHZ_MASK, "UpperBandSubGHzChannels0To26", path=(3,), page=31),
-    ), note="partial: the duty-cycle, channel-change and percentage thresholds not written; [?] channel pages",
-        unwritten=("NormalLimitedDutyCycleThreshold to LocalCHRetryPercentage",)),
+        Value(0, 1, "0-0:94.44.10.0", 2, INTEGER, "MaximumSubGHzChannelChangesPerWeek", path=(6,)),
+        Value(0, 1, "0-0:94.44.10.0", 2, INTEGER, "GSMECurfew", path=(7,)),
+        Value(0, 1, "0-0:94.44.10.0", 2, INTEGER, "ChannelQuieterThreshold", path=(8,)),
+        Value(0, 1, "0-0:94.44.10.0", 2, INTEGER, "ChannelNoisierThreshold", path=(9,)),
+        Value(0, 1, "0-0:94.44.10.0", 2, INTEGER, "NonGSMEPoorCommsMeasurementPeriods", path=(11,)),
+        Value(0, 1, "0-0:94.44.10.0", 2, INTEGER, "LocalCHNoiseMeasurementPeriod", path=(12,)),
+    ), note="partial: the duty-cycle thresholds and percentages not written (GBCS 10.6.2.3 scale not found); [?] channel page to channel numbers",
+        unwritten=("NormalLimitedDutyCycleThreshold", "LimitedCriticalDutyCycleThreshold",
+                   "NonGSMEPoorCommsPercentageThreshold", "LocalCHFailurePercentage",
+                   "LocalCHRetryPercentage")),
     _uc("DBCH01", 0x010A, "6.31=ReadCHFSubGHzChannelRsp", VALUES, "Read CHF Sub GHz Channel", values=(
         Value(0, 1, "0-0:94.44.10.2", 2, SUBGHZ_CHANNEL, "OperatingSubGHzChannel"),
     ), note="[?] channel pages 28-31"),
-    _uc("DBCH02", 0x010B, "6.32=ReadCHFSubGHzChannelLogRsp", UNMAPPED, "Read CHF Sub GHz Channel Log"),
+    # GBCS DBCH02: class 7 0-0:94.44.10.3 buffer of entry_eventLogEntry8 { timestamp, logCode,
+    # otherInformation octet-string(8) }; the channel and scan trigger inside otherInformation
+    # (GBCS 10.6.2.1) are not decoded here.
+    _uc("DBCH02", 0x010B, "6.32=ReadCHFSubGHzChannelLogRsp", VALUES, "Read CHF Sub GHz Channel Log", values=(
+        _profile("0-0:94.44.10.3", "LogEntry", 100, (0, UTC2000, "Timestamp"), (1, CODE16, "EventCode")),),
+        note="partial: OperatingSubGHzChannel, ScanTrigger (in otherInformation, GBCS 10.6.2.1 not found) not written",
+        unwritten=("OperatingSubGHzChannel", "ScanTrigger")),
     # --- SR 7: supply and load control ------------------------------------------------
     _uc("ECS42", 0x004F, "7.1=EnableSupplyRsp", RESULTS, "Remotely Close the Load Switch on the ESME"),
     _uc("ECS43", 0x0050, "7.2=DisableSupplyRsp", RESULTS, "Remotely Open the Load Switch on the ESME"),
