@@ -679,3 +679,12 @@ def test_dbch02_channel_log_from_gbcs_entry():
     (log,) = message.values.children
     assert _as_dict(log) == {"Timestamp": UTC2000 + timedelta(hours=1), "EventCode": b"\x80\xB2"}
     _valid(message)
+
+
+def test_ecs70_synchronise_clock_is_valid_in_the_bundled_profile_too():
+    # SynchroniseClockRsp is shared by GCS28 (ASN.1, Gas) and ECS70 (DLMS, Electricity)
+    message = _rtds("ECS70_6.11_SUCCESS_RESPONSE_GBCS.HEX")
+    assert message.values.find("Electricity/ElecClockTimeStatus") is not None
+    report = pandc.mmc.validate(pandc.to_mmc(message), "mmc")
+    assert report.valid, report.errors[:2]
+    _valid(message)
