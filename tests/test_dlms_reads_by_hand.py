@@ -688,3 +688,11 @@ def test_ecs70_synchronise_clock_is_valid_in_the_bundled_profile_too():
     report = pandc.mmc.validate(pandc.to_mmc(message), "mmc")
     assert report.valid, report.errors[:2]
     _valid(message)
+
+
+def test_ecs26c_randomisation_from_gbcs_order():
+    message = _built(0x003D, b"\x03" + _lu(120) + _lu(7) + _lu(1800), b"\x03" + b"\x01\x00" * 3,
+                     "6.2.2")
+    assert [(c.name, c.value) for c in message.values.children] == [
+        ("RandomisedOffset", 120), ("RandomisedOffsetNumber", 7), ("RandomisedOffsetLimit", 1800)]
+    _valid(message)

@@ -556,7 +556,13 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
           for phase, c, over, under in ((1, 32, 8, 9), (2, 52, 11, 10), (3, 72, 13, 12))),
         *_rms_voltage_settings(),
     )),
-    _uc("ECS26c", 0x003D, "6.2.2=ReadDeviceConfigurationRandomisationRsp", UNMAPPED, "Read ESME Configuration Data Device Information (randomisation)"),
+    # GBCS ECS26c: class 1 value of 0-0:94.44.0.0 (RandomisedOffset), 0-0:94.44.0.2
+    # (RandomisedOffsetNumber), 0-0:94.44.0.1 (RandomisedOffsetLimit), long-unsigned each.
+    _uc("ECS26c", 0x003D, "6.2.2=ReadDeviceConfigurationRandomisationRsp", VALUES, "Read ESME Configuration Data Device Information (randomisation)", values=(
+        Value(0, 1, "0-0:94.44.0.0", 2, INTEGER, "RandomisedOffset"),
+        Value(1, 1, "0-0:94.44.0.2", 2, INTEGER, "RandomisedOffsetNumber"),
+        Value(2, 1, "0-0:94.44.0.1", 2, INTEGER, "RandomisedOffsetLimit"),
+    )),
     # class 22 Single action schedule 0-0:15.0.0.255 execution_time (attribute 4): an array of
     # { time, date } with wildcards; the handler reads one entry as daily / weekly / monthly.
     _uc("ECS26d", 0x003E, "6.2.3=ReadDeviceConfigurationDataBillingCalendarRsp", VALUES, "Read ESME Configuration Data Device Information (Billing Calendar)", handler="billing_calendar",
