@@ -696,3 +696,13 @@ def test_ecs26c_randomisation_from_gbcs_order():
     assert [(c.name, c.value) for c in message.values.children] == [
         ("RandomisedOffset", 120), ("RandomisedOffsetNumber", 7), ("RandomisedOffsetLimit", 1800)]
     _valid(message)
+
+
+def test_ecs35e_power_event_log_from_gbcs_entry():
+    # entry_powerLogEntry { UTC seconds, long-unsigned log code, double-long-unsigned other }
+    entry = b"\x02\x03" + _dlu(60) + b"\x12\x80\x35" + _dlu(0x0102ABCD)
+    message = _built(0x00B9, b"\x01\x01\x01" + entry, b"\x01\x01\x00", "6.13")
+    (log,) = message.values.find("Log").children
+    assert _as_dict(log) == {"Timestamp": UTC2000 + timedelta(minutes=1), "LogCode": b"\x80\x35",
+                             "OtherInformation": bytes.fromhex("0102ABCD")}
+    _valid(message)

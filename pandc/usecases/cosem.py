@@ -257,6 +257,10 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
         require(item.tag == dlms.OCTET_STRING and 1 <= len(item.value) <= 8,
                 f"expected a short octet-string number, found {item.type_name}", item)
         return int.from_bytes(item.value, "big")
+    if rule == catalogue.OCTETS32:
+        require(item.tag == dlms.DOUBLE_LONG_UNSIGNED,
+                f"expected a double-long-unsigned, found {item.type_name}", item)
+        return item.value.to_bytes(4, "big")
     if rule == catalogue.CODE16:
         require(item.tag == dlms.LONG_UNSIGNED,
                 f"expected an event code (long-unsigned), found {item.type_name}", item)

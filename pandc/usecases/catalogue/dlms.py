@@ -65,6 +65,7 @@ SUBGHZ_MASK = "subghz-mask"    # the same form, any channels, on the row's ``pag
                                # empty ChannelN element per channel (MMC ChannelsXToY)
 OCTET_INT = "octet-int"        # octet-string as a big-endian unsigned number (e.g. an index)
 CODE16 = "code16"              # long-unsigned event code -> 2-octet xs:hexBinary
+OCTETS32 = "octets32"          # double-long-unsigned -> its 4 octets (xs:hexBinary)
 ALERT_BITS = "alert-bits"      # bit-string(256) of event/alert settings, numbered LSB = 0
                                # (bit n is the 256-bit string's 2^n bit) for the code
                                # prefix || n -> Enable/Disable per MMC xNNNN element of the
@@ -628,7 +629,12 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS35b", 0x0049, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Security Log", values=(_event_log("0-0:99.98.1.255"),), note="partial: LogMeaning not written", unwritten=("LogMeaning",)),
     _uc("ECS35c", 0x0093, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Event Log", values=(_event_log("0-0:99.98.0.255"),), note="partial: LogMeaning not written", unwritten=("LogMeaning",)),
     _uc("ECS35d", 0x0094, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read CHF Security Log", values=(_event_log("0-0:99.98.1.255"),), note="partial: LogMeaning not written", unwritten=("LogMeaning",)),
-    _uc("ECS35e", 0x00B9, "6.13=ReadEventOrSecurityLogRsp", UNMAPPED, "Read ESME Power Event Log"),
+    # GBCS ECS35e: class 7 0-0:99.98.4.255 buffer of entry_powerLogEntry { timestamp, logCode,
+    # otherInformation (double-long-unsigned: written as its four octets, MMC hexBinary) }.
+    _uc("ECS35e", 0x00B9, "6.13=ReadEventOrSecurityLogRsp", VALUES, "Read ESME Power Event Log", values=(
+        _profile("0-0:99.98.4.255", "Log/LogEntry", 100, (0, UTC2000, "Timestamp"), (1, CODE16, "LogCode"),
+                 (2, OCTETS32, "OtherInformation")),),
+        note="partial: LogMeaning not written", unwritten=("LogMeaning",)),
     # GBCS ECS35f: class 7 0-17:99.98.2.255 buffer of entry_alcsLogEntry { timestamp (UTC
     # seconds), switchNumberAndAction (long-unsigned: left octet the switch [n], right octet
     # 0x11 On, 0x12 Off, 0x20 revert to calendar control, 0x00 a message from an HC ALCS),
@@ -785,9 +791,10 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     )),
     _uc("ECS50", 0x0058, "9.1=RequestCustomerIdentificationNumberRsp", RESULTS, "Send CIN to ESME"),
     _uc("ECS52", 0x0059, "11.2=ReadFirmwareVersionRsp", VALUES, "Read ESME/Comms Hub Firmware Version", values=(
-        # class 1 Data 0-0:0.2.1.255 active firmware identifier: octet-string, written as hex
+        # class 1 Data 0-0:0.2.1.255: GBCS ECS52 octet-string(4), "the File Version field in the
+        # ZSE OTA Header"; written as hex, the 8 characters MMC's FirmwareVersion type allows
         Value(0, 1, "0-0:0.2.1.255", 2, HEX, "FirmwareVersion"),
-    ), note="[?] FirmwareVersion is the hex of the octet-string"),
+    )),
 )
 # fmt: on
 
