@@ -491,8 +491,7 @@ def test_cli_pairs_goes_on_past_bad_pairs(monkeypatch, tmp_path):
 
 def test_values_gbcs_does_not_carry_are_warnings_not_silence():
     pair = next((p for p in SUPPORTED if p[0].startswith("GCS01a") and "BLOCK" in p[0]), None)
-    if pair is None:
-        pytest.skip("GCS01a block pair not catalogued")
+    assert pair is not None, "the GCS01a block pair is not catalogued"
     result = correlate(pair[1].read_bytes(), pair[2].read_text())
     assert result.correlated
     assert any("NumberOfThresholds" in w for w in result.warnings)

@@ -20,7 +20,7 @@ from pandc.codec.parts import PayloadPart
 from pandc.testing import build_message
 from pandc.mmc.validation import validate
 
-from conftest import KEYSTORE, OFFICIAL_XSD, RTDS  # noqa: E402  (honours PANDC_SHARED)
+from conftest import KEYSTORE, OFFICIAL_XSD, RTDS, require  # noqa: E402  (honours PANDC_SHARED)
 RA = "{%s}" % MMC_NAMESPACE
 
 # MMC HeaderType, in schema order (FACTS section 6).
@@ -34,9 +34,7 @@ SECMP0015_FOLDERS = ["4.1.1_GCS13a", "4.1.2_GCS13c", "4.1.4_GCS13b", "4.3_GCS14"
 
 
 def _need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"{path} is absent (shared reference data is not in this checkout)")
-    return path
+    return require(path)
 
 
 def _responses_and_alerts(keys=None) -> list[tuple[Path, pandc.Message]]:
