@@ -35,10 +35,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from ..codec import asn1
+from ..codec.ber import encode_length
 from ..errors import DecodeError
 from ..values import Node
 from . import encodings as enc
-from ._der import der_length, read_length as der_read_length, read_tlv
 from .request import Request
 from .template import Template, ber_sized
 
@@ -52,17 +53,21 @@ class Entry:
     requests: tuple[str, ...]         # DUIS request element names this use case serves
     reference: str
     build: Builder
+    # SRVs that request this use case besides those pandc/data/message_codes.csv names
+    # (each entry that sets it says why in its docstring)
+    service_reference_variants: tuple[str, ...] = ()
 
 
 CATALOGUE: dict[int, Entry] = {}
 
 
-def entry(use_case: str, code: int, requests: tuple[str, ...], reference: str
-          ) -> Callable[[Builder], Builder]:
+def entry(use_case: str, code: int, requests: tuple[str, ...], reference: str,
+          service_reference_variants: tuple[str, ...] = ()) -> Callable[[Builder], Builder]:
     def register(build: Builder) -> Builder:
         if code in CATALOGUE:
             raise ValueError(f"message code 0x{code:04X} catalogued twice")
-        CATALOGUE[code] = Entry(use_case, code, requests, reference, build)
+        CATALOGUE[code] = Entry(use_case, code, requests, reference, build,
+                                service_reference_variants)
         return build
     return register
 
@@ -494,7 +499,7 @@ def _gcs28(r: Request, t: Template) -> None:
     if end_moment is None:
         return
     end = _generalized_time(end_moment)
-    t.const(b"\x30" + der_length(len(start) + len(end)), "SEQUENCE")
+    t.const(b"\x30" + encode_length(len(start) + len(end)), "SEQUENCE")
     t.value("validityIntervalStart (GeneralizedTime)", f.path("CurrentDateTime"), current,
             start, ber_sized(1), display=lambda b: b[2:].decode("ascii", "replace"))
     t.value("validityIntervalEnd (GeneralizedTime)", f.path("TolerancePeriod"), end_moment,
@@ -907,9 +912,11 @@ def _cs02e(r: Request, t: Template) -> None:
     _credential_type(r, t)
 
 
-def _certificate(t: Template, f: Fields, relative: str, gbcs_field: str) -> None:
-    value = f.get(relative)
-    path = f.path(relative)
+def _certificate(t: Template, f: Fields, relative: str, gbcs_field: str,
+                 base: Node | None = None, path: str | None = None) -> None:
+    """An X.509 certificate the request carries base64-encoded, compared as DER octets."""
+    value = f.get(relative, base)
+    path = path or f.path(relative)
     try:
         der = base64.b64decode(str(value), validate=True) if value is not None else None
     except (binascii.Error, ValueError):
@@ -917,9 +924,9 @@ def _certificate(t: Template, f: Fields, relative: str, gbcs_field: str) -> None
     if der is None:
         if value is not None:
             t.not_supported(path, "(certificate)", "not base64")
-        t.dcc(gbcs_field, reader=read_tlv)
+        t.dcc(gbcs_field, reader=_der_element)
         return
-    t.value(gbcs_field, path, _certificate_label(der), der, read_tlv,
+    t.value(gbcs_field, path, _certificate_label(der), der, _der_element,
             display=_certificate_label)
 
 
@@ -959,17 +966,33 @@ def _join_device(r: Request, t: Template, role: int, with_certificate: bool) -> 
         t.value("otherDeviceEntityIdentifier (OCTET STRING)", f.path("OtherDeviceID"),
                 f.get("OtherDeviceID"), b"\x04\x08" + eui,
                 display=lambda b: b[2:].hex("-").upper())
-    t.dcc("otherDeviceType INTEGER (DCC-set from inventory)", reader=read_tlv)
+    t.dcc("otherDeviceType INTEGER (DCC-set from inventory)", reader=_der_element)
     if with_certificate:
-        t.dcc("otherDeviceCertificate (DCC-supplied from SMKI)", reader=read_tlv)
+        t.dcc("otherDeviceCertificate (DCC-supplied from SMKI)", reader=_der_element)
 
 
 def _der_header(data: bytes, pos: int) -> tuple[int, Any]:
-    """A DER constructed SEQUENCE tag and length only (its content follows as fields)."""
-    if pos >= len(data) or data[pos] != 0x30:
-        raise DecodeError("expected SEQUENCE (0x30)", pos)
-    length, start = der_read_length(data, pos + 1)
-    return start, length
+    """A DER SEQUENCE's identifier and length only (its content follows as fields)."""
+    element = asn1.read_element(data, pos)
+    if not element.is_universal(asn1.SEQUENCE) or not element.constructed:
+        raise DecodeError(f"expected SEQUENCE, found {element.describe()}", pos)
+    return element.start, element.length
+
+
+def _der_element(data: bytes, pos: int) -> tuple[int, Any]:
+    """One whole DER element (identifier, length, content): its octets."""
+    element = asn1.read_element(data, pos)
+    return element.end, data[pos:element.end]
+
+
+def _der_optional(tag: int) -> Callable[[bytes, int], tuple[int, Any]]:
+    """An OPTIONAL element: the element when the identifier octet at ``pos`` is ``tag``,
+    else nothing (zero octets)."""
+    def read(data: bytes, pos: int) -> tuple[int, Any]:
+        if pos < len(data) and data[pos] == tag:
+            return _der_element(data, pos)
+        return pos, b""
+    return read
 
 
 @entry("CS03A1", 0x000D, ("JoinServiceCritical",), "GBCS CS03A1; DUIS 8.7.1")
@@ -2250,85 +2273,144 @@ def _ecs03(r: Request, t: Template) -> None:
 # 6.15.1 Update Security Credentials (KRP): CS02b, CS02g
 # =============================================================================================
 
-# GBCS RemotePartyRole (the ASN.1 INTEGER the CS02 payloads carry)
+# GBCS RemotePartyRole (the ASN.1 INTEGER the CS02 payloads carry); DUIS sr:RemotePartyRole
+# spells Access Control Broker "ACB" and Transitional CoS "TransCoS".
 _REMOTE_PARTY_ROLE = {"Root": 0, "Recovery": 1, "Supplier": 2, "NetworkOperator": 3,
-                      "AccessControlBroker": 4, "TransitionalCoS": 5, "WANProvider": 6,
-                      "IssuingAuthority": 7, "LoadController": 8}
+                      "ACB": 4, "TransCoS": 5, "LoadController": 8}
+
+# KeyUsage BIT STRINGs of a TrustAnchorCellIdentifier: digitalSignature (bit 0),
+# keyAgreement (bit 4).
+_DIGITAL_SIGNATURE = bytes.fromhex("03020780")
+_KEY_AGREEMENT = bytes.fromhex("03020308")
+# CellUsage INTEGER { management (0), prePaymentTopUp (1) } DEFAULT management: only the
+# top-up cell carries it.
+_TOP_UP_CELL = bytes.fromhex("020101")
+# SeqNumberUsage INTEGER { prepaymentTopUp (0) } of a specialist floor sequence number.
+_TOP_UP_SEQUENCE = bytes.fromhex("020100")
+
+# The replacement certificates DUIS carries, in GBCS order, with the trust anchor cell
+# (keyUsage, cellUsage) each replaces.
+_REPLACEMENTS = (("DigitalSigningCertificate", _DIGITAL_SIGNATURE),
+                 ("KeyAgreementCertificate", _KEY_AGREEMENT),
+                 ("KeyAgreementTopUpCertificate", _KEY_AGREEMENT + _TOP_UP_CELL))
 
 
 def _der_integer(value: int) -> bytes:
+    """A DER INTEGER's content octets (two's complement, minimal)."""
     size = max(1, (value.bit_length() + 8) // 8)      # room for the sign bit
     return value.to_bytes(size, "big", signed=True)
 
 
-def _update_credentials(r: Request, t: Template, mode: int, authorising_role: int,
-                        replaced_role_in_sequence: bool) -> None:
-    """SEQUENCE { control SEQUENCE { credentialsReplacementMode INTEGER (fixed per message
-    code), [2] { authorising party role INTEGER, keyUsage digitalSignature }, [3] originator
-    counter (the RequestID counter), then [4] RemotePartyFloorSeqNumber (CS02b) or [6] {
-    SEQUENCE { RemotePartyRole, RemotePartyFloorSeqNumber } } (CS02g) }, replacement
-    certificates SEQUENCE { per certificate SEQUENCE { certificate (DS, then KA),
-    SEQUENCE { RemotePartyRole, keyUsage } } }, certification path SEQUENCE { certificates },
-    ExecutionDateTime as GeneralizedTime when present (cancellation 99991231235959Z) }."""
+def _der(tag: int, content: bytes) -> bytes:
+    return bytes([tag]) + encode_length(len(content)) + content
+
+
+def _der_int(value: int, tag: int = 0x02) -> bytes:
+    return _der(tag, _der_integer(value))
+
+
+def _der_int_display(octets: bytes) -> int:
+    element = asn1.read_element(octets, 0)
+    return int.from_bytes(octets[element.start:element.end], "big", signed=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Credentials:
+    """One GBCS credentialsReplacementMode a DUIS 6.15.1 request can ask for."""
+
+    mode: int                      # CredentialsReplacementMode INTEGER
+    authorising_role: int          # the role of the KRP whose signature authorises it
+    replaced_role: str             # the DUIS RemotePartyRole it replaces
+    other_party: bool              # floors go in [6] otherRemotePartySeqNumberChanges
+
+
+def _update_credentials(r: Request, t: Template, mode: _Credentials) -> None:
+    """GBCS UpdateSecurityCredentials (CS02b, CS02g; GBCS section 13.3.5.11), DER:
+    SEQUENCE {
+      authorisingRemotePartyControl SEQUENCE {
+        credentialsReplacementMode INTEGER (fixed per message code),
+        [1] applyTimeBasedCPVChecks INTEGER { apply (0), disapply (1) } OPTIONAL: present
+            (disapply) only when the Device is to ignore time in certification path
+            validation, i.e. ApplyTimeBasedCPVChecks false,
+        [2] authorisingRemotePartyTACellIdentifier { RemotePartyRole, keyUsage
+            digitalSignature },
+        [3] authorisingRemotePartySeqNumber (the RequestID counter),
+        [4] newRemotePartyFloorSeqNumber (RemotePartyFloorSeqNumber) and
+        [5] newRemotePartySpecialistFloorSeqNumber SEQUENCE OF { SEQUENCE { prepaymentTopUp
+            (0), RemotePartyPrepaymentTopUpFloorSeqNumber } } when the KRP replaces its own
+            credentials; or, when it replaces another role's,
+        [6] otherRemotePartySeqNumberChanges SEQUENCE OF { SEQUENCE { RemotePartyRole,
+            floorSeqNumber, specialist floors as in [5] OPTIONAL } } },
+      replacements SEQUENCE OF { SEQUENCE { certificate, TrustAnchorCellIdentifier {
+        RemotePartyRole, keyUsage, cellUsage prePaymentTopUp (1) for the top-up cell } } }
+        (DigitalSigning, KeyAgreement, KeyAgreementTopUp, each when the request has it),
+      certificationPathCertificates SEQUENCE OF Certificate (the request's, in order),
+      executionDateTime GeneralizedTime OPTIONAL (ExecutionDateTime; cancellation
+        99991231235959Z) }."""
     f = Fields(r, t)
     role_name = f.get("RemotePartyRole")
     role = _REMOTE_PARTY_ROLE.get(role_name) if isinstance(role_name, str) else None
-    if role is None:
-        t.not_supported(f.path("RemotePartyRole"), role_name, "not a GBCS remote party role")
+    if role_name != mode.replaced_role:
+        t.not_supported(f.path("RemotePartyRole"), role_name,
+                        f"this message code replaces {mode.replaced_role} credentials")
+        role = None
     floor = f.int("RemotePartyFloorSeqNumber")
+    top_up = (f.int("RemotePartyPrepaymentTopUpFloorSeqNumber")
+              if f.has("RemotePartyPrepaymentTopUpFloorSeqNumber") else None)
+    checks = f.get("ApplyTimeBasedCPVChecks")
     t.dcc("SEQUENCE header", reader=_der_header)
-    t.dcc("control SEQUENCE header", reader=_der_header)
-    t.const(b"\x02\x01" + bytes([mode]), f"credentialsReplacementMode INTEGER {mode}")
-    t.const(b"\xa2\x07\x02\x01" + bytes([authorising_role]) + b"\x03\x02\x07\x80",
+    t.dcc("authorisingRemotePartyControl SEQUENCE header", reader=_der_header)
+    t.const(_der_int(mode.mode), f"credentialsReplacementMode INTEGER {mode.mode}")
+    if isinstance(checks, bool):
+        t.value("[1] applyTimeBasedCPVChecks (absent = apply, 1 = disapply)",
+                f.path("ApplyTimeBasedCPVChecks"), checks,
+                b"" if checks else _der_int(1, 0x81), _der_optional(0x81),
+                display=lambda b: not b or _der_int_display(b) == 0)
+    elif checks is not None:
+        t.not_supported(f.path("ApplyTimeBasedCPVChecks"), checks, "not an xs:boolean")
+        t.dcc("[1] applyTimeBasedCPVChecks", reader=_der_optional(0x81))
+    t.const(_der(0xA2, _der_int(mode.authorising_role) + _DIGITAL_SIGNATURE),
             "[2] { authorising remote party role, keyUsage digitalSignature }")
-    counter = _der_integer(r.counter)
-    t.value("[3] originator counter (INTEGER)", "Header/RequestID (counter)", r.counter,
-            b"\x83" + bytes([len(counter)]) + counter, ber_sized(1),
-            display=lambda b: int.from_bytes(b[2:], "big", signed=True))
+    t.value("[3] authorisingRemotePartySeqNumber (INTEGER)", "Header/RequestID (counter)",
+            r.counter, _der_int(r.counter, 0x83), _der_element, display=_der_int_display)
+    specialist = (_der(0x30, _der(0x30, _TOP_UP_SEQUENCE + _der_int(top_up)))
+                  if top_up is not None else b"")
+    floors_path = f.path("RemotePartyFloorSeqNumber"
+                         + (", RemotePartyPrepaymentTopUpFloorSeqNumber" if top_up is not None
+                            else ""))
     if floor is None or role is None:
-        t.dcc("floor sequence number", reader=read_tlv)
-    elif replaced_role_in_sequence:
-        inner = b"\x02\x01" + bytes([role]) + b"\x02" + bytes([len(_der_integer(floor))]) \
-            + _der_integer(floor)
-        t.value("[6] { SEQUENCE { RemotePartyRole, RemotePartyFloorSeqNumber } }",
-                f.path("RemotePartyRole, RemotePartyFloorSeqNumber"), f"{role_name}, {floor}",
-                b"\xa6" + bytes([len(inner) + 2, 0x30, len(inner)]) + inner, read_tlv)
+        t.dcc("floor sequence numbers", reader=_der_element)
+    elif mode.other_party:
+        change = _der(0x30, _der_int(role) + _der_int(floor) + specialist)
+        t.value("[6] otherRemotePartySeqNumberChanges { { RemotePartyRole, floorSeqNumber"
+                + (", specialist floors" if specialist else "") + " } }",
+                floors_path, f"{role_name}, {floor}" + (f", {top_up}" if specialist else ""),
+                _der(0xA6, change), _der_element)
     else:
-        encoded = _der_integer(floor)
-        t.value("[4] RemotePartyFloorSeqNumber (INTEGER)", f.path("RemotePartyFloorSeqNumber"),
-                floor, b"\x84" + bytes([len(encoded)]) + encoded, read_tlv,
-                display=lambda b: int.from_bytes(b[2:], "big", signed=True))
-    t.dcc("replacement certificates SEQUENCE header", reader=_der_header)
+        t.value("[4] newRemotePartyFloorSeqNumber (INTEGER)",
+                f.path("RemotePartyFloorSeqNumber"), floor, _der_int(floor, 0x84),
+                _der_element, display=_der_int_display)
+        if specialist:
+            t.value("[5] newRemotePartySpecialistFloorSeqNumber { { prepaymentTopUp, n } }",
+                    f.path("RemotePartyPrepaymentTopUpFloorSeqNumber"), top_up,
+                    _der(0xA5, specialist[2:]), _der_element)
+    t.dcc("replacements SEQUENCE header", reader=_der_header)
     base = "ReplacementCertificates/SupplierOrNetworkOperatorCertificates"
-    for name, usage in (("DigitalSigningCertificate", "03020780"),
-                        ("KeyAgreementCertificate", "03020308")):
+    for name, cell in _REPLACEMENTS:
         if f.node(f"{base}/{name}") is None:
             continue
-        t.dcc("certificate entry SEQUENCE header", reader=_der_header)
+        t.dcc("trust anchor replacement SEQUENCE header", reader=_der_header)
         _certificate(t, f, f"{base}/{name}", f"{name} (X.509 DER)")
         if role is None:
-            t.dcc("certificate role and usage", reader=read_tlv)
+            t.dcc("target trust anchor cell", reader=_der_element)
         else:
-            t.const(b"\x30\x07\x02\x01" + bytes([role]) + bytes.fromhex(usage),
-                    "{ RemotePartyRole, keyUsage }")
+            t.const(_der(0x30, _der_int(role) + cell),
+                    "target trust anchor cell { RemotePartyRole, keyUsage[, cellUsage] }")
     t.dcc("certification path SEQUENCE header", reader=_der_header)
     path_node = f.node("CertificationPathCertificates")
-    for k, cert in enumerate([c for c in (path_node.children if path_node else ())
-                              if c.name == "Certificate"], 1):
-        value = cert.value
-        try:
-            der = base64.b64decode(str(value), validate=True)
-        except (binascii.Error, ValueError):
-            t.not_supported(f.path(f"CertificationPathCertificates/Certificate[{k}]"),
-                            "(certificate)", "not base64")
-            t.dcc("certification path certificate", reader=read_tlv)
-            continue
-        t.value("certification path certificate (X.509 DER)",
-                f.path(f"CertificationPathCertificates/Certificate[{k}]"),
-                _certificate_label(der), der, read_tlv, display=_certificate_label)
-    checks = f.get("ApplyTimeBasedCPVChecks", required=False)
-    if checks is not None:
-        t.note(f.path("ApplyTimeBasedCPVChecks"), checks, "a DCC check, not in the command")
+    for k, cert in enumerate(_children(path_node, "Certificate"), 1):
+        _certificate(t, f, "", "certification path certificate (X.509 DER)", base=cert,
+                     path=f.path(f"CertificationPathCertificates/Certificate[{k}]"))
     moment = f.get("ExecutionDateTime", required=False)
     if moment is not None:
         if not isinstance(moment, datetime):
@@ -2338,25 +2420,49 @@ def _update_credentials(r: Request, t: Template, mode: int, authorising_role: in
                  else _safe(t, f.path("ExecutionDateTime"), moment,
                             lambda: _generalized_time(moment)))
         if stamp is None:
-            t.dcc("executionDateTime", reader=read_tlv)
+            t.dcc("executionDateTime", reader=_der_element)
         else:
             t.value("executionDateTime (GeneralizedTime)", f.path("ExecutionDateTime"), moment,
-                    stamp, read_tlv, display=lambda b: b[2:].decode("ascii", "replace"))
+                    stamp, _der_element, display=lambda b: b[2:].decode("ascii", "replace"))
 
 
-@entry("CS02b", 0x0103, ("UpdateSecurityCredentialsKRP",),
-       "GBCS CS02b networkOperatorByNetworkOperator; DUIS 6.15.1")
-def _cs02b_no(r: Request, t: Template) -> None:
-    _update_credentials(r, t, 3, 3, False)
+_SUPPLIER_BY_SUPPLIER = _Credentials(2, 2, "Supplier", False)
+_NETWORK_OPERATOR_BY_NETWORK_OPERATOR = _Credentials(3, 3, "NetworkOperator", False)
+_LOAD_CONTROLLER_BY_LOAD_CONTROLLER = _Credentials(10, 8, "LoadController", False)
+_LOAD_CONTROLLER_BY_SUPPLIER = _Credentials(11, 2, "LoadController", True)
 
 
 @entry("CS02b", 0x0102, ("UpdateSecurityCredentialsKRP",),
        "GBCS CS02b supplierBySupplier; DUIS 6.15.1")
 def _cs02b_supplier(r: Request, t: Template) -> None:
-    _update_credentials(r, t, 2, 2, False)
+    """credentialsReplacementMode supplierBySupplier (2), authorised by the Supplier (2)."""
+    _update_credentials(r, t, _SUPPLIER_BY_SUPPLIER)
+
+
+@entry("CS02b", 0x0103, ("UpdateSecurityCredentialsKRP",),
+       "GBCS CS02b networkOperatorByNetworkOperator; DUIS 6.15.1")
+def _cs02b_no(r: Request, t: Template) -> None:
+    """credentialsReplacementMode networkOperatorByNetworkOperator (3), authorised by the
+    Network Operator (3)."""
+    _update_credentials(r, t, _NETWORK_OPERATOR_BY_NETWORK_OPERATOR)
+
+
+@entry("CS02g", 0x0125, ("UpdateSecurityCredentialsKRP",),
+       "GBCS CS02g loadControllerByLoadController; DUIS 6.15.1 from the Load Controller",
+       service_reference_variants=("6.15.1",))
+def _cs02g_load_controller(r: Request, t: Template) -> None:
+    """credentialsReplacementMode loadControllerByLoadController (10), authorised by the Load
+    Controller (8), which replaces its own credentials ([4] floor). Mode 10 and the layout
+    are those of the RTDS 4.5.0 pre-command (NA_CS02gLoadControllerByLoadController); that
+    the Load Controller asks for it with DUIS 6.15.1 (RemotePartyRole LoadController) is
+    derived: message-codes.csv names no SRV for 0x0125, and 6.15.1 is the DUIS request that
+    carries a LoadController RemotePartyRole."""
+    _update_credentials(r, t, _LOAD_CONTROLLER_BY_LOAD_CONTROLLER)
 
 
 @entry("CS02g", 0x0126, ("UpdateSecurityCredentialsKRP",),
        "GBCS CS02g loadControllerBySupplier; DUIS 6.15.1")
 def _cs02g_supplier(r: Request, t: Template) -> None:
-    _update_credentials(r, t, 11, 2, True)
+    """credentialsReplacementMode loadControllerBySupplier (11), authorised by the Supplier
+    (2), replacing another role's credentials: the floors go in [6]."""
+    _update_credentials(r, t, _LOAD_CONTROLLER_BY_SUPPLIER)

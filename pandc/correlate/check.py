@@ -111,7 +111,8 @@ def read_precommand(precommand: PreCommandSource) -> Frame:
     return build_frame(decode_header(data), data)
 
 
-def _header_mismatches(request: Request, frame: Frame) -> list[Mismatch]:
+def _header_mismatches(request: Request, frame: Frame, extra_variants: tuple[str, ...] = ()
+                       ) -> list[Mismatch]:
     found: list[Mismatch] = []
     if frame.frame != "general-signing":
         found.append(Mismatch("(pre-command)", "General Signing (DF) alone",
@@ -133,7 +134,8 @@ def _header_mismatches(request: Request, frame: Frame) -> list[Mismatch]:
                               str(frame.originator_counter), "transaction-id originator counter"))
     info = registry.lookup(frame.message_code)
     srv = request.service_reference_variant
-    if info is None or srv not in info.service_reference_variants:
+    if srv not in extra_variants and (info is None
+                                      or srv not in info.service_reference_variants):
         allowed = sorted(f"{c:04X}" for c, i in registry.MESSAGE_CODES.items()
                          if srv in i.service_reference_variants)
         found.append(Mismatch("Header/ServiceReferenceVariant", f"{srv} (message codes "
@@ -153,8 +155,9 @@ def correlate(request: RequestSource, precommand: PreCommandSource) -> Correlati
     if not isinstance(request, Request):
         request = parse_request(request)
     frame = read_precommand(precommand)
-    mismatches = _header_mismatches(request, frame)
     entry = CATALOGUE.get(frame.message_code)
+    mismatches = _header_mismatches(request, frame,
+                                    entry.service_reference_variants if entry else ())
     use_case = entry.use_case if entry else frame.use_case
     if entry is None:
         mismatches.append(Mismatch("(use case)", request.service_reference_variant,
