@@ -1244,6 +1244,73 @@ def _bits(flags: list[bool]) -> bytes:
     return enc.dlms_bits(len(flags), bytes(octets))
 
 
+# --- COSEM special days table (class 11) and schedule (class 10) entries ----------------------
+# The shapes the auxiliary controller scheduler (ECS46d) and the electricity non-disablement
+# calendar (ECS08) share; each caller names its own request elements.
+
+def _special_day_entry(t: Template, f: Fields, ident: Any, date_node: Node | None,
+                       entry_path: str, ident_path: str, date_path: str) -> None:
+    """spec_day_entry { index long-unsigned, specialday_date (wildcard date), day_id
+    unsigned }, index and day_id both the request's identifier (1..255)."""
+    t.const("0203", "spec_day_entry { index, specialday_date, day_id }")
+    if not isinstance(ident, int) or not 1 <= ident <= 255:
+        t.not_supported(f.path(entry_path), ident, "identifier outside 1..255")
+        t.dcc("index", 3)
+        _wildcard_date(t, f, date_node, date_path)
+        t.dcc("day_id", 2)
+        return
+    t.value("spec_day_entry index (long-unsigned)", f.path(ident_path), ident,
+            enc.dlms_int(enc.UINT16, ident), enc.read_dlms_leaf, enc.dlms_leaf_display)
+    _wildcard_date(t, f, date_node, date_path)
+    t.value("spec_day_entry day_id (unsigned)", f.path(ident_path), ident,
+            enc.dlms_int(enc.UINT8, ident), enc.read_dlms_leaf, enc.dlms_leaf_display)
+
+
+def _schedule_entry_start(t: Template, f: Fields, k: int, entry_path: str, script: str
+                          ) -> None:
+    """schedule_table_entry (structure of 10): index = the entry's position k, enable true,
+    script_logical_name ``script`` (the script_selector follows, per caller)."""
+    t.const("020A", "schedule_table_entry (structure of 10)")
+    t.value("schedule entry index (long-unsigned)", f.path(entry_path) + " (position)", k,
+            enc.dlms_int(enc.UINT16, k), enc.read_dlms_leaf, enc.dlms_leaf_display)
+    t.const(enc.dlms_bool(True) + enc.dlms_octets(obis(script)),
+            f"enable true, script_logical_name {script}")
+
+
+def _switch_time_and_window(t: Template, f: Fields, holder: Node | None, holder_path: str
+                            ) -> None:
+    """switch_time (octet-string 4, COSEM time of the request's SwitchTime), then
+    validity_window 0xFFFF (GBCS: no limit)."""
+    switch = holder.find("SwitchTime") if holder is not None else None
+    if switch is not None and isinstance(switch.value, time):
+        t.value("switch_time (octet-string 4)", f.path(f"{holder_path}/SwitchTime"),
+                switch.value, enc.dlms_octets(enc.cosem_time(switch.value)),
+                enc.read_dlms_leaf, enc.dlms_leaf_display)
+    else:
+        t.not_supported(f.path(f"{holder_path}/SwitchTime"), None, "missing or not xs:time")
+        t.dcc("switch_time", 6)
+    t.const(enc.dlms_int(enc.UINT16, 0xFFFF), "validity_window (0xFFFF: no limit)")
+
+
+def _day_bitmaps(t: Template, f: Fields, days: list[Any], days_path: str, chosen: list[Any],
+                 idents: list[Any], chosen_path: str) -> None:
+    """exec_weekdays (bit-string 7, Monday first) and exec_specdays (one bit per special
+    day of the table, in table order); a chosen special day the table lacks is a note."""
+    unknown = [d for d in days if d not in _WEEKDAYS]
+    if unknown:
+        t.not_supported(f.path(days_path), unknown[0], "not a day of the week")
+    t.value("exec_weekdays (bit-string 7, Monday first)", f.path(days_path), days,
+            _bits([d in days for d in _WEEKDAYS]), enc.read_dlms_leaf,
+            lambda b: [d for i, d in enumerate(_WEEKDAYS)
+                       if len(b) > 2 and b[2] & (0x80 >> i)])
+    for orphan in [i for i in chosen if i not in idents]:
+        t.note(f.path(chosen_path), orphan, "no special day of the table has this identifier")
+    t.value("exec_specdays (one bit per special day)", f.path(chosen_path), chosen,
+            _bits([i in chosen for i in idents]), enc.read_dlms_leaf,
+            lambda b: [i for n_, i in enumerate(idents)
+                       if len(b) > 2 + n_ // 8 and b[2 + n_ // 8] & (0x80 >> (n_ % 8))])
+
+
 @entry("ECS46d", 0x011A, ("UpdateDeviceConfigurationAuxiliaryControllerScheduler",),
        "GBCS ECS46d; DUIS 6.14.3")
 def _ecs46d(r: Request, t: Template) -> None:
@@ -1267,27 +1334,12 @@ def _ecs46d(r: Request, t: Template) -> None:
         ident = definition.attribute("identifier")
         base = f"AuxiliaryControllerSpecialDayDefinitions/AuxiliaryControllerSpecialDayDefinition" \
                f"[@identifier={_label(ident)}]"
-        t.const("0203", "spec_day_entry { index, specialday_date, day_id }")
-        if not isinstance(ident, int) or not 1 <= ident <= 255:
-            t.not_supported(f.path(base), ident, "identifier outside 1..255")
-            t.dcc("index", 3)
-            _wildcard_date(t, f, definition, base)
-            t.dcc("day_id", 2)
-            continue
-        t.value("spec_day_entry index (long-unsigned)", f.path(f"{base}/@identifier"), ident,
-                enc.dlms_int(enc.UINT16, ident), enc.read_dlms_leaf, enc.dlms_leaf_display)
-        _wildcard_date(t, f, definition, base)
-        t.value("spec_day_entry day_id (unsigned)", f.path(f"{base}/@identifier"), ident,
-                enc.dlms_int(enc.UINT8, ident), enc.read_dlms_leaf, enc.dlms_leaf_display)
+        _special_day_entry(t, f, ident, definition, base, f"{base}/@identifier", base)
     schedules = [c for c in r.body.children if c.name == "AuxiliaryControllerSchedule"]
     t.const(bytes([0x01, len(schedules)]), "schedule entries (count)")
     for k, schedule in enumerate(schedules, 1):
         base = f"AuxiliaryControllerSchedule[{k}]"
-        t.const("020A", "schedule_table_entry (structure of 10)")
-        t.value("schedule entry index (long-unsigned)", f.path(base) + " (position)", k,
-                enc.dlms_int(enc.UINT16, k), enc.read_dlms_leaf, enc.dlms_leaf_display)
-        t.const(enc.dlms_bool(True) + enc.dlms_octets(obis("0-0:10.0.103.255")),
-                "enable true, script_logical_name 0-0:10.0.103.255")
+        _schedule_entry_start(t, f, k, base, "0-0:10.0.103.255")
         action = schedule.child("AuxiliaryControllerAction")
         n = action.attribute("auxiliaryControllerN") if action is not None else None
         level = action.find("CommandedStateLevel") if action is not None else None
@@ -1315,36 +1367,14 @@ def _ecs46d(r: Request, t: Template) -> None:
             t.dcc("script_selector low octet", 1)
         period = schedule.child("AuxiliaryControllerSchedulePeriodAndTime")
         ppath = f"{base}/AuxiliaryControllerSchedulePeriodAndTime"
-        switch = period.find("SwitchTime") if period is not None else None
-        if switch is not None and isinstance(switch.value, time):
-            t.value("switch_time (octet-string 4)", f.path(f"{ppath}/SwitchTime"), switch.value,
-                    enc.dlms_octets(enc.cosem_time(switch.value)), enc.read_dlms_leaf,
-                    enc.dlms_leaf_display)
-        else:
-            t.not_supported(f.path(f"{ppath}/SwitchTime"), None, "missing or not xs:time")
-            t.dcc("switch_time", 6)
-        t.const(enc.dlms_int(enc.UINT16, 0xFFFF), "validity_window (0xFFFF: no limit)")
-        days_node = schedule.child("DaysOfWeekApplicability")
-        days = _leaf_values(_children(days_node, "DayOfWeekApplicability"), "DayOfWeekID")
-        unknown = [d for d in days if d not in _WEEKDAYS]
-        dpath = f"{base}/DaysOfWeekApplicability/DayOfWeekApplicability/DayOfWeekID"
-        if unknown:
-            t.not_supported(f.path(dpath), unknown[0], "not a day of the week")
-        t.value("exec_weekdays (bit-string 7, Monday first)", f.path(dpath), days,
-                _bits([d in days for d in _WEEKDAYS]), enc.read_dlms_leaf,
-                lambda b: [d for i, d in enumerate(_WEEKDAYS)
-                           if len(b) > 2 and b[2] & (0x80 >> i)])
+        _switch_time_and_window(t, f, period, ppath)
+        days = _leaf_values(_children(schedule.child("DaysOfWeekApplicability"),
+                                      "DayOfWeekApplicability"), "DayOfWeekID")
         special = [s.attribute("identifier") for s in schedule.children
                    if s.name == "SpecialDaysApplicability"]
-        idents = [d.attribute("identifier") for d in definitions]
-        for orphan in [i for i in special if i not in idents]:
-            t.note(f.path(f"{base}/SpecialDaysApplicability/@identifier"), orphan,
-                   "no special day definition has this identifier")
-        t.value("exec_specdays (one bit per special day definition)",
-                f.path(f"{base}/SpecialDaysApplicability/@identifier"), special,
-                _bits([i in special for i in idents]), enc.read_dlms_leaf,
-                lambda b: [i for n_, i in enumerate(idents)
-                           if len(b) > 2 + n_ // 8 and b[2 + n_ // 8] & (0x80 >> (n_ % 8))])
+        _day_bitmaps(t, f, days, f"{base}/DaysOfWeekApplicability/DayOfWeekApplicability/"
+                     "DayOfWeekID", special, [d.attribute("identifier") for d in definitions],
+                     f"{base}/SpecialDaysApplicability/@identifier")
         start = period.child("StartDate") if period is not None else None
         end = period.child("EndDate") if period is not None else None
         _wildcard_date(t, f, start, f"{ppath}/StartDate")
@@ -1420,18 +1450,8 @@ def _ecs08(r: Request, t: Template, balance_attribute: int) -> None:
         ident = day.attribute("index")
         idents.append(ident)
         dpath = f"{calendar_path}/ElectricitySpecialDays/SpecialDay[@index={_label(ident)}]"
-        t.const("0203", "spec_day_entry { index, specialday_date, day_id }")
-        if not isinstance(ident, int) or not 1 <= ident <= 255:
-            t.not_supported(f.path(dpath), ident, "index outside 1..255")
-            t.dcc("index", 3)
-            _wildcard_date(t, f, day.child("Date"), f"{dpath}/Date")
-            t.dcc("day_id", 2)
-            continue
-        t.value("spec_day_entry index", f.path(f"{dpath}/@index"), ident,
-                enc.dlms_int(enc.UINT16, ident), enc.read_dlms_leaf, enc.dlms_leaf_display)
-        _wildcard_date(t, f, day.child("Date"), f"{dpath}/Date")
-        t.value("spec_day_entry day_id", f.path(f"{dpath}/@index"), ident,
-                enc.dlms_int(enc.UINT8, ident), enc.read_dlms_leaf, enc.dlms_leaf_display)
+        _special_day_entry(t, f, ident, day.child("Date"), dpath, f"{dpath}/@index",
+                           f"{dpath}/Date")
     dlms_value(t, f, "0-0:94.44.2.20 maximum meter balance (double-long)",
                f"{base}/MaxMeterBalance", enc.INT32)
     dlms_value(t, f, "0-0:94.44.2.10 maximum credit threshold (double-long)",
@@ -1441,11 +1461,7 @@ def _ecs08(r: Request, t: Template, balance_attribute: int) -> None:
     t.const(bytes([0x01, len(schedules)]), "non-disablement schedule entries (count)")
     for k, schedule in enumerate(schedules, 1):
         spath = f"{calendar_path}/ElectricityNonDisablementSchedule[{k}]"
-        t.const("020A", "schedule_table_entry (structure of 10)")
-        t.value("schedule entry index", f.path(spath) + " (position)", k,
-                enc.dlms_int(enc.UINT16, k), enc.read_dlms_leaf, enc.dlms_leaf_display)
-        t.const(enc.dlms_bool(True) + enc.dlms_octets(obis("0-0:10.0.106.255")),
-                "enable true, script_logical_name 0-0:10.0.106.255")
+        _schedule_entry_start(t, f, k, spath, "0-0:10.0.106.255")
         script = schedule.find("NonDisablementScript")
         script_value = script.value if script is not None else None
         if script_value in _NON_DISABLEMENT_SCRIPT:
@@ -1460,34 +1476,14 @@ def _ecs08(r: Request, t: Template, balance_attribute: int) -> None:
             t.dcc("script_selector", 3)
         times = schedule.child("ScheduleDatesAndTime")
         tpath = f"{spath}/ScheduleDatesAndTime"
-        switch = times.find("SwitchTime") if times is not None else None
-        if switch is not None and isinstance(switch.value, time):
-            t.value("switch_time (octet-string 4)", f.path(f"{tpath}/SwitchTime"), switch.value,
-                    enc.dlms_octets(enc.cosem_time(switch.value)), enc.read_dlms_leaf,
-                    enc.dlms_leaf_display)
-        else:
-            t.not_supported(f.path(f"{tpath}/SwitchTime"), None, "missing or not xs:time")
-            t.dcc("switch_time", 6)
-        t.const(enc.dlms_int(enc.UINT16, 0xFFFF), "validity_window (0xFFFF: no limit)")
-        week = schedule.child("DaysOfWeekApplicability")
-        days = _leaf_values(_children(week, "DayOfWeekApplicability"), "DayOfWeekID")
-        wpath = f"{spath}/DaysOfWeekApplicability/DayOfWeekApplicability/DayOfWeekID"
-        if any(d not in _WEEKDAYS for d in days):
-            t.not_supported(f.path(wpath), days, "not a day of the week")
-        t.value("exec_weekdays (bit-string 7, Monday first)", f.path(wpath), days,
-                _bits([d in days for d in _WEEKDAYS]), enc.read_dlms_leaf,
-                lambda b: [d for i, d in enumerate(_WEEKDAYS)
-                           if len(b) > 2 and b[2] & (0x80 >> i)])
-        applicable = schedule.child("SpecialDaysApplicability")
-        chosen = _leaf_values(_children(applicable, "SpecialDayApplicability"), "SpecialDayID")
-        for orphan in [i for i in chosen if i not in idents]:
-            t.note(f.path(f"{spath}/SpecialDaysApplicability/SpecialDayApplicability/"
-                          "SpecialDayID"), orphan, "no special day has this index")
-        t.value("exec_specdays (one bit per special day)",
-                f.path(f"{spath}/SpecialDaysApplicability/SpecialDayApplicability/SpecialDayID"),
-                chosen, _bits([i in chosen for i in idents]), enc.read_dlms_leaf,
-                lambda b: [i for n_, i in enumerate(idents)
-                           if len(b) > 2 + n_ // 8 and b[2 + n_ // 8] & (0x80 >> (n_ % 8))])
+        _switch_time_and_window(t, f, times, tpath)
+        days = _leaf_values(_children(schedule.child("DaysOfWeekApplicability"),
+                                      "DayOfWeekApplicability"), "DayOfWeekID")
+        chosen = _leaf_values(_children(schedule.child("SpecialDaysApplicability"),
+                                        "SpecialDayApplicability"), "SpecialDayID")
+        _day_bitmaps(t, f, days, f"{spath}/DaysOfWeekApplicability/DayOfWeekApplicability/"
+                     "DayOfWeekID", chosen, idents,
+                     f"{spath}/SpecialDaysApplicability/SpecialDayApplicability/SpecialDayID")
         if times is None:
             t.not_supported(f.path(tpath), None, "element missing from the request")
             return
