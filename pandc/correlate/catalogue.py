@@ -1632,33 +1632,19 @@ def _gcs05(r: Request, t: Template) -> None:
         provider_and_event(payload)
         payload.dcc("Issuer Calendar ID (DCC-set)", 4)
 
-    p = Template()
-    pf = Fields(r, p)
-    calendar_ids(p)
-    _zcl_execution(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)")
-    p.const("03", "Calendar Type (friendly credit)")
-    p.const("00", "Calendar Time Reference")
-    p.const("00", "Calendar Name (empty)")
-    for name, items, label in (("SeasonProfiles/Season", seasons, "Seasons"),
-                               ("WeekProfiles/WeekProfile", weeks, "Week Profiles"),
-                               ("DayProfiles/GasNonDisablementDayProfile", days,
-                                "Day Profiles")):
-        p.value(f"Number of {label}", f.path(f"{cpath}/{name} (count)"), len(items),
-                bytes([min(len(items), 255)]), display=lambda b: b[0])
+    p = _publish_calendar(
+        r, calendar_ids, lambda p, pf: _zcl_execution(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)"),
+        "03 (friendly credit)", cpath,
+        [("SeasonProfiles/Season", seasons, "Seasons"),
+         ("WeekProfiles/WeekProfile", weeks, "Week Profiles"),
+         ("DayProfiles/GasNonDisablementDayProfile", days, "Day Profiles")])
     add(0x0707, 0x09, 0x00, p)
     for position, day in enumerate(days, 1):
         dpath = f"{cpath}/DayProfiles/GasNonDisablementDayProfile[{position}]"
         p = Template()
         pf = Fields(r, p)
         calendar_ids(p)
-        day_name = day.find("GasDayName")
-        if day_name is not None and isinstance(day_name.value, int) and 0 <= day_name.value <= 255:
-            p.value("Day ID", pf.path(f"{dpath}/GasDayName"), day_name.value,
-                    bytes([day_name.value]),
-                    display=lambda b: b[0])
-        else:
-            p.not_supported(pf.path(f"{dpath}/GasDayName"), None, "missing or not a day id")
-            p.dcc("Day ID", 1)
+        _zcl_id_ref(p, pf, day, "GasDayName", dpath, "Day ID", "missing or not a day id")
         actions = [c for c in day.children if c.name == "TimeStartAction"]
         p.value("Total Number of Schedule Entries", pf.path(f"{dpath}/TimeStartAction (count)"),
                 len(actions), bytes([min(len(actions), 255)]), display=lambda b: b[0])
@@ -1696,6 +1682,40 @@ def _gcs05(r: Request, t: Template) -> None:
     gbz(t, components, from_times)
 
 
+def _zcl_id_ref(p: Template, pf: Fields, holder: Node, name: str, path: str, label: str,
+                why: str = "missing") -> None:
+    """A one-octet calendar id the request gives as ``holder``'s child ``name`` (0..255)."""
+    ref = holder.find(name)
+    if ref is not None and isinstance(ref.value, int) and 0 <= ref.value <= 255:
+        p.value(label, pf.path(f"{path}/{name}"), ref.value, bytes([ref.value]),
+                display=lambda b: b[0])
+    else:
+        p.not_supported(pf.path(f"{path}/{name}"), None, why)
+        p.dcc(label, 1)
+
+
+def _publish_calendar(r: Request, calendar_ids: Callable[[Template], None],
+                      start: Callable[[Template, Fields], None], calendar_type: str,
+                      base: str, counted: list[tuple[str, list[Node], str]]) -> Template:
+    """The ZCL Publish Calendar payload (gas tariff and non-disablement calendars alike):
+    calendar ids, ``start`` (the start time rule of the caller), the calendar type octet
+    (GBCS name in ``calendar_type``), time reference 0, empty name, then the number of
+    seasons, week profiles and day profiles the request holds (``counted``: path below
+    ``base``, the items, GBCS label)."""
+    p = Template()
+    pf = Fields(r, p)
+    calendar_ids(p)
+    start(p, pf)
+    code, _, name = calendar_type.partition(" ")
+    p.const(code, f"Calendar Type {name}")
+    p.const("00", "Calendar Time Reference")
+    p.const("00", "Calendar Name (empty)")
+    for path, items, label in counted:
+        p.value(f"Number of {label}", pf.path(f"{base}/{path} (count)"), len(items),
+                bytes([min(len(items), 255)]), display=lambda b: b[0])
+    return p
+
+
 def _publish_seasons(r: Request, seasons: list[Node], seasons_path: str,
                      calendar_ids: Callable[[Template], None]) -> Template:
     """The ZCL Publish Seasons payload of a calendar (electricity and gas alike): the calendar
@@ -1708,13 +1728,7 @@ def _publish_seasons(r: Request, seasons: list[Node], seasons_path: str,
     for position, season in enumerate(seasons, 1):
         sp = f"{seasons_path}/Season[{position}]"
         _zcl_date(p, pf, season.child("SeasonStartDate"), f"{sp}/SeasonStartDate")
-        ref = season.find("ReferencedWeekName")
-        if ref is not None and isinstance(ref.value, int) and 0 <= ref.value <= 255:
-            p.value("Week ID Ref", pf.path(f"{sp}/ReferencedWeekName"), ref.value,
-                    bytes([ref.value]), display=lambda b: b[0])
-        else:
-            p.not_supported(pf.path(f"{sp}/ReferencedWeekName"), None, "missing")
-            p.dcc("Week ID Ref", 1)
+        _zcl_id_ref(p, pf, season, "ReferencedWeekName", sp, "Week ID Ref")
     return p
 
 
@@ -1735,13 +1749,7 @@ def _publish_special_days(r: Request, specials: list[Node], base: str,
     for position, special in enumerate(specials, 1):
         sp = f"{base}/SpecialDays/SpecialDay[{position}]"
         _zcl_date(p, pf, special.child("Date"), f"{sp}/Date")
-        ref = special.find("ReferencedDayName")
-        if ref is not None and isinstance(ref.value, int) and 0 <= ref.value <= 255:
-            p.value("Day ID Ref", pf.path(f"{sp}/ReferencedDayName"), ref.value,
-                    bytes([ref.value]), display=lambda b: b[0])
-        else:
-            p.not_supported(pf.path(f"{sp}/ReferencedDayName"), None, "missing")
-            p.dcc("Day ID Ref", 1)
+        _zcl_id_ref(p, pf, special, "ReferencedDayName", sp, "Day ID Ref")
     return p
 
 
@@ -1819,32 +1827,19 @@ def _gcs01a(r: Request, t: Template) -> None:
         provider_and_event(payload)
         payload.dcc("Issuer Calendar ID (DCC-set)", 4)
 
-    p = Template()
-    pf = Fields(r, p)
-    calendar_ids(p)
-    _gas_start(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)")
-    p.const("00", "Calendar Type (delivered tariff)")
-    p.const("00", "Calendar Time Reference")
-    p.const("00", "Calendar Name (empty)")
-    for name, items, label in (("Seasons/Season", seasons, "Seasons"),
-                               ("WeekProfiles/WeekProfile", weeks, "Week Profiles"),
-                               ("DayProfiles/DayProfile", days, "Day Profiles")):
-        p.value(f"Number of {label}", f.path(f"{spath}/{name} (count)"), len(items),
-                bytes([min(len(items), 255)]), display=lambda b: b[0])
+    p = _publish_calendar(
+        r, calendar_ids, lambda p, pf: _gas_start(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)"),
+        "00 (delivered tariff)", spath,
+        [("Seasons/Season", seasons, "Seasons"), ("WeekProfiles/WeekProfile", weeks,
+                                                   "Week Profiles"),
+         ("DayProfiles/DayProfile", days, "Day Profiles")])
     add(0x0707, 0x00, p)
     for position, day in enumerate(days, 1):
         dpath = f"{spath}/DayProfiles/DayProfile[{position}]"
         p = Template()
         pf = Fields(r, p)
         calendar_ids(p)
-        day_name = day.find("DayName")
-        if day_name is not None and isinstance(day_name.value, int) and 0 <= day_name.value <= 255:
-            p.value("Day ID", pf.path(f"{dpath}/DayName"), day_name.value,
-                    bytes([day_name.value]),
-                    display=lambda b: b[0])
-        else:
-            p.not_supported(pf.path(f"{dpath}/DayName"), None, "missing or not a day id")
-            p.dcc("Day ID", 1)
+        _zcl_id_ref(p, pf, day, "DayName", dpath, "Day ID", "missing or not a day id")
         p.const("01", "Total Number of Schedule Entries (gas: one per day)")
         p.const("00", "Command Index")
         p.const("01", "Total Number of Commands")
