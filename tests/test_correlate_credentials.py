@@ -54,11 +54,19 @@ for _variant in ("IMMEDIATE", "FUTURE_DATED", "CANCELLATION"):
         "SKIs 43046b4fb7c4f11b / 429667c1b8bb1e34), other public keys")
 
 
+# The published RTDS 4.5.0 requests of these scenarios (as SmartDCCInnovation/duis-templates
+# copies them, schemaVersion 5.2) carry the pre-command's certificates (DS serials
+# 68aac8a9... and 4a07bc01...): it is the ../shared copy (schemaVersion 5.4) whose
+# certificates differ, so the data, not the catalogue, keeps these pairs apart.
+PUBLISHED = ("the published RTDS 4.5.0 request carries the pre-command's certificates; the "
+             "../shared copy does not")
+
+
 def xfail_reason(scenario: str) -> str:
     ds_request, ka_request, ds_command, ka_command, what = EVIDENCE[scenario]
-    return (f"RTDS 4.5.0 data: the request carries other replacement certificates than the "
+    return (f"../shared data: the request carries other replacement certificates than the "
             f"pre-command (DS serial {ds_request} vs {ds_command}, KA serial {ka_request} vs "
-            f"{ka_command}): {what}")
+            f"{ka_command}): {what}; {PUBLISHED}")
 
 
 def _pre(scenario: str) -> Path:

@@ -387,30 +387,35 @@ def _ecs38(r: Request, t: Template) -> None:
     dlms_value(t, f, "0-0:94.44.0.1 value (long-unsigned)", "RandomisedOffsetLimit", enc.UINT16)
 
 
-@entry("ECS47", 0x0055, ("DeactivateAuxiliaryLoad", "ResetAuxiliaryLoad"),
-       "GBCS ECS47; DUIS 7.6 / 7.8")
+# ECS47 per request: (element holding the switch, script action, duration object or None).
+_AUXILIARY_LOAD = {
+    "ActivateAuxiliaryLoad": ("ActivateALCSHCALCS", 0x11, "0-0:94.44.117.1"),
+    "DeactivateAuxiliaryLoad": ("DeactivateALCSHCALCS", 0x12, "0-0:94.44.119.2"),
+    "ResetAuxiliaryLoad": ("ResetALCSHCALCS", 0x20, None),
+}
+
+
+@entry("ECS47", 0x0055, tuple(_AUXILIARY_LOAD), "GBCS ECS47; DUIS 7.5 / 7.6 / 7.8")
 def _ecs47(r: Request, t: Template) -> None:
     """Set or reset an (HC)ALCS: script table 0-0:10.0.103.255 execute with selector
-    (switch index << 8) | action (0x12 deactivate for a duration, 0x20 reset); deactivation
-    first sets the duration (seconds) in 0-0:94.44.119.2."""
+    (switch index << 8) | action: 0x11 activate for a duration (DUIS 7.5), 0x12 deactivate
+    for a duration (7.6), 0x20 reset (7.8). Activation first sets the duration (seconds,
+    long-unsigned) in 0-0:94.44.117.1, deactivation in 0-0:94.44.119.2 (attribute 2 of the
+    class 1 data object). Layouts as RTDS 4.5.0 ECS47Activate_7.5 / Deactivate_7.6 /
+    Reset_7.8 lay them out."""
     f = Fields(r, t)
-    if r.body.name == "DeactivateAuxiliaryLoad":
-        item = r.body.child("DeactivateALCSHCALCS")
-        base = "DeactivateALCSHCALCS"
-        action = 0x12
-        specs = [("set", 1, "0-0:94.44.119.2", 2), ("action", 9, "0-0:10.0.103.255", 1)]
-    else:
-        item = r.body.child("ResetALCSHCALCS")
-        base = "ResetALCSHCALCS"
-        action = 0x20
-        specs = [("action", 9, "0-0:10.0.103.255", 1)]
+    base, action, duration = _AUXILIARY_LOAD[r.body.name]
+    item = r.body.child(base)
     if item is None:
         t.not_supported(f.path(base), None, "element missing from the request")
         return
     index = item.attribute("index")
+    specs = [("action", 9, "0-0:10.0.103.255", 1)]
+    if duration is not None:
+        specs.insert(0, ("set", 1, duration, 2))
     access_request(t, r, specs)
-    if action == 0x12:
-        dlms_value(t, f, "0-0:94.44.119.2 value: duration (long-unsigned)", "Duration", enc.UINT16,
+    if duration is not None:
+        dlms_value(t, f, f"{duration} value: duration (long-unsigned)", "Duration", enc.UINT16,
                    base=item, base_path=base)
     path = f.path(f"{base}/@index")
     selector = _safe(t, path, index, lambda: enc.dlms_int(enc.UINT16, (int(index) << 8) | action)
