@@ -263,6 +263,18 @@ def decode_data(data: bytes, position: int = 0, base: int = 0,
             return value, position
 
 
+def decode_simple(data: bytes, position: int = 0, base: int = 0) -> tuple[DlmsValue, int]:
+    """Decode one A-XDR Data value that holds no other Data (not an array, structure or
+    compact-array) at ``position``; return it and the next position. The cheap path for a
+    caller that lays containers out itself: nothing to bound, so no :class:`Budget`."""
+    _need(data, position, 1, "Data tag", base)
+    tag = data[position]
+    if tag in (ARRAY, STRUCTURE, COMPACT_ARRAY):
+        raise DlmsDecodeError(f"expected a simple Data value, found {TYPE_NAMES[tag]}",
+                              base + position)
+    return _simple(data, tag, position, position + 1, base)
+
+
 def _simple(data: bytes, tag: int, start: int, position: int, base: int
             ) -> tuple[DlmsValue, int]:
     """A Data value that holds no other Data: ``position`` is just after its tag."""

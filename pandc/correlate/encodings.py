@@ -20,7 +20,6 @@ from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
 from ..codec import dlms
-from ..errors import DecodeError
 from .template import Reader
 
 UTC = timezone.utc
@@ -38,8 +37,6 @@ ENUM, NULL_DATA = dlms.ENUM, dlms.NULL_DATA
 _INT_SIZES = {INT32: (4, True), UINT32: (4, False), INT8: (1, True), INT16: (2, True),
               UINT8: (1, False), UINT16: (2, False), INT64: (8, True), UINT64: (8, False),
               ENUM: (1, False)}
-# Data that holds other Data: a template lays these out as constants, never reads them.
-_CONTAINERS = frozenset({dlms.ARRAY, dlms.STRUCTURE, dlms.COMPACT_ARRAY})
 
 
 class EncodeError(ValueError):
@@ -86,12 +83,9 @@ def _a_xdr_length(n: int) -> bytes:
 
 def read_dlms_leaf(data: bytes, pos: int) -> tuple[int, Any]:
     """One DLMS Data value that is not an array or structure (those are template constants),
-    read with :func:`pandc.codec.dlms.decode_data`; refused before reading when the tag is a
-    container, so this reader never nests."""
-    if pos < len(data) and data[pos] in _CONTAINERS:
-        raise DecodeError(f"expected a DLMS simple value, found "
-                          f"{dlms.TYPE_NAMES[data[pos]]}", pos)
-    value, end = dlms.decode_data(data, pos)
+    read with :func:`pandc.codec.dlms.decode_simple`, which refuses containers, so this
+    reader never nests."""
+    value, end = dlms.decode_simple(data, pos)
     return end, value.value
 
 
