@@ -269,6 +269,14 @@ def decode_simple(data: bytes, position: int = 0, base: int = 0) -> tuple[DlmsVa
     caller that lays containers out itself: nothing to bound, so no :class:`Budget`."""
     _need(data, position, 1, "Data tag", base)
     tag = data[position]
+    integer = _INTEGERS.get(tag)
+    if integer is not None:         # the common case, read here without further calls
+        size, signed = integer
+        end = position + 1 + size
+        if end > len(data):
+            _need(data, position + 1, size, TYPE_NAMES[tag], base)
+        return DlmsValue(tag, int.from_bytes(data[position + 1:end], "big", signed=signed),
+                         base + position), end
     if tag in (ARRAY, STRUCTURE, COMPACT_ARRAY):
         raise DlmsDecodeError(f"expected a simple Data value, found {TYPE_NAMES[tag]}",
                               base + position)
