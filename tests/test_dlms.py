@@ -224,6 +224,14 @@ def test_decode_simple_reads_leaves_and_refuses_containers():
     assert decode_simple(data, 4)[0].value == "AB" and decode_simple(data, 4)[1] == 8
     value, end = decode_simple(data, 8)
     assert (value.value, value.bits, end) == (b"\x80", 7, 11)
+    # the inline paths (integers, short octet-strings) give what decode_data gives
+    for encoded in ("0F80", "10FF7F", "0600000102", "14" + "80" + "00" * 7, "0904DEADBEEF",
+                    "0900", "0981020102", "1900" + "00" * 10):
+        raw = bytes.fromhex("AA" + encoded)
+        assert decode_simple(raw, 1, base=9) == dlms.decode_data(raw, 1, base=9)
+    for truncated in ("0600", "0905AA", "10"):
+        with pytest.raises(DlmsDecodeError):
+            decode_simple(bytes.fromhex(truncated), 0)
     for container in ("0101120001", "020112000113"[:10], "1301"):
         with pytest.raises(DlmsDecodeError) as caught:
             decode_simple(bytes.fromhex("00" + container), 1, base=100)

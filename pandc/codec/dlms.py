@@ -277,6 +277,12 @@ def decode_simple(data: bytes, position: int = 0, base: int = 0) -> tuple[DlmsVa
             _need(data, position + 1, size, TYPE_NAMES[tag], base)
         return DlmsValue(tag, int.from_bytes(data[position + 1:end], "big", signed=signed),
                          base + position), end
+    if tag == OCTET_STRING and position + 1 < len(data) and data[position + 1] < 0x80:
+        start = position + 2        # one-octet length: dates, times, OBIS codes
+        end = start + data[position + 1]
+        if end <= len(data):
+            return DlmsValue(tag, bytes(data[start:end]), base + position, None,
+                             base + start), end
     if tag in (ARRAY, STRUCTURE, COMPACT_ARRAY):
         raise DlmsDecodeError(f"expected a simple Data value, found {TYPE_NAMES[tag]}",
                               base + position)
