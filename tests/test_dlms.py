@@ -226,7 +226,7 @@ def test_decode_simple_reads_leaves_and_refuses_containers():
     assert (value.value, value.bits, end) == (b"\x80", 7, 11)
     # the inline paths (integers, short octet-strings) give what decode_data gives
     for encoded in ("0F80", "10FF7F", "0600000102", "14" + "80" + "00" * 7, "0904DEADBEEF",
-                    "0900", "0981020102", "1900" + "00" * 10):
+                    "0900", "0981020102", "19" + "00" * 12):
         raw = bytes.fromhex("AA" + encoded)
         assert decode_simple(raw, 1, base=9) == dlms.decode_data(raw, 1, base=9)
     for truncated in ("0600", "0905AA", "10"):
