@@ -22,6 +22,7 @@ from cryptography import x509
 from lxml import etree
 
 from pandc.correlate import correlate, correlate_and_sign, parse_request
+from pandc.errors import PandcError
 
 from conftest import KEYSTORE, RTDS, SHARED, require
 
@@ -387,3 +388,46 @@ def test_top_up_certificate_and_floor_supplier_by_supplier():
     gone = without.find(f".//{SR}KeyAgreementTopUpCertificate")
     gone.getparent().remove(gone)
     assert not correlate(etree.tostring(without), precommand).correlated
+
+
+# --- damaged pre-commands ----------------------------------------------------------------------
+
+def _header_octets(payload: bytes, start: int, end: int, depth: int = 0) -> list[int]:
+    """Offsets of the identifier and length octets of every element down to the certificates
+    (their insides are compared as whole values)."""
+    found = []
+    for tag, offset, content, stop in _elements(payload, start, end):
+        found.extend(range(offset, content))
+        if tag & 0x20 and depth < 4:
+            found.extend(_header_octets(payload, content, stop, depth + 1))
+    return found
+
+
+def _correlating_cases() -> list[tuple[str, bytes, bytes]]:
+    if not RTDS.exists():
+        return []
+    cases = [(s, _with_precommand_certificates(s), bytes.fromhex(_pre(s).read_text()))
+             for s in sorted(EVIDENCE)]
+    return cases + [(p.name[:-20], _lc_request(p), bytes.fromhex(p.read_text()))
+                    for p in LC_BY_LC]
+
+
+@pytest.mark.parametrize("name,request_xml,precommand", _correlating_cases(),
+                         ids=[c[0] for c in _correlating_cases()])
+def test_a_changed_identifier_or_length_octet_is_caught(name, request_xml, precommand):
+    """Every identifier and length octet of the DER payload changed (one bit): never
+    correlated (the payload must be well-formed DER, not just fields of the right size)."""
+    assert correlate(request_xml, precommand).correlated
+    payload = _payload(precommand)
+    base = len(precommand) - len(payload)
+    offsets = _header_octets(payload, 0, len(payload))
+    assert len(offsets) > 20
+    for offset in offsets:
+        for bit in (0x01, 0x40):
+            damaged = bytearray(precommand)
+            damaged[base + offset] ^= bit
+            try:
+                result = correlate(request_xml, bytes(damaged))
+            except PandcError:
+                continue
+            assert not result.correlated, (offset, bit)

@@ -963,7 +963,7 @@ def _join_device(r: Request, t: Template, role: int, with_certificate: bool) -> 
     Metering Inventory) [, otherDeviceCertificate (DCC-supplied from SMKI)] }."""
     f = Fields(r, t)
     eui = _eui_octets(t, f, "OtherDeviceID")
-    t.dcc("SEQUENCE header", reader=_der_header)
+    t.dcc("SEQUENCE header (the payload: well-formed DER)", reader=_der_payload)
     t.const(bytes([0x02, 0x01, role]), f"joinMethodAndRole INTEGER {role}")
     if eui is None:
         t.dcc("otherDeviceEntityIdentifier", 10)
@@ -982,6 +982,17 @@ def _der_header(data: bytes, pos: int) -> tuple[int, Any]:
     if not element.is_universal(asn1.SEQUENCE) or not element.constructed:
         raise DecodeError(f"expected SEQUENCE, found {element.describe()}", pos)
     return element.start, element.length
+
+
+def _der_payload(data: bytes, pos: int) -> tuple[int, Any]:
+    """The identifier and length of the payload's one top-level SEQUENCE, after checking that
+    the payload from ``pos`` is exactly that element and that every element inside it nests
+    exactly (pandc.codec.asn1.check_tree, bounded): the fields that follow are then compared
+    one by one, and no length octet the entry leaves to the bytes can go unchecked."""
+    top = asn1.check_tree(data[pos:], base=pos)
+    if len(top) != 1:
+        raise DecodeError(f"expected one DER element, found {len(top)}", pos)
+    return _der_header(data, pos)
 
 
 def _der_element(data: bytes, pos: int) -> tuple[int, Any]:
@@ -2354,7 +2365,7 @@ def _update_credentials(r: Request, t: Template, mode: _Credentials) -> None:
     top_up = (f.int("RemotePartyPrepaymentTopUpFloorSeqNumber")
               if f.has("RemotePartyPrepaymentTopUpFloorSeqNumber") else None)
     checks = f.get("ApplyTimeBasedCPVChecks")
-    t.dcc("SEQUENCE header", reader=_der_header)
+    t.dcc("SEQUENCE header (the payload: well-formed DER)", reader=_der_payload)
     t.dcc("authorisingRemotePartyControl SEQUENCE header", reader=_der_header)
     t.const(_der_int(mode.mode), f"credentialsReplacementMode INTEGER {mode.mode}")
     if isinstance(checks, bool):
