@@ -16,16 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
 
-from lxml import etree
-
 from .. import registry
 from ..codec.frame import Frame, build_frame
 from ..codec.header import decode_header
 from ..codec.text import looks_like_xml, text_to_bytes
 from ..errors import DecodeError, PandcError
-from ..hardened_xml import doctype_refused, hardened_parser, has_doctype
 from .catalogue import CATALOGUE
-from .request import DUIS_NAMESPACE, Request, parse_request
+from .request import DUIS_NAMESPACE, Request, parse_request, read_duis_tree
 from .template import Mismatch, Template, compare
 
 PreCommandSource = Union[bytes, bytearray, memoryview, str, Path]
@@ -87,12 +84,7 @@ def precommand_bytes(precommand: PreCommandSource) -> bytes:
 
 
 def _from_duis(document: bytes) -> bytes:
-    try:
-        tree = etree.ElementTree(etree.fromstring(document, hardened_parser()))
-    except etree.XMLSyntaxError as exc:
-        raise PreCommandError(f"not well-formed XML: {exc.msg}") from None
-    if has_doctype(tree):
-        raise doctype_refused("DUIS document")
+    tree = read_duis_tree(document, PreCommandError, "DUIS document")
     ns = f"{{{DUIS_NAMESPACE}}}"
     payloads = [e for e in tree.iter(f"{ns}GBCSPayload")
                 if (parent := e.getparent()) is not None
