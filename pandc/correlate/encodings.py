@@ -20,7 +20,6 @@ from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
 from ..codec import dlms
-from .template import Reader
 
 UTC = timezone.utc
 ZIGBEE_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -179,7 +178,3 @@ def utc_display(octets: bytes) -> Any:
     if seconds == 0xFFFFFFFF:
         return CANCELLATION
     return ZIGBEE_EPOCH + timedelta(seconds=seconds)
-
-
-def dlms_reader() -> Reader:
-    return read_dlms_leaf
