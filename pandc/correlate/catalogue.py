@@ -986,12 +986,19 @@ def _der_header(data: bytes, pos: int) -> tuple[int, Any]:
 
 def _der_payload(data: bytes, pos: int) -> tuple[int, Any]:
     """The identifier and length of the payload's one top-level SEQUENCE, after checking that
-    the payload from ``pos`` is exactly that element and that every element inside it nests
-    exactly (pandc.codec.asn1.check_tree, bounded): the fields that follow are then compared
-    one by one, and no length octet the entry leaves to the bytes can go unchecked."""
-    top = asn1.check_tree(data[pos:], base=pos)
-    if len(top) != 1:
-        raise DecodeError(f"expected one DER element, found {len(top)}", pos)
+    it fills the payload from ``pos`` and that, three levels down, every constructed
+    element's children fill it exactly (pandc.codec.asn1.children). The fields that follow
+    are then compared one by one, so no length octet an entry leaves to the bytes (a
+    SEQUENCE header) goes unchecked; below three levels every element is inside a value the
+    entry compares whole (a certificate)."""
+    top = asn1.read_element(data, pos)
+    if top.end != len(data):
+        raise DecodeError(f"{len(data) - top.end} octet(s) after the payload's SEQUENCE",
+                          top.end)
+    level = [top]
+    for _ in range(3):
+        level = [child for element in level if element.constructed
+                 for child in asn1.children(data, element)]
     return _der_header(data, pos)
 
 
