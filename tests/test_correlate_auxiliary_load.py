@@ -102,3 +102,10 @@ def test_reset_correlates_and_carries_no_duration():
     request = _request("ResetAuxiliaryLoad", "ResetALCSHCALCS", "7.8", 1000, 4, None)
     assert correlate(request, _precommand(1000, 4, 0x20, None)).correlated
     assert not correlate(request, _precommand(1000, 4, 0x20, ("0-0:94.44.119.2", 0))).correlated
+
+
+@pytest.mark.parametrize("offset", [10, 19, 28, 32])    # counter, originator, recipient, code
+def test_activate_with_a_changed_header_is_caught(offset):
+    damaged = bytearray(ACTIVATE)
+    damaged[offset] ^= 0x01
+    assert not correlate(_activate(), bytes(damaged)).correlated

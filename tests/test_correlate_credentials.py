@@ -431,3 +431,12 @@ def test_a_changed_identifier_or_length_octet_is_caught(name, request_xml, preco
             except PandcError:
                 continue
             assert not result.correlated, (offset, bit)
+
+
+@pytest.mark.parametrize("offset", [10, 19, 28, 32])    # counter, originator, recipient, code
+@pytest.mark.parametrize("name,request_xml,precommand", _correlating_cases(),
+                         ids=[c[0] for c in _correlating_cases()])
+def test_a_changed_header_is_caught(name, request_xml, precommand, offset):
+    damaged = bytearray(precommand)
+    damaged[offset] ^= 0x01
+    assert not correlate(request_xml, bytes(damaged)).correlated
