@@ -440,3 +440,15 @@ def test_a_changed_header_is_caught(name, request_xml, precommand, offset):
     damaged = bytearray(precommand)
     damaged[offset] ^= 0x01
     assert not correlate(request_xml, bytes(damaged)).correlated
+
+
+def test_the_hand_written_requests_are_valid_duis():
+    """The 6.15.1 requests written here for 0x0125 (and the ECS47 7.5 one) are valid against
+    the official DUIS V5.4 XSD, so the entries are exercised with requests DUIS allows."""
+    from conftest import OFFICIAL_XSD
+    import pandc
+    from test_correlate_auxiliary_load import _activate
+    require(OFFICIAL_XSD)
+    for document in [_lc_request(p) for p in LC_BY_LC] + [_activate()]:
+        result = pandc.validate(document, schema="duis", schema_dir=OFFICIAL_XSD)
+        assert result.valid, result.errors
