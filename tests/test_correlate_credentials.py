@@ -203,8 +203,10 @@ def _mutate(text: str) -> str | None:
 def test_every_single_change_is_caught_and_named(scenario):
     """Each body value changed (number +1, date shifted, enumeration or boolean swapped, a
     certificate replaced by another valid one) against the pre-command it otherwise matches."""
-    document = _with_precommand_certificates(scenario)
-    pre = _pre(scenario).read_text()
+    _every_change_caught(_with_precommand_certificates(scenario), _pre(scenario).read_text())
+
+
+def _every_change_caught(document: bytes, pre: str | bytes) -> None:
     tree = etree.fromstring(document)
     leaves = [e for e in tree.find(f"{SR}Body").iter() if len(e) == 0 and (e.text or "").strip()]
     assert leaves
@@ -310,6 +312,11 @@ def test_load_controller_by_load_controller_correlates_and_signs(pre):
     precommand = bytes.fromhex(pre.read_text())
     start = command.index(b"\xDF\x09")
     assert signed[:-65] == precommand == command[start:start + len(precommand)]
+
+
+@pytest.mark.parametrize("pre", LC_BY_LC, ids=[p.name[:-20] for p in LC_BY_LC])
+def test_load_controller_every_single_change_is_caught_and_named(pre):
+    _every_change_caught(_lc_request(pre), pre.read_text())
 
 
 @pytest.mark.parametrize("pre", LC_BY_LC, ids=[p.name[:-20] for p in LC_BY_LC])
