@@ -1350,8 +1350,7 @@ def _ecs46d(r: Request, t: Template) -> None:
                           ("set", 9000, "0-0:94.44.128.26", 6),
                           ("set", 9000, "0-0:94.44.128.35", 6)])
     definitions_node = r.body.child("AuxiliaryControllerSpecialDayDefinitions")
-    definitions = [c for c in (definitions_node.children if definitions_node else ())
-                   if c.name == "AuxiliaryControllerSpecialDayDefinition"]
+    definitions = _children(definitions_node, "AuxiliaryControllerSpecialDayDefinition")
     t.const(bytes([0x01, len(definitions)]), "special days table entries (count)")
     for definition in definitions:
         ident = definition.attribute("identifier")
@@ -1466,7 +1465,7 @@ def _ecs08(r: Request, t: Template, balance_attribute: int) -> None:
     calendar_path = f"{base}/ElectricityNonDisablementCalendar"
     calendar = config.child("ElectricityNonDisablementCalendar")
     days_node = calendar.child("ElectricitySpecialDays") if calendar is not None else None
-    special_days = [c for c in (days_node.children if days_node else ()) if c.name == "SpecialDay"]
+    special_days = _children(days_node, "SpecialDay")
     t.const(bytes([0x01, len(special_days)]), "special days table entries (count)")
     idents = []
     for position, day in enumerate(special_days, 1):
@@ -1644,19 +1643,13 @@ def _gcs05(r: Request, t: Template) -> None:
     weeks_node = calendar.child("WeekProfiles") if calendar is not None else None
     seasons_node = calendar.child("SeasonProfiles") if calendar is not None else None
     special_node = calendar.child("SpecialDays") if calendar is not None else None
-    days = [c for c in (days_node.children if days_node else ())
-            if c.name == "GasNonDisablementDayProfile"]
-    weeks = [c for c in (weeks_node.children if weeks_node else ()) if c.name == "WeekProfile"]
-    seasons = [c for c in (seasons_node.children if seasons_node else ()) if c.name == "Season"]
-    specials = [c for c in (special_node.children if special_node else ())
-                if c.name == "SpecialDay"]
-
-    def calendar_ids(payload: Template) -> None:
-        provider_and_event(payload)
-        payload.dcc("Issuer Calendar ID (DCC-set)", 4)
+    days = _children(days_node, "GasNonDisablementDayProfile")
+    weeks = _children(weeks_node, "WeekProfile")
+    seasons = _children(seasons_node, "Season")
+    specials = _children(special_node, "SpecialDay")
 
     p = _publish_calendar(
-        r, calendar_ids, lambda p, pf: _zcl_execution(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)"),
+        r, lambda p, pf: _zcl_execution(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)"),
         "03 (friendly credit)", cpath,
         [("SeasonProfiles/Season", seasons, "Seasons"),
          ("WeekProfiles/WeekProfile", weeks, "Week Profiles"),
@@ -1666,7 +1659,7 @@ def _gcs05(r: Request, t: Template) -> None:
         dpath = f"{cpath}/DayProfiles/GasNonDisablementDayProfile[{position}]"
         p = Template()
         pf = Fields(r, p)
-        calendar_ids(p)
+        _calendar_ids(p)
         _zcl_id_ref(p, pf, day, "GasDayName", dpath, "Day ID", "missing or not a day id")
         actions = [c for c in day.children if c.name == "TimeStartAction"]
         p.value("Total Number of Schedule Entries", pf.path(f"{dpath}/TimeStartAction (count)"),
@@ -1697,12 +1690,19 @@ def _gcs05(r: Request, t: Template) -> None:
                                 "not START or STOP")
                 p.dcc("Friendly Credit Enable", 1)
         add(0x0707, 0x09, 0x01, p)
-    for p in _publish_week_profiles(r, weeks, cpath, calendar_ids):
+    for p in _publish_week_profiles(r, weeks, cpath):
         add(0x0707, 0x09, 0x02, p)
-    add(0x0707, 0x09, 0x03, _publish_seasons(r, seasons, f"{cpath}/SeasonProfiles", calendar_ids))
-    add(0x0707, 0x09, 0x04, _publish_special_days(r, specials, cpath, calendar_ids,
+    add(0x0707, 0x09, 0x03, _publish_seasons(r, seasons, f"{cpath}/SeasonProfiles"))
+    add(0x0707, 0x09, 0x04, _publish_special_days(r, specials, cpath,
                                                   ("03", "Calendar Type (friendly credit)")))
     gbz(t, components, from_times)
+
+
+def _calendar_ids(payload: Template) -> None:
+    """The ids that open every ZCL Calendar command: Provider ID, Issuer Event ID and Issuer
+    Calendar ID, all DCC-set."""
+    provider_and_event(payload)
+    payload.dcc("Issuer Calendar ID (DCC-set)", 4)
 
 
 def _zcl_id_ref(p: Template, pf: Fields, holder: Node, name: str, path: str, label: str,
@@ -1717,7 +1717,7 @@ def _zcl_id_ref(p: Template, pf: Fields, holder: Node, name: str, path: str, lab
         p.dcc(label, 1)
 
 
-def _publish_calendar(r: Request, calendar_ids: Callable[[Template], None],
+def _publish_calendar(r: Request,
                       start: Callable[[Template, Fields], None], calendar_type: str,
                       base: str, counted: list[tuple[str, list[Node], str]]) -> Template:
     """The ZCL Publish Calendar payload (gas tariff and non-disablement calendars alike):
@@ -1727,7 +1727,7 @@ def _publish_calendar(r: Request, calendar_ids: Callable[[Template], None],
     ``base``, the items, GBCS label)."""
     p = Template()
     pf = Fields(r, p)
-    calendar_ids(p)
+    _calendar_ids(p)
     start(p, pf)
     code, _, name = calendar_type.partition(" ")
     p.const(code, f"Calendar Type {name}")
@@ -1739,13 +1739,12 @@ def _publish_calendar(r: Request, calendar_ids: Callable[[Template], None],
     return p
 
 
-def _publish_seasons(r: Request, seasons: list[Node], seasons_path: str,
-                     calendar_ids: Callable[[Template], None]) -> Template:
+def _publish_seasons(r: Request, seasons: list[Node], seasons_path: str) -> Template:
     """The ZCL Publish Seasons payload of a calendar (electricity and gas alike): the calendar
     ids, then a start date and week id per request Season under ``seasons_path``."""
     p = Template()
     pf = Fields(r, p)
-    calendar_ids(p)
+    _calendar_ids(p)
     p.const("00", "Command Index")
     p.const("01", "Total Number of Commands")
     for position, season in enumerate(seasons, 1):
@@ -1756,13 +1755,12 @@ def _publish_seasons(r: Request, seasons: list[Node], seasons_path: str,
 
 
 def _publish_special_days(r: Request, specials: list[Node], base: str,
-                          calendar_ids: Callable[[Template], None],
                           calendar_type: tuple[str, str]) -> Template:
     """The ZCL Publish Special Days payload (electricity and gas alike): calendar ids, start
     time, ``calendar_type`` (octet, GBCS name), then a date and day id per SpecialDay."""
     p = Template()
     pf = Fields(r, p)
-    calendar_ids(p)
+    _calendar_ids(p)
     _gas_start(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)")
     p.const(*calendar_type)
     p.value("Total Number of Special Days", pf.path(f"{base}/SpecialDays/SpecialDay (count)"),
@@ -1776,15 +1774,14 @@ def _publish_special_days(r: Request, specials: list[Node], base: str,
     return p
 
 
-def _publish_week_profiles(r: Request, weeks: list[Node], base: str,
-                           calendar_ids: Callable[[Template], None]) -> Iterator[Template]:
+def _publish_week_profiles(r: Request, weeks: list[Node], base: str) -> Iterator[Template]:
     """One ZCL Publish Week Profile payload per request WeekProfile (electricity and gas
     calendars lay them out alike): the calendar ids, the week id and a day id per weekday."""
     for position, week in enumerate(weeks, 1):
         wpath = f"{base}/WeekProfiles/WeekProfile[{position}]"
         p = Template()
         pf = Fields(r, p)
-        calendar_ids(p)
+        _calendar_ids(p)
         week_name = week.find("WeekName")
         if week_name is not None and isinstance(week_name.value, int):
             p.value("Week ID", pf.path(f"{wpath}/WeekName"), week_name.value,
@@ -1833,11 +1830,10 @@ def _gcs01a(r: Request, t: Template) -> None:
     weeks_node = table.child("WeekProfiles") if table is not None else None
     seasons_node = table.child("Seasons") if table is not None else None
     special_node = tariff.child("SpecialDays")
-    days = [c for c in (days_node.children if days_node else ()) if c.name == "DayProfile"]
-    weeks = [c for c in (weeks_node.children if weeks_node else ()) if c.name == "WeekProfile"]
-    seasons = [c for c in (seasons_node.children if seasons_node else ()) if c.name == "Season"]
-    specials = [c for c in (special_node.children if special_node else ())
-                if c.name == "SpecialDay"]
+    days = _children(days_node, "DayProfile")
+    weeks = _children(weeks_node, "WeekProfile")
+    seasons = _children(seasons_node, "Season")
+    specials = _children(special_node, "SpecialDay")
     thresholds = _indexed(f.node(f"{base}/ThresholdMatrix"), "BlockThreshold")
     _positional(t, f, f"{base}/ThresholdMatrix/BlockThreshold", thresholds)
     block = f.node("PriceElements/GasPriceElements/BlockTariff") is not None
@@ -1846,12 +1842,8 @@ def _gcs01a(r: Request, t: Template) -> None:
     def add(cluster: int, command: int, payload: Template) -> None:
         components.append((cluster, 0x09, command, len(components), payload))
 
-    def calendar_ids(payload: Template) -> None:
-        provider_and_event(payload)
-        payload.dcc("Issuer Calendar ID (DCC-set)", 4)
-
     p = _publish_calendar(
-        r, calendar_ids, lambda p, pf: _gas_start(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)"),
+        r, lambda p, pf: _gas_start(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)"),
         "00 (delivered tariff)", spath,
         [("Seasons/Season", seasons, "Seasons"), ("WeekProfiles/WeekProfile", weeks,
                                                    "Week Profiles"),
@@ -1861,7 +1853,7 @@ def _gcs01a(r: Request, t: Template) -> None:
         dpath = f"{spath}/DayProfiles/DayProfile[{position}]"
         p = Template()
         pf = Fields(r, p)
-        calendar_ids(p)
+        _calendar_ids(p)
         _zcl_id_ref(p, pf, day, "DayName", dpath, "Day ID", "missing or not a day id")
         p.const("01", "Total Number of Schedule Entries (gas: one per day)")
         p.const("00", "Command Index")
@@ -1880,10 +1872,10 @@ def _gcs01a(r: Request, t: Template) -> None:
             p.not_supported(pf.path(dpath), None, "no TOUTariffAction or BlockTariff")
             p.dcc("Price Tier", 1)
         add(0x0707, 0x01, p)
-    for p in _publish_week_profiles(r, weeks, spath, calendar_ids):
+    for p in _publish_week_profiles(r, weeks, spath):
         add(0x0707, 0x02, p)
-    add(0x0707, 0x03, _publish_seasons(r, seasons, f"{spath}/Seasons", calendar_ids))
-    add(0x0707, 0x04, _publish_special_days(r, specials, base, calendar_ids,
+    add(0x0707, 0x03, _publish_seasons(r, seasons, f"{spath}/Seasons"))
+    add(0x0707, 0x04, _publish_special_days(r, specials, base,
                                             ("00", "Calendar Type (delivered tariff)")))
     if block:
         declared = f.get("PriceElements/GasPriceElements/BlockTariff/NumberOfThresholds",
@@ -2082,8 +2074,7 @@ def _activity_calendar(t: Template, f: Fields, spath: str, tariff: Node | None,
                 t.not_supported(f.path(ap), None, "no TOUTariffAction or BlockTariffAction")
                 t.dcc("script_selector", 3)
     specials_node = tariff.child("SpecialDays") if tariff is not None else None
-    specials = [c for c in (specials_node.children if specials_node else ())
-                if c.name == "SpecialDay"]
+    specials = _children(specials_node, "SpecialDay")
     t.const(bytes([0x01, len(specials)]), "special days table entries (count)")
     for k, special in enumerate(specials, 1):
         sp = _join(special_base, f"SpecialDays/SpecialDay[{k}]")
