@@ -280,12 +280,7 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
                 f"expected a 5-octet date, found {item.type_name}", item)
         return _date(rule, item)
     if rule == catalogue.TIME_PLAIN:
-        require(item.tag in (dlms.OCTET_STRING, dlms.TIME) and len(item.value) == 4,
-                f"expected a 4-octet time, found {item.type_name}", item)
-        hour, minute, second, _hundredths = item.value
-        require(hour < 24 and minute < 60 and (second == NOT_SPECIFIED or second < 60),
-                f"time {item.value.hex().upper()} is not a time of day", item)
-        return dt_time(hour, minute, 0 if second == NOT_SPECIFIED else second)
+        return _time_of_day(item, "time")
     if rule in (catalogue.WEEKDAYS, catalogue.SPECDAYS):
         n_bits = item.bits
         require(item.tag == dlms.BIT_STRING and n_bits is not None,
@@ -458,12 +453,17 @@ def _switch_time(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) 
             found.append(entry.value[SCHEDULE_SWITCH_TIME])
     require(len(found) == 1, f"expected one schedule entry with script_selector "
             f"{row.selector}, found {len(found)}", item)
-    when = found[0]
-    require(when.tag in (dlms.OCTET_STRING, dlms.TIME) and len(when.value) == 4,
-            f"switch_time must be a 4-octet time, found {when.type_name}", when)
-    hour, minute, second, _hundredths = when.value
+    return _time_of_day(found[0], "switch_time")
+
+
+def _time_of_day(item: dlms.DlmsValue, what: str) -> dt_time:
+    """A COSEM time (4 octets: hour, minute, second, hundredths) as a time of day; a second
+    'not specified' (0xFF) counts as 0, hundredths are dropped (MMC times are whole seconds)."""
+    require(item.tag in (dlms.OCTET_STRING, dlms.TIME) and len(item.value) == 4,
+            f"{what} must be a 4-octet time, found {item.type_name}", item)
+    hour, minute, second, _hundredths = item.value
     require(hour < 24 and minute < 60 and (second == NOT_SPECIFIED or second < 60),
-            f"switch_time {when.value.hex().upper()} is not a time of day", when)
+            f"{what} {item.value.hex().upper()} is not a time of day", item)
     return dt_time(hour, minute, 0 if second == NOT_SPECIFIED else second)
 
 
