@@ -2,8 +2,9 @@
 
 Run: python -m pytest benchmarks/bench_correlate.py --benchmark-only
 Each round correlates every RTDS (request, pre-command) pair in a catalogued use case (the
-four CS02b/CS02g pairs whose requests carry other certificates give a not-correlated verdict,
-as they should; the signing case signs the rest); three cases side by side:
+four CS02b/CS02g pairs whose ../shared requests carry other certificates give a
+not-correlated verdict, as they should; the signing case signs the rest); three cases side by
+side:
 parse + correlate from the XML and hex text (what ``pandc correlate`` does per pair),
 correlate with the request already parsed, and correlate + sign (ECDSA P-256).
 pairs/s = pairs per round / mean round time, in extra_info.

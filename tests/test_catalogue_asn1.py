@@ -286,3 +286,18 @@ def test_bundled_profile_checks_asn1_types_in_full():
     assert validate(xml, schema="mmc")
     broken = xml.replace(b"<ra:DeviceType>GPF</ra:DeviceType>", b"<ra:DeviceType>XYZ</ra:DeviceType>")
     assert broken != xml and not validate(broken, schema="mmc")
+
+
+def test_asn1_response_code_is_a_failure_without_debug_info():
+    # JoinDeviceResponse INTEGER 5 = writeFailure: an ASN.1 Failure naming the MMC element;
+    # MMC's DebugInfo has no ASN.1 form (ZIGBEEDebug | COSEMDebug | SMETS1Debug), so none
+    message = response(0x000D, der(0x02, b"\x05"))
+    (failure,) = message.failures
+    assert (failure.protocol, failure.code, failure.name, failure.element) == (
+        "asn1", 5, "writeFailure", "joinResponseCode")
+    assert str(failure) == "ASN.1 joinResponseCode: writeFailure (5)"
+    xml = to_mmc(message)
+    assert b"DebugInfo" not in xml
+    assert validate(xml, schema="mmc")
+    # success: no failure
+    assert response(0x000D, der(0x02, b"\x00")).failures == ()

@@ -250,3 +250,27 @@ def test_a_ciphered_response_keeps_no_shared_read():
                 kept = dlms._shared.get()
                 assert (payload in kept) is (not part.encrypted)
     assert found[True] is not None and found[False] is not None
+
+
+def test_decode_simple_reads_leaves_and_refuses_containers():
+    """decode_simple: the value and next position of a Data value that holds no other Data
+    (bytes by hand: long-unsigned 0x1234, visible-string "AB", bit-string of 7 bits), and a
+    DlmsDecodeError naming the offset for an array, a structure or a compact-array."""
+    from pandc.codec.dlms import DlmsDecodeError, decode_simple
+    data = bytes.fromhex("FF" "121234" "0A024142" "040780")
+    assert decode_simple(data, 1)[0].value == 0x1234 and decode_simple(data, 1)[1] == 4
+    assert decode_simple(data, 4)[0].value == "AB" and decode_simple(data, 4)[1] == 8
+    value, end = decode_simple(data, 8)
+    assert (value.value, value.bits, end) == (b"\x80", 7, 11)
+    # the inline paths (integers, short octet-strings) give what decode_data gives
+    for encoded in ("0F80", "10FF7F", "0600000102", "14" + "80" + "00" * 7, "0904DEADBEEF",
+                    "0900", "0981020102", "19" + "00" * 12):
+        raw = bytes.fromhex("AA" + encoded)
+        assert decode_simple(raw, 1, base=9) == dlms.decode_data(raw, 1, base=9)
+    for truncated in ("0600", "0905AA", "10"):
+        with pytest.raises(DlmsDecodeError):
+            decode_simple(bytes.fromhex(truncated), 0)
+    for container in ("0101120001", "020112000113"[:10], "1301"):
+        with pytest.raises(DlmsDecodeError) as caught:
+            decode_simple(bytes.fromhex("00" + container), 1, base=100)
+        assert caught.value.offset == 101

@@ -357,3 +357,18 @@ def test_a_response_larger_than_the_bound_is_refused(monkeypatch):
     items = list(iter_duis(b"<Batch>" + small + big + small + b"</Batch>"))
     assert type(items[0]).__name__ == "DuisResponse"
     assert isinstance(items[-1], DuisError) and "without a complete sr:Response" in str(items[-1])
+
+
+def test_codes_without_a_found_text_keep_the_generic_meaning():
+    """E31-E71 and the SRV-specific codes: no DUIS text was found for them (pandc/duis/codes.py),
+    so each meaning is the one the code's structure gives, never invented prose."""
+    for code in DUIS_V54_RESPONSE_CODES:
+        digits = code[1:]
+        meaning = response_code(code).meaning
+        if len(digits) == 6:
+            srv = f"{int(digits[:2])}.{int(digits[2:4])}"
+            kind = {"E": "error", "W": "warning"}[code[0]]
+            assert meaning.startswith(f"{kind} {digits[4:]} specific to SRV {srv} "), code
+        elif code[0] == "E" and 31 <= int(digits) <= 71 and code != "E72":
+            assert meaning.startswith(f"generic DUIS error {code} "), code
+            assert "response code table" in meaning, code

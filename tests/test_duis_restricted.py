@@ -175,3 +175,99 @@ def test_cli_check_and_filter(tmp_path, capsys):
     assert len(delivered) + len(rejected) == len(list(iter_duis(alerts)))
     assert [r["alert_code"] for r in rejected] == ["8F02"]
     assert [d["body"]["DeviceAlertMessage"]["AlertCode"] for d in delivered] == ["8F01", "8F02"]
+
+
+# --- The default allowed alert codes (MP169 Critical, Security and Safety alerts) ---------------
+# Rows of GBCS's event and alert code table as read in the sources the policy file names
+# ([A] Aclara SGM1400 manual, [B] Aclara SGM1430-B manual Rev A, [H] Honeywell AS302P manual):
+# code -> (Critical column, Alert WAN column, Security Log column); None where the source shows
+# no such column. Transcribed from the sources, not from the policy file.
+SOURCE_ROWS: dict[int, tuple[str | None, str | None, bool]] = {
+    0x8F0A: ("Critical", "Y", False), 0x8F0C: ("Critical", "Y", True),
+    0x8F0F: ("Critical", "Y", False), 0x8F1B: ("Critical", "Y", True),
+    0x8F1C: ("Critical", "Y", True), 0x8F1E: ("Critical", "Y", True),
+    0x8F34: ("Critical", "Y", False), 0x8F35: ("Critical", "Y", False),
+    0x8F36: ("Critical", "Y", False), 0x8F3D: ("Critical", "Y", False),
+    0x8F3E: ("Critical", "Y", True), 0x8F3F: ("Critical", "Y", True),
+    0x8F43: ("N/A", "N", True), 0x8F47: ("N/A", "N", True), 0x8F48: ("N/A", "N", True),
+    0x8F49: ("N/A", "N", True), 0x8F4A: ("N/A", "N", True), 0x8F4B: ("N/A", "N", True),
+    0x8F4C: ("N/A", "N", True),
+    0x8F66: ("Critical", "Y", False), 0x8F67: ("Critical", "Y", False),
+    0x8F69: ("Critical", "Y", False), 0x8F70: ("Critical", "N", True),
+    0x8F72: ("Critical", "Y", True), 0x8F74: ("Critical", "Y", True),
+    0x8F75: ("Critical", "Y", True), 0x8F76: ("Critical", "Y", True),
+    0x8F78: ("Critical", "Y", True), 0x8F83: ("Critical", "Y", False),
+    # [H] only: in the Security Log list, no Critical or Alert WAN column.
+    0x8F12: (None, None, True), 0x8F4D: (None, None, True), 0x8F4E: (None, None, True),
+    0x8F4F: (None, None, True), 0x8F51: (None, None, True), 0x8F52: (None, None, True),
+    0x8F53: (None, None, True), 0x8F5B: (None, None, True), 0x8F60: (None, None, True),
+    0x8F63: (None, None, True), 0x8F64: (None, None, True),
+    # Non-Critical rows, none in the Security Log: never allowed by code.
+    0x8168: ("Non-Critical", "N", False), 0x8183: ("Non-Critical", "Y", False),
+    0x81A0: ("Non-Critical", "Y", False), 0x81A4: ("Non-Critical", "Y", False),
+    0x81A5: ("Non-Critical", "Y", False), 0x81AA: ("Non-Critical", "Y", False),
+    0x81C4: ("Non-Critical", "Y", False), 0x8010: ("Non-Critical", "Y", False),
+    0x8085: ("Non-Critical", "Y", False), 0x8099: ("Non-Critical", "Y", False),
+}
+
+
+def _allowed_by_rule(row: tuple[str | None, str | None, bool]) -> bool:
+    critical, wan, security = row
+    if wan == "N":
+        return False        # never reaches a User as an alert
+    return critical == "Critical" or security
+
+
+def test_default_allowed_codes_follow_the_rule_over_the_rows_read():
+    policy = RestrictedPolicy.default()
+    expected = {code for code, row in SOURCE_ROWS.items() if _allowed_by_rule(row)}
+    assert policy.allowed_alert_codes == expected
+    assert len(expected) == 32
+
+
+def test_every_default_alert_code_is_in_the_alert_table_and_names_its_source():
+    from importlib.resources import files
+    from pandc.usecases.alerts import alert_codes
+    table = alert_codes()
+    policy = RestrictedPolicy.default()
+    assert policy.allowed_alert_codes and policy.allowed_alert_codes <= set(table)
+    text = (files("pandc") / "data" / "restricted-policy.toml").read_text()
+    body = text[text.index("allowed_codes = ["):]
+    body = body[:body.index("\n]") + 2]
+    lines = [line for line in body.splitlines() if line.strip().startswith("0x")]
+    assert len(lines) == len(policy.allowed_alert_codes)
+    for line in lines:
+        code = int(line.split(",")[0], 16)
+        comment = line.split("#", 1)[1]
+        assert any(key in comment for key in ("[A p", "[B p", "[H]")), line
+        assert "Critical" in comment or "Security" in comment, line
+        # The name in the comment is the alert table's name (or starts it).
+        assert comment.strip().split(" - MP169")[0] in table[code].description, line
+
+
+def _unreadable_alert(code: int, device: str) -> bytes:
+    return t.device_alert_response(code, b"\x00\x01", device=device)
+
+
+def test_filter_delivers_security_alert_and_rejects_non_critical_one_with_reason():
+    alerts = [
+        # Unauthorised Communication Access attempted: Critical and Security Log ([A p91], [H]).
+        # Its payload is unreadable, so only the alert code can let it through.
+        parse_duis(_unreadable_alert(0x8F3E, RESTRICTED.device_id)),
+        # UTRN not Authentic: Security Log ([H]), sent with the Generic Non Critical message code.
+        parse_duis(_alert(RESTRICTED.device_id, 0x1001, 0x8F63, 5)),
+        # Close Tunnel Command Rejected: Non-Critical, not in the Security Log ([A p94]).
+        parse_duis(_alert(RESTRICTED.device_id, 0x1001, 0x81A4, 6)),
+        # The same from a device that is not Restricted: delivered.
+        parse_duis(_alert(FREE.device_id, 0x1001, 0x81A4, 7)),
+    ]
+    decision = filter_alerts(alerts, [RESTRICTED, FREE])
+    assert len(decision.delivered) + len(decision.rejected) == len(alerts)
+    assert [(a.device_id, a.body.code_hex) for a in decision.delivered] == [
+        (RESTRICTED.device_id, "8F3E"), (RESTRICTED.device_id, "8F63"),
+        (FREE.device_id, "81A4")]
+    [record] = decision.rejected
+    assert record["alert_code"] == "81A4" and record["device"] == RESTRICTED.device_id
+    assert record["message_code"] == "0x1001"
+    assert "Restricted" in record["reason"] and "81A4" in record["reason"]
+    assert "Critical, Security or Safety" in record["reason"]

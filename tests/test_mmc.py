@@ -20,10 +20,7 @@ from pandc.codec.parts import PayloadPart
 from pandc.testing import build_message
 from pandc.mmc.validation import validate
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-RTDS = SHARED / "corpus" / "rtds"
-OFFICIAL_XSD = SHARED / "reference" / "xsd"
-KEYSTORE = SHARED / "corpus" / "keystore"
+from conftest import KEYSTORE, OFFICIAL_XSD, RTDS, require  # noqa: E402  (honours PANDC_SHARED)
 RA = "{%s}" % MMC_NAMESPACE
 
 # MMC HeaderType, in schema order (FACTS section 6).
@@ -37,9 +34,7 @@ SECMP0015_FOLDERS = ["4.1.1_GCS13a", "4.1.2_GCS13c", "4.1.4_GCS13b", "4.3_GCS14"
 
 
 def _need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"{path} is absent (shared reference data is not in this checkout)")
-    return path
+    return require(path)
 
 
 def _responses_and_alerts(keys=None) -> list[tuple[Path, pandc.Message]]:
@@ -384,3 +379,19 @@ def test_service_reference_lists_match_the_official_mmc_enumerations():
     official = _need(OFFICIAL_XSD / "MMC Schema V5.4.xsd").read_text(encoding="utf-8")
     assert _enumeration(official, "ServiceReference") == SERVICE_REFERENCES
     assert _enumeration(official, "ServiceReferenceVariant") == SERVICE_REFERENCE_VARIANTS
+
+
+def test_debug_info_writes_one_protocol_and_never_mixes():
+    from pandc.mmc.render import debug_info_element
+    from pandc.usecases.base import Failure
+    zigbee = Failure("zigbee", 0x86, "UNSUPPORTED_ATTRIBUTE", cluster_id=0x0702, attribute_id=0)
+    cosem = Failure("cosem", 11, "object-unavailable", kind="get", position=2)
+    asn1 = Failure("asn1", 5, "writeFailure", element="joinResponseCode")
+    assert debug_info_element((asn1,)) is None
+    info = debug_info_element((asn1, cosem, zigbee))
+    assert [child.tag.split("}")[1] for child in info] == ["COSEMDebug"]
+    assert len(info[0]) == 1                       # the ZigBee status is not written as COSEM
+    info = debug_info_element((zigbee, cosem))
+    assert [child.tag.split("}")[1] for child in info] == ["ZIGBEEDebug"]
+    assert len(info.findall(".//{*}ZIGBEEDataResponse")) == 1
+    assert info.find(".//{*}COSEMResponse") is None

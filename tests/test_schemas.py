@@ -16,9 +16,8 @@ from pandc.responsecodes import (
 )
 from pandc.mmc.validation import BUNDLED_SCHEMA_FILES, bundled_schema_dir, validate
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-RTDS = SHARED / "corpus" / "rtds"
-OFFICIAL_XSD = SHARED / "reference" / "xsd"
+from conftest import OFFICIAL_XSD, RTDS, require
+
 SR = "http://www.dccinterface.co.uk/ServiceUserGateway"
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
@@ -86,15 +85,14 @@ def read_inventory(*devices: str) -> bytes:
 
 def _official(kind: str) -> Path:
     name = {"mmc": "MMC Schema V5.4.xsd", "duis": "DUIS Schema V5.4.xsd"}[kind]
-    if not (OFFICIAL_XSD / name).exists():
-        pytest.skip(f"{OFFICIAL_XSD / name} is absent (shared reference data not available)")
+    require(OFFICIAL_XSD / name)
     return OFFICIAL_XSD
 
 
 def _rtds_payload(pattern: str) -> str:
-    paths = sorted(RTDS.glob(pattern))
+    paths = sorted(require(RTDS).glob(pattern))
     if not paths:
-        pytest.skip(f"no RTDS vector matches {pattern}")
+        pytest.fail(f"no RTDS vector matches {pattern}")
     return base64.b64encode(bytes.fromhex(paths[0].read_text().strip())).decode()
 
 

@@ -233,11 +233,12 @@ HAND_VERIFIED = {
                                     "Electricity/ReactiveImportRegister/ReactiveEnergyUnit": "varh"},
     "ECS17b_4.1.1_TWIN_SUCCESS": {"Electricity/SecondaryActiveImportRegister/Value": "10"},
     # ECS19 (decrypted): six double-longs 0003D090 00017318 0002DA78 000318F8 0003B538 0000B3B0
-    # = meter balance 250000 (equal to ECS82's), emergency credit 95000, accumulated debt
-    # 187000, payment debt 203000, time debt 1 243000, time debt 2 46000
+    # in GBCS ECS19's prepayment_balance_collection order = meter balance 250000 (equal to
+    # ECS82's), emergency credit 95000, accumulated debt 187000, time debt 1 203000, time
+    # debt 2 243000, payment debt 46000
     "ECS19_4.3_SUCCESS": {"MeterBalance": "250000", "EmergencyCreditBalance": "95000",
-                          "AccumulatedDebtRegister": "187000", "PaymentDebtRegister": "203000",
-                          "TimeDebtRegister1": "243000", "TimeDebtRegister2": "46000"},
+                          "AccumulatedDebtRegister": "187000", "TimeDebtRegister1": "203000",
+                          "TimeDebtRegister2": "243000", "PaymentDebtRegister": "46000"},
     # ECS82: double-long 00 03 D0 90 = 250000, in the clear
     "ECS82_4.18_SUCCESS": {"MeterBalance": "250000"},
 }

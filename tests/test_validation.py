@@ -19,8 +19,8 @@ from pandc.mmc.validation import (
     validate_paths,
 )
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-OFFICIAL_XSD = SHARED / "reference" / "xsd"
+from conftest import OFFICIAL_XSD, require
+
 RA = "{%s}" % MMC_NAMESPACE
 SECRET = "pandc-xxe-canary-5f1c0e"
 
@@ -35,8 +35,7 @@ def document() -> bytes:
 
 
 def _official() -> Path:
-    if not (OFFICIAL_XSD / "MMC Schema V5.4.xsd").exists():
-        pytest.skip(f"{OFFICIAL_XSD} is absent (shared reference data not available)")
+    require(OFFICIAL_XSD / "MMC Schema V5.4.xsd")
     return OFFICIAL_XSD
 
 

@@ -272,6 +272,32 @@ def decode_data(data: bytes, position: int = 0, base: int = 0,
             return value, position
 
 
+def decode_simple(data: bytes, position: int = 0, base: int = 0) -> tuple[DlmsValue, int]:
+    """Decode one A-XDR Data value that holds no other Data (not an array, structure or
+    compact-array) at ``position``; return it and the next position. The cheap path for a
+    caller that lays containers out itself: nothing to bound, so no :class:`Budget`."""
+    _need(data, position, 1, "Data tag", base)
+    tag = data[position]
+    integer = _INTEGERS.get(tag)
+    if integer is not None:         # the common case, read here without further calls
+        size, signed = integer
+        end = position + 1 + size
+        if end > len(data):
+            _need(data, position + 1, size, TYPE_NAMES[tag], base)
+        return DlmsValue(tag, int.from_bytes(data[position + 1:end], "big", signed=signed),
+                         base + position), end
+    if tag == OCTET_STRING and position + 1 < len(data) and data[position + 1] < 0x80:
+        start = position + 2        # one-octet length: dates, times, OBIS codes
+        end = start + data[position + 1]
+        if end <= len(data):
+            return DlmsValue(tag, bytes(data[start:end]), base + position, None,
+                             base + start), end
+    if tag in (ARRAY, STRUCTURE, COMPACT_ARRAY):
+        raise DlmsDecodeError(f"expected a simple Data value, found {TYPE_NAMES[tag]}",
+                              base + position)
+    return _simple(data, tag, position, position + 1, base)
+
+
 def _simple(data: bytes, tag: int, start: int, position: int, base: int
             ) -> tuple[DlmsValue, int]:
     """A Data value that holds no other Data: ``position`` is just after its tag."""

@@ -35,10 +35,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from ..codec import asn1
+from ..codec.ber import encode_length
 from ..errors import DecodeError
 from ..values import Node
 from . import encodings as enc
-from ._der import der_length, read_length as der_read_length, read_tlv
 from .request import Request
 from .template import Template, ber_sized
 
@@ -52,17 +53,21 @@ class Entry:
     requests: tuple[str, ...]         # DUIS request element names this use case serves
     reference: str
     build: Builder
+    # SRVs that request this use case besides those pandc/data/message_codes.csv names
+    # (each entry that sets it says why in its docstring)
+    service_reference_variants: tuple[str, ...] = ()
 
 
 CATALOGUE: dict[int, Entry] = {}
 
 
-def entry(use_case: str, code: int, requests: tuple[str, ...], reference: str
-          ) -> Callable[[Builder], Builder]:
+def entry(use_case: str, code: int, requests: tuple[str, ...], reference: str,
+          service_reference_variants: tuple[str, ...] = ()) -> Callable[[Builder], Builder]:
     def register(build: Builder) -> Builder:
         if code in CATALOGUE:
             raise ValueError(f"message code 0x{code:04X} catalogued twice")
-        CATALOGUE[code] = Entry(use_case, code, requests, reference, build)
+        CATALOGUE[code] = Entry(use_case, code, requests, reference, build,
+                                service_reference_variants)
         return build
     return register
 
@@ -382,30 +387,35 @@ def _ecs38(r: Request, t: Template) -> None:
     dlms_value(t, f, "0-0:94.44.0.1 value (long-unsigned)", "RandomisedOffsetLimit", enc.UINT16)
 
 
-@entry("ECS47", 0x0055, ("DeactivateAuxiliaryLoad", "ResetAuxiliaryLoad"),
-       "GBCS ECS47; DUIS 7.6 / 7.8")
+# ECS47 per request: (element holding the switch, script action, duration object or None).
+_AUXILIARY_LOAD = {
+    "ActivateAuxiliaryLoad": ("ActivateALCSHCALCS", 0x11, "0-0:94.44.117.1"),
+    "DeactivateAuxiliaryLoad": ("DeactivateALCSHCALCS", 0x12, "0-0:94.44.119.2"),
+    "ResetAuxiliaryLoad": ("ResetALCSHCALCS", 0x20, None),
+}
+
+
+@entry("ECS47", 0x0055, tuple(_AUXILIARY_LOAD), "GBCS ECS47; DUIS 7.5 / 7.6 / 7.8")
 def _ecs47(r: Request, t: Template) -> None:
     """Set or reset an (HC)ALCS: script table 0-0:10.0.103.255 execute with selector
-    (switch index << 8) | action (0x12 deactivate for a duration, 0x20 reset); deactivation
-    first sets the duration (seconds) in 0-0:94.44.119.2."""
+    (switch index << 8) | action: 0x11 activate for a duration (DUIS 7.5), 0x12 deactivate
+    for a duration (7.6), 0x20 reset (7.8). Activation first sets the duration (seconds,
+    long-unsigned) in 0-0:94.44.117.1, deactivation in 0-0:94.44.119.2 (attribute 2 of the
+    class 1 data object). Layouts as RTDS 4.5.0 ECS47Activate_7.5 / Deactivate_7.6 /
+    Reset_7.8 lay them out."""
     f = Fields(r, t)
-    if r.body.name == "DeactivateAuxiliaryLoad":
-        item = r.body.child("DeactivateALCSHCALCS")
-        base = "DeactivateALCSHCALCS"
-        action = 0x12
-        specs = [("set", 1, "0-0:94.44.119.2", 2), ("action", 9, "0-0:10.0.103.255", 1)]
-    else:
-        item = r.body.child("ResetALCSHCALCS")
-        base = "ResetALCSHCALCS"
-        action = 0x20
-        specs = [("action", 9, "0-0:10.0.103.255", 1)]
+    base, action, duration = _AUXILIARY_LOAD[r.body.name]
+    item = r.body.child(base)
     if item is None:
         t.not_supported(f.path(base), None, "element missing from the request")
         return
     index = item.attribute("index")
+    specs = [("action", 9, "0-0:10.0.103.255", 1)]
+    if duration is not None:
+        specs.insert(0, ("set", 1, duration, 2))
     access_request(t, r, specs)
-    if action == 0x12:
-        dlms_value(t, f, "0-0:94.44.119.2 value: duration (long-unsigned)", "Duration", enc.UINT16,
+    if duration is not None:
+        dlms_value(t, f, f"{duration} value: duration (long-unsigned)", "Duration", enc.UINT16,
                    base=item, base_path=base)
     path = f.path(f"{base}/@index")
     selector = _safe(t, path, index, lambda: enc.dlms_int(enc.UINT16, (int(index) << 8) | action)
@@ -494,7 +504,7 @@ def _gcs28(r: Request, t: Template) -> None:
     if end_moment is None:
         return
     end = _generalized_time(end_moment)
-    t.const(b"\x30" + der_length(len(start) + len(end)), "SEQUENCE")
+    t.const(b"\x30" + encode_length(len(start) + len(end)), "SEQUENCE")
     t.value("validityIntervalStart (GeneralizedTime)", f.path("CurrentDateTime"), current,
             start, ber_sized(1), display=lambda b: b[2:].decode("ascii", "replace"))
     t.value("validityIntervalEnd (GeneralizedTime)", f.path("TolerancePeriod"), end_moment,
@@ -907,9 +917,11 @@ def _cs02e(r: Request, t: Template) -> None:
     _credential_type(r, t)
 
 
-def _certificate(t: Template, f: Fields, relative: str, gbcs_field: str) -> None:
-    value = f.get(relative)
-    path = f.path(relative)
+def _certificate(t: Template, f: Fields, relative: str, gbcs_field: str,
+                 base: Node | None = None, path: str | None = None) -> None:
+    """An X.509 certificate the request carries base64-encoded, compared as DER octets."""
+    value = f.get(relative, base)
+    path = path or f.path(relative)
     try:
         der = base64.b64decode(str(value), validate=True) if value is not None else None
     except (binascii.Error, ValueError):
@@ -917,9 +929,9 @@ def _certificate(t: Template, f: Fields, relative: str, gbcs_field: str) -> None
     if der is None:
         if value is not None:
             t.not_supported(path, "(certificate)", "not base64")
-        t.dcc(gbcs_field, reader=read_tlv)
+        t.dcc(gbcs_field, reader=_der_element)
         return
-    t.value(gbcs_field, path, _certificate_label(der), der, read_tlv,
+    t.value(gbcs_field, path, _certificate_label(der), der, _der_element,
             display=_certificate_label)
 
 
@@ -951,7 +963,7 @@ def _join_device(r: Request, t: Template, role: int, with_certificate: bool) -> 
     Metering Inventory) [, otherDeviceCertificate (DCC-supplied from SMKI)] }."""
     f = Fields(r, t)
     eui = _eui_octets(t, f, "OtherDeviceID")
-    t.dcc("SEQUENCE header", reader=_der_header)
+    t.dcc("SEQUENCE header (the payload: well-formed DER)", reader=_der_payload)
     t.const(bytes([0x02, 0x01, role]), f"joinMethodAndRole INTEGER {role}")
     if eui is None:
         t.dcc("otherDeviceEntityIdentifier", 10)
@@ -959,17 +971,51 @@ def _join_device(r: Request, t: Template, role: int, with_certificate: bool) -> 
         t.value("otherDeviceEntityIdentifier (OCTET STRING)", f.path("OtherDeviceID"),
                 f.get("OtherDeviceID"), b"\x04\x08" + eui,
                 display=lambda b: b[2:].hex("-").upper())
-    t.dcc("otherDeviceType INTEGER (DCC-set from inventory)", reader=read_tlv)
+    t.dcc("otherDeviceType INTEGER (DCC-set from inventory)", reader=_der_element)
     if with_certificate:
-        t.dcc("otherDeviceCertificate (DCC-supplied from SMKI)", reader=read_tlv)
+        t.dcc("otherDeviceCertificate (DCC-supplied from SMKI)", reader=_der_element)
 
 
 def _der_header(data: bytes, pos: int) -> tuple[int, Any]:
-    """A DER constructed SEQUENCE tag and length only (its content follows as fields)."""
-    if pos >= len(data) or data[pos] != 0x30:
-        raise DecodeError("expected SEQUENCE (0x30)", pos)
-    length, start = der_read_length(data, pos + 1)
-    return start, length
+    """A DER SEQUENCE's identifier and length only (its content follows as fields)."""
+    element = asn1.read_element(data, pos)
+    if not element.is_universal(asn1.SEQUENCE) or not element.constructed:
+        raise DecodeError(f"expected SEQUENCE, found {element.describe()}", pos)
+    return element.start, element.length
+
+
+def _der_payload(data: bytes, pos: int) -> tuple[int, Any]:
+    """The identifier and length of the payload's one top-level SEQUENCE, after checking that
+    it fills the payload from ``pos`` and that, three levels down, every constructed
+    element's children fill it exactly (pandc.codec.asn1.children). The fields that follow
+    are then compared one by one, so no length octet an entry leaves to the bytes (a
+    SEQUENCE header) goes unchecked; below three levels every element is inside a value the
+    entry compares whole (a certificate)."""
+    top = asn1.read_element(data, pos)
+    if top.end != len(data):
+        raise DecodeError(f"{len(data) - top.end} octet(s) after the payload's SEQUENCE",
+                          top.end)
+    level = [top]
+    for _ in range(3):
+        level = [child for element in level if element.constructed
+                 for child in asn1.children(data, element)]
+    return _der_header(data, pos)
+
+
+def _der_element(data: bytes, pos: int) -> tuple[int, Any]:
+    """One whole DER element (identifier, length, content): its octets."""
+    element = asn1.read_element(data, pos)
+    return element.end, data[pos:element.end]
+
+
+def _der_optional(tag: int) -> Callable[[bytes, int], tuple[int, Any]]:
+    """An OPTIONAL element: the element when the identifier octet at ``pos`` is ``tag``,
+    else nothing (zero octets)."""
+    def read(data: bytes, pos: int) -> tuple[int, Any]:
+        if pos < len(data) and data[pos] == tag:
+            return _der_element(data, pos)
+        return pos, b""
+    return read
 
 
 @entry("CS03A1", 0x000D, ("JoinServiceCritical",), "GBCS CS03A1; DUIS 8.7.1")
@@ -1221,6 +1267,73 @@ def _bits(flags: list[bool]) -> bytes:
     return enc.dlms_bits(len(flags), bytes(octets))
 
 
+# --- COSEM special days table (class 11) and schedule (class 10) entries ----------------------
+# The shapes the auxiliary controller scheduler (ECS46d) and the electricity non-disablement
+# calendar (ECS08) share; each caller names its own request elements.
+
+def _special_day_entry(t: Template, f: Fields, ident: Any, date_node: Node | None,
+                       entry_path: str, ident_path: str, date_path: str) -> None:
+    """spec_day_entry { index long-unsigned, specialday_date (wildcard date), day_id
+    unsigned }, index and day_id both the request's identifier (1..255)."""
+    t.const("0203", "spec_day_entry { index, specialday_date, day_id }")
+    if not isinstance(ident, int) or not 1 <= ident <= 255:
+        t.not_supported(f.path(entry_path), ident, "identifier outside 1..255")
+        t.dcc("index", 3)
+        _wildcard_date(t, f, date_node, date_path)
+        t.dcc("day_id", 2)
+        return
+    t.value("spec_day_entry index (long-unsigned)", f.path(ident_path), ident,
+            enc.dlms_int(enc.UINT16, ident), enc.read_dlms_leaf, enc.dlms_leaf_display)
+    _wildcard_date(t, f, date_node, date_path)
+    t.value("spec_day_entry day_id (unsigned)", f.path(ident_path), ident,
+            enc.dlms_int(enc.UINT8, ident), enc.read_dlms_leaf, enc.dlms_leaf_display)
+
+
+def _schedule_entry_start(t: Template, f: Fields, k: int, entry_path: str, script: str
+                          ) -> None:
+    """schedule_table_entry (structure of 10): index = the entry's position k, enable true,
+    script_logical_name ``script`` (the script_selector follows, per caller)."""
+    t.const("020A", "schedule_table_entry (structure of 10)")
+    t.value("schedule entry index (long-unsigned)", f.path(entry_path) + " (position)", k,
+            enc.dlms_int(enc.UINT16, k), enc.read_dlms_leaf, enc.dlms_leaf_display)
+    t.const(enc.dlms_bool(True) + enc.dlms_octets(obis(script)),
+            f"enable true, script_logical_name {script}")
+
+
+def _switch_time_and_window(t: Template, f: Fields, holder: Node | None, holder_path: str
+                            ) -> None:
+    """switch_time (octet-string 4, COSEM time of the request's SwitchTime), then
+    validity_window 0xFFFF (GBCS: no limit)."""
+    switch = holder.find("SwitchTime") if holder is not None else None
+    if switch is not None and isinstance(switch.value, time):
+        t.value("switch_time (octet-string 4)", f.path(f"{holder_path}/SwitchTime"),
+                switch.value, enc.dlms_octets(enc.cosem_time(switch.value)),
+                enc.read_dlms_leaf, enc.dlms_leaf_display)
+    else:
+        t.not_supported(f.path(f"{holder_path}/SwitchTime"), None, "missing or not xs:time")
+        t.dcc("switch_time", 6)
+    t.const(enc.dlms_int(enc.UINT16, 0xFFFF), "validity_window (0xFFFF: no limit)")
+
+
+def _day_bitmaps(t: Template, f: Fields, days: list[Any], days_path: str, chosen: list[Any],
+                 idents: list[Any], chosen_path: str) -> None:
+    """exec_weekdays (bit-string 7, Monday first) and exec_specdays (one bit per special
+    day of the table, in table order); a chosen special day the table lacks is a note."""
+    unknown = [d for d in days if d not in _WEEKDAYS]
+    if unknown:
+        t.not_supported(f.path(days_path), unknown[0], "not a day of the week")
+    t.value("exec_weekdays (bit-string 7, Monday first)", f.path(days_path), days,
+            _bits([d in days for d in _WEEKDAYS]), enc.read_dlms_leaf,
+            lambda b: [d for i, d in enumerate(_WEEKDAYS)
+                       if len(b) > 2 and b[2] & (0x80 >> i)])
+    for orphan in [i for i in chosen if i not in idents]:
+        t.note(f.path(chosen_path), orphan, "no special day of the table has this identifier")
+    t.value("exec_specdays (one bit per special day)", f.path(chosen_path), chosen,
+            _bits([i in chosen for i in idents]), enc.read_dlms_leaf,
+            lambda b: [i for n_, i in enumerate(idents)
+                       if len(b) > 2 + n_ // 8 and b[2 + n_ // 8] & (0x80 >> (n_ % 8))])
+
+
 @entry("ECS46d", 0x011A, ("UpdateDeviceConfigurationAuxiliaryControllerScheduler",),
        "GBCS ECS46d; DUIS 6.14.3")
 def _ecs46d(r: Request, t: Template) -> None:
@@ -1237,34 +1350,18 @@ def _ecs46d(r: Request, t: Template) -> None:
                           ("set", 9000, "0-0:94.44.128.26", 6),
                           ("set", 9000, "0-0:94.44.128.35", 6)])
     definitions_node = r.body.child("AuxiliaryControllerSpecialDayDefinitions")
-    definitions = [c for c in (definitions_node.children if definitions_node else ())
-                   if c.name == "AuxiliaryControllerSpecialDayDefinition"]
+    definitions = _children(definitions_node, "AuxiliaryControllerSpecialDayDefinition")
     t.const(bytes([0x01, len(definitions)]), "special days table entries (count)")
     for definition in definitions:
         ident = definition.attribute("identifier")
         base = f"AuxiliaryControllerSpecialDayDefinitions/AuxiliaryControllerSpecialDayDefinition" \
                f"[@identifier={_label(ident)}]"
-        t.const("0203", "spec_day_entry { index, specialday_date, day_id }")
-        if not isinstance(ident, int) or not 1 <= ident <= 255:
-            t.not_supported(f.path(base), ident, "identifier outside 1..255")
-            t.dcc("index", 3)
-            _wildcard_date(t, f, definition, base)
-            t.dcc("day_id", 2)
-            continue
-        t.value("spec_day_entry index (long-unsigned)", f.path(f"{base}/@identifier"), ident,
-                enc.dlms_int(enc.UINT16, ident), enc.read_dlms_leaf, enc.dlms_leaf_display)
-        _wildcard_date(t, f, definition, base)
-        t.value("spec_day_entry day_id (unsigned)", f.path(f"{base}/@identifier"), ident,
-                enc.dlms_int(enc.UINT8, ident), enc.read_dlms_leaf, enc.dlms_leaf_display)
+        _special_day_entry(t, f, ident, definition, base, f"{base}/@identifier", base)
     schedules = [c for c in r.body.children if c.name == "AuxiliaryControllerSchedule"]
     t.const(bytes([0x01, len(schedules)]), "schedule entries (count)")
     for k, schedule in enumerate(schedules, 1):
         base = f"AuxiliaryControllerSchedule[{k}]"
-        t.const("020A", "schedule_table_entry (structure of 10)")
-        t.value("schedule entry index (long-unsigned)", f.path(base) + " (position)", k,
-                enc.dlms_int(enc.UINT16, k), enc.read_dlms_leaf, enc.dlms_leaf_display)
-        t.const(enc.dlms_bool(True) + enc.dlms_octets(obis("0-0:10.0.103.255")),
-                "enable true, script_logical_name 0-0:10.0.103.255")
+        _schedule_entry_start(t, f, k, base, "0-0:10.0.103.255")
         action = schedule.child("AuxiliaryControllerAction")
         n = action.attribute("auxiliaryControllerN") if action is not None else None
         level = action.find("CommandedStateLevel") if action is not None else None
@@ -1292,36 +1389,14 @@ def _ecs46d(r: Request, t: Template) -> None:
             t.dcc("script_selector low octet", 1)
         period = schedule.child("AuxiliaryControllerSchedulePeriodAndTime")
         ppath = f"{base}/AuxiliaryControllerSchedulePeriodAndTime"
-        switch = period.find("SwitchTime") if period is not None else None
-        if switch is not None and isinstance(switch.value, time):
-            t.value("switch_time (octet-string 4)", f.path(f"{ppath}/SwitchTime"), switch.value,
-                    enc.dlms_octets(enc.cosem_time(switch.value)), enc.read_dlms_leaf,
-                    enc.dlms_leaf_display)
-        else:
-            t.not_supported(f.path(f"{ppath}/SwitchTime"), None, "missing or not xs:time")
-            t.dcc("switch_time", 6)
-        t.const(enc.dlms_int(enc.UINT16, 0xFFFF), "validity_window (0xFFFF: no limit)")
-        days_node = schedule.child("DaysOfWeekApplicability")
-        days = _leaf_values(_children(days_node, "DayOfWeekApplicability"), "DayOfWeekID")
-        unknown = [d for d in days if d not in _WEEKDAYS]
-        dpath = f"{base}/DaysOfWeekApplicability/DayOfWeekApplicability/DayOfWeekID"
-        if unknown:
-            t.not_supported(f.path(dpath), unknown[0], "not a day of the week")
-        t.value("exec_weekdays (bit-string 7, Monday first)", f.path(dpath), days,
-                _bits([d in days for d in _WEEKDAYS]), enc.read_dlms_leaf,
-                lambda b: [d for i, d in enumerate(_WEEKDAYS)
-                           if len(b) > 2 and b[2] & (0x80 >> i)])
+        _switch_time_and_window(t, f, period, ppath)
+        days = _leaf_values(_children(schedule.child("DaysOfWeekApplicability"),
+                                      "DayOfWeekApplicability"), "DayOfWeekID")
         special = [s.attribute("identifier") for s in schedule.children
                    if s.name == "SpecialDaysApplicability"]
-        idents = [d.attribute("identifier") for d in definitions]
-        for orphan in [i for i in special if i not in idents]:
-            t.note(f.path(f"{base}/SpecialDaysApplicability/@identifier"), orphan,
-                   "no special day definition has this identifier")
-        t.value("exec_specdays (one bit per special day definition)",
-                f.path(f"{base}/SpecialDaysApplicability/@identifier"), special,
-                _bits([i in special for i in idents]), enc.read_dlms_leaf,
-                lambda b: [i for n_, i in enumerate(idents)
-                           if len(b) > 2 + n_ // 8 and b[2 + n_ // 8] & (0x80 >> (n_ % 8))])
+        _day_bitmaps(t, f, days, f"{base}/DaysOfWeekApplicability/DayOfWeekApplicability/"
+                     "DayOfWeekID", special, [d.attribute("identifier") for d in definitions],
+                     f"{base}/SpecialDaysApplicability/@identifier")
         start = period.child("StartDate") if period is not None else None
         end = period.child("EndDate") if period is not None else None
         _wildcard_date(t, f, start, f"{ppath}/StartDate")
@@ -1390,25 +1465,15 @@ def _ecs08(r: Request, t: Template, balance_attribute: int) -> None:
     calendar_path = f"{base}/ElectricityNonDisablementCalendar"
     calendar = config.child("ElectricityNonDisablementCalendar")
     days_node = calendar.child("ElectricitySpecialDays") if calendar is not None else None
-    special_days = [c for c in (days_node.children if days_node else ()) if c.name == "SpecialDay"]
+    special_days = _children(days_node, "SpecialDay")
     t.const(bytes([0x01, len(special_days)]), "special days table entries (count)")
     idents = []
     for position, day in enumerate(special_days, 1):
         ident = day.attribute("index")
         idents.append(ident)
         dpath = f"{calendar_path}/ElectricitySpecialDays/SpecialDay[@index={_label(ident)}]"
-        t.const("0203", "spec_day_entry { index, specialday_date, day_id }")
-        if not isinstance(ident, int) or not 1 <= ident <= 255:
-            t.not_supported(f.path(dpath), ident, "index outside 1..255")
-            t.dcc("index", 3)
-            _wildcard_date(t, f, day.child("Date"), f"{dpath}/Date")
-            t.dcc("day_id", 2)
-            continue
-        t.value("spec_day_entry index", f.path(f"{dpath}/@index"), ident,
-                enc.dlms_int(enc.UINT16, ident), enc.read_dlms_leaf, enc.dlms_leaf_display)
-        _wildcard_date(t, f, day.child("Date"), f"{dpath}/Date")
-        t.value("spec_day_entry day_id", f.path(f"{dpath}/@index"), ident,
-                enc.dlms_int(enc.UINT8, ident), enc.read_dlms_leaf, enc.dlms_leaf_display)
+        _special_day_entry(t, f, ident, day.child("Date"), dpath, f"{dpath}/@index",
+                           f"{dpath}/Date")
     dlms_value(t, f, "0-0:94.44.2.20 maximum meter balance (double-long)",
                f"{base}/MaxMeterBalance", enc.INT32)
     dlms_value(t, f, "0-0:94.44.2.10 maximum credit threshold (double-long)",
@@ -1418,11 +1483,7 @@ def _ecs08(r: Request, t: Template, balance_attribute: int) -> None:
     t.const(bytes([0x01, len(schedules)]), "non-disablement schedule entries (count)")
     for k, schedule in enumerate(schedules, 1):
         spath = f"{calendar_path}/ElectricityNonDisablementSchedule[{k}]"
-        t.const("020A", "schedule_table_entry (structure of 10)")
-        t.value("schedule entry index", f.path(spath) + " (position)", k,
-                enc.dlms_int(enc.UINT16, k), enc.read_dlms_leaf, enc.dlms_leaf_display)
-        t.const(enc.dlms_bool(True) + enc.dlms_octets(obis("0-0:10.0.106.255")),
-                "enable true, script_logical_name 0-0:10.0.106.255")
+        _schedule_entry_start(t, f, k, spath, "0-0:10.0.106.255")
         script = schedule.find("NonDisablementScript")
         script_value = script.value if script is not None else None
         if script_value in _NON_DISABLEMENT_SCRIPT:
@@ -1437,34 +1498,14 @@ def _ecs08(r: Request, t: Template, balance_attribute: int) -> None:
             t.dcc("script_selector", 3)
         times = schedule.child("ScheduleDatesAndTime")
         tpath = f"{spath}/ScheduleDatesAndTime"
-        switch = times.find("SwitchTime") if times is not None else None
-        if switch is not None and isinstance(switch.value, time):
-            t.value("switch_time (octet-string 4)", f.path(f"{tpath}/SwitchTime"), switch.value,
-                    enc.dlms_octets(enc.cosem_time(switch.value)), enc.read_dlms_leaf,
-                    enc.dlms_leaf_display)
-        else:
-            t.not_supported(f.path(f"{tpath}/SwitchTime"), None, "missing or not xs:time")
-            t.dcc("switch_time", 6)
-        t.const(enc.dlms_int(enc.UINT16, 0xFFFF), "validity_window (0xFFFF: no limit)")
-        week = schedule.child("DaysOfWeekApplicability")
-        days = _leaf_values(_children(week, "DayOfWeekApplicability"), "DayOfWeekID")
-        wpath = f"{spath}/DaysOfWeekApplicability/DayOfWeekApplicability/DayOfWeekID"
-        if any(d not in _WEEKDAYS for d in days):
-            t.not_supported(f.path(wpath), days, "not a day of the week")
-        t.value("exec_weekdays (bit-string 7, Monday first)", f.path(wpath), days,
-                _bits([d in days for d in _WEEKDAYS]), enc.read_dlms_leaf,
-                lambda b: [d for i, d in enumerate(_WEEKDAYS)
-                           if len(b) > 2 and b[2] & (0x80 >> i)])
-        applicable = schedule.child("SpecialDaysApplicability")
-        chosen = _leaf_values(_children(applicable, "SpecialDayApplicability"), "SpecialDayID")
-        for orphan in [i for i in chosen if i not in idents]:
-            t.note(f.path(f"{spath}/SpecialDaysApplicability/SpecialDayApplicability/"
-                          "SpecialDayID"), orphan, "no special day has this index")
-        t.value("exec_specdays (one bit per special day)",
-                f.path(f"{spath}/SpecialDaysApplicability/SpecialDayApplicability/SpecialDayID"),
-                chosen, _bits([i in chosen for i in idents]), enc.read_dlms_leaf,
-                lambda b: [i for n_, i in enumerate(idents)
-                           if len(b) > 2 + n_ // 8 and b[2 + n_ // 8] & (0x80 >> (n_ % 8))])
+        _switch_time_and_window(t, f, times, tpath)
+        days = _leaf_values(_children(schedule.child("DaysOfWeekApplicability"),
+                                      "DayOfWeekApplicability"), "DayOfWeekID")
+        chosen = _leaf_values(_children(schedule.child("SpecialDaysApplicability"),
+                                        "SpecialDayApplicability"), "SpecialDayID")
+        _day_bitmaps(t, f, days, f"{spath}/DaysOfWeekApplicability/DayOfWeekApplicability/"
+                     "DayOfWeekID", chosen, idents,
+                     f"{spath}/SpecialDaysApplicability/SpecialDayApplicability/SpecialDayID")
         if times is None:
             t.not_supported(f.path(tpath), None, "element missing from the request")
             return
@@ -1602,44 +1643,24 @@ def _gcs05(r: Request, t: Template) -> None:
     weeks_node = calendar.child("WeekProfiles") if calendar is not None else None
     seasons_node = calendar.child("SeasonProfiles") if calendar is not None else None
     special_node = calendar.child("SpecialDays") if calendar is not None else None
-    days = [c for c in (days_node.children if days_node else ())
-            if c.name == "GasNonDisablementDayProfile"]
-    weeks = [c for c in (weeks_node.children if weeks_node else ()) if c.name == "WeekProfile"]
-    seasons = [c for c in (seasons_node.children if seasons_node else ()) if c.name == "Season"]
-    specials = [c for c in (special_node.children if special_node else ())
-                if c.name == "SpecialDay"]
+    days = _children(days_node, "GasNonDisablementDayProfile")
+    weeks = _children(weeks_node, "WeekProfile")
+    seasons = _children(seasons_node, "Season")
+    specials = _children(special_node, "SpecialDay")
 
-    def calendar_ids(payload: Template) -> None:
-        provider_and_event(payload)
-        payload.dcc("Issuer Calendar ID (DCC-set)", 4)
-
-    p = Template()
-    pf = Fields(r, p)
-    calendar_ids(p)
-    _zcl_execution(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)")
-    p.const("03", "Calendar Type (friendly credit)")
-    p.const("00", "Calendar Time Reference")
-    p.const("00", "Calendar Name (empty)")
-    for name, items, label in (("SeasonProfiles/Season", seasons, "Seasons"),
-                               ("WeekProfiles/WeekProfile", weeks, "Week Profiles"),
-                               ("DayProfiles/GasNonDisablementDayProfile", days,
-                                "Day Profiles")):
-        p.value(f"Number of {label}", f.path(f"{cpath}/{name} (count)"), len(items),
-                bytes([min(len(items), 255)]), display=lambda b: b[0])
+    p = _publish_calendar(
+        r, lambda p, pf: _zcl_execution(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)"),
+        "03 (friendly credit)", cpath,
+        [("SeasonProfiles/Season", seasons, "Seasons"),
+         ("WeekProfiles/WeekProfile", weeks, "Week Profiles"),
+         ("DayProfiles/GasNonDisablementDayProfile", days, "Day Profiles")])
     add(0x0707, 0x09, 0x00, p)
     for position, day in enumerate(days, 1):
         dpath = f"{cpath}/DayProfiles/GasNonDisablementDayProfile[{position}]"
         p = Template()
         pf = Fields(r, p)
-        calendar_ids(p)
-        day_name = day.find("GasDayName")
-        if day_name is not None and isinstance(day_name.value, int) and 0 <= day_name.value <= 255:
-            p.value("Day ID", pf.path(f"{dpath}/GasDayName"), day_name.value,
-                    bytes([day_name.value]),
-                    display=lambda b: b[0])
-        else:
-            p.not_supported(pf.path(f"{dpath}/GasDayName"), None, "missing or not a day id")
-            p.dcc("Day ID", 1)
+        _calendar_ids(p)
+        _zcl_id_ref(p, pf, day, "GasDayName", dpath, "Day ID", "missing or not a day id")
         actions = [c for c in day.children if c.name == "TimeStartAction"]
         p.value("Total Number of Schedule Entries", pf.path(f"{dpath}/TimeStartAction (count)"),
                 len(actions), bytes([min(len(actions), 255)]), display=lambda b: b[0])
@@ -1669,44 +1690,77 @@ def _gcs05(r: Request, t: Template) -> None:
                                 "not START or STOP")
                 p.dcc("Friendly Credit Enable", 1)
         add(0x0707, 0x09, 0x01, p)
-    for p in _publish_week_profiles(r, weeks, cpath, calendar_ids):
+    for p in _publish_week_profiles(r, weeks, cpath):
         add(0x0707, 0x09, 0x02, p)
-    add(0x0707, 0x09, 0x03, _publish_seasons(r, seasons, f"{cpath}/SeasonProfiles", calendar_ids))
-    add(0x0707, 0x09, 0x04, _publish_special_days(r, specials, cpath, calendar_ids,
+    add(0x0707, 0x09, 0x03, _publish_seasons(r, seasons, f"{cpath}/SeasonProfiles"))
+    add(0x0707, 0x09, 0x04, _publish_special_days(r, specials, cpath,
                                                   ("03", "Calendar Type (friendly credit)")))
     gbz(t, components, from_times)
 
 
-def _publish_seasons(r: Request, seasons: list[Node], seasons_path: str,
-                     calendar_ids: Callable[[Template], None]) -> Template:
+def _calendar_ids(payload: Template) -> None:
+    """The ids that open every ZCL Calendar command: Provider ID, Issuer Event ID and Issuer
+    Calendar ID, all DCC-set."""
+    provider_and_event(payload)
+    payload.dcc("Issuer Calendar ID (DCC-set)", 4)
+
+
+def _zcl_id_ref(p: Template, pf: Fields, holder: Node, name: str, path: str, label: str,
+                why: str = "missing") -> None:
+    """A one-octet calendar id the request gives as ``holder``'s child ``name`` (0..255)."""
+    ref = holder.find(name)
+    if ref is not None and isinstance(ref.value, int) and 0 <= ref.value <= 255:
+        p.value(label, pf.path(f"{path}/{name}"), ref.value, bytes([ref.value]),
+                display=lambda b: b[0])
+    else:
+        p.not_supported(pf.path(f"{path}/{name}"), None, why)
+        p.dcc(label, 1)
+
+
+def _publish_calendar(r: Request,
+                      start: Callable[[Template, Fields], None], calendar_type: str,
+                      base: str, counted: list[tuple[str, list[Node], str]]) -> Template:
+    """The ZCL Publish Calendar payload (gas tariff and non-disablement calendars alike):
+    calendar ids, ``start`` (the start time rule of the caller), the calendar type octet
+    (GBCS name in ``calendar_type``), time reference 0, empty name, then the number of
+    seasons, week profiles and day profiles the request holds (``counted``: path below
+    ``base``, the items, GBCS label)."""
+    p = Template()
+    pf = Fields(r, p)
+    _calendar_ids(p)
+    start(p, pf)
+    code, _, name = calendar_type.partition(" ")
+    p.const(code, f"Calendar Type {name}")
+    p.const("00", "Calendar Time Reference")
+    p.const("00", "Calendar Name (empty)")
+    for path, items, label in counted:
+        p.value(f"Number of {label}", pf.path(f"{base}/{path} (count)"), len(items),
+                bytes([min(len(items), 255)]), display=lambda b: b[0])
+    return p
+
+
+def _publish_seasons(r: Request, seasons: list[Node], seasons_path: str) -> Template:
     """The ZCL Publish Seasons payload of a calendar (electricity and gas alike): the calendar
     ids, then a start date and week id per request Season under ``seasons_path``."""
     p = Template()
     pf = Fields(r, p)
-    calendar_ids(p)
+    _calendar_ids(p)
     p.const("00", "Command Index")
     p.const("01", "Total Number of Commands")
     for position, season in enumerate(seasons, 1):
         sp = f"{seasons_path}/Season[{position}]"
         _zcl_date(p, pf, season.child("SeasonStartDate"), f"{sp}/SeasonStartDate")
-        ref = season.find("ReferencedWeekName")
-        if ref is not None and isinstance(ref.value, int) and 0 <= ref.value <= 255:
-            p.value("Week ID Ref", pf.path(f"{sp}/ReferencedWeekName"), ref.value,
-                    bytes([ref.value]), display=lambda b: b[0])
-        else:
-            p.not_supported(pf.path(f"{sp}/ReferencedWeekName"), None, "missing")
-            p.dcc("Week ID Ref", 1)
+        _zcl_id_ref(p, pf, season, "ReferencedWeekName", sp, "Week ID Ref")
     return p
 
 
 def _publish_special_days(r: Request, specials: list[Node], base: str,
-                          calendar_ids: Callable[[Template], None],
                           calendar_type: tuple[str, str]) -> Template:
     """The ZCL Publish Special Days payload (electricity and gas alike): calendar ids, start
     time, ``calendar_type`` (octet, GBCS name), then a date and day id per SpecialDay."""
     p = Template()
     pf = Fields(r, p)
-    calendar_ids(p)
+    _calendar_ids(p)
     _gas_start(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)")
     p.const(*calendar_type)
     p.value("Total Number of Special Days", pf.path(f"{base}/SpecialDays/SpecialDay (count)"),
@@ -1716,25 +1770,18 @@ def _publish_special_days(r: Request, specials: list[Node], base: str,
     for position, special in enumerate(specials, 1):
         sp = f"{base}/SpecialDays/SpecialDay[{position}]"
         _zcl_date(p, pf, special.child("Date"), f"{sp}/Date")
-        ref = special.find("ReferencedDayName")
-        if ref is not None and isinstance(ref.value, int) and 0 <= ref.value <= 255:
-            p.value("Day ID Ref", pf.path(f"{sp}/ReferencedDayName"), ref.value,
-                    bytes([ref.value]), display=lambda b: b[0])
-        else:
-            p.not_supported(pf.path(f"{sp}/ReferencedDayName"), None, "missing")
-            p.dcc("Day ID Ref", 1)
+        _zcl_id_ref(p, pf, special, "ReferencedDayName", sp, "Day ID Ref")
     return p
 
 
-def _publish_week_profiles(r: Request, weeks: list[Node], base: str,
-                           calendar_ids: Callable[[Template], None]) -> Iterator[Template]:
+def _publish_week_profiles(r: Request, weeks: list[Node], base: str) -> Iterator[Template]:
     """One ZCL Publish Week Profile payload per request WeekProfile (electricity and gas
     calendars lay them out alike): the calendar ids, the week id and a day id per weekday."""
     for position, week in enumerate(weeks, 1):
         wpath = f"{base}/WeekProfiles/WeekProfile[{position}]"
         p = Template()
         pf = Fields(r, p)
-        calendar_ids(p)
+        _calendar_ids(p)
         week_name = week.find("WeekName")
         if week_name is not None and isinstance(week_name.value, int):
             p.value("Week ID", pf.path(f"{wpath}/WeekName"), week_name.value,
@@ -1783,11 +1830,10 @@ def _gcs01a(r: Request, t: Template) -> None:
     weeks_node = table.child("WeekProfiles") if table is not None else None
     seasons_node = table.child("Seasons") if table is not None else None
     special_node = tariff.child("SpecialDays")
-    days = [c for c in (days_node.children if days_node else ()) if c.name == "DayProfile"]
-    weeks = [c for c in (weeks_node.children if weeks_node else ()) if c.name == "WeekProfile"]
-    seasons = [c for c in (seasons_node.children if seasons_node else ()) if c.name == "Season"]
-    specials = [c for c in (special_node.children if special_node else ())
-                if c.name == "SpecialDay"]
+    days = _children(days_node, "DayProfile")
+    weeks = _children(weeks_node, "WeekProfile")
+    seasons = _children(seasons_node, "Season")
+    specials = _children(special_node, "SpecialDay")
     thresholds = _indexed(f.node(f"{base}/ThresholdMatrix"), "BlockThreshold")
     _positional(t, f, f"{base}/ThresholdMatrix/BlockThreshold", thresholds)
     block = f.node("PriceElements/GasPriceElements/BlockTariff") is not None
@@ -1796,36 +1842,19 @@ def _gcs01a(r: Request, t: Template) -> None:
     def add(cluster: int, command: int, payload: Template) -> None:
         components.append((cluster, 0x09, command, len(components), payload))
 
-    def calendar_ids(payload: Template) -> None:
-        provider_and_event(payload)
-        payload.dcc("Issuer Calendar ID (DCC-set)", 4)
-
-    p = Template()
-    pf = Fields(r, p)
-    calendar_ids(p)
-    _gas_start(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)")
-    p.const("00", "Calendar Type (delivered tariff)")
-    p.const("00", "Calendar Time Reference")
-    p.const("00", "Calendar Name (empty)")
-    for name, items, label in (("Seasons/Season", seasons, "Seasons"),
-                               ("WeekProfiles/WeekProfile", weeks, "Week Profiles"),
-                               ("DayProfiles/DayProfile", days, "Day Profiles")):
-        p.value(f"Number of {label}", f.path(f"{spath}/{name} (count)"), len(items),
-                bytes([min(len(items), 255)]), display=lambda b: b[0])
+    p = _publish_calendar(
+        r, lambda p, pf: _gas_start(p, pf, 0xFFFFFFFE, "Start Time (UTCTime)"),
+        "00 (delivered tariff)", spath,
+        [("Seasons/Season", seasons, "Seasons"), ("WeekProfiles/WeekProfile", weeks,
+                                                   "Week Profiles"),
+         ("DayProfiles/DayProfile", days, "Day Profiles")])
     add(0x0707, 0x00, p)
     for position, day in enumerate(days, 1):
         dpath = f"{spath}/DayProfiles/DayProfile[{position}]"
         p = Template()
         pf = Fields(r, p)
-        calendar_ids(p)
-        day_name = day.find("DayName")
-        if day_name is not None and isinstance(day_name.value, int) and 0 <= day_name.value <= 255:
-            p.value("Day ID", pf.path(f"{dpath}/DayName"), day_name.value,
-                    bytes([day_name.value]),
-                    display=lambda b: b[0])
-        else:
-            p.not_supported(pf.path(f"{dpath}/DayName"), None, "missing or not a day id")
-            p.dcc("Day ID", 1)
+        _calendar_ids(p)
+        _zcl_id_ref(p, pf, day, "DayName", dpath, "Day ID", "missing or not a day id")
         p.const("01", "Total Number of Schedule Entries (gas: one per day)")
         p.const("00", "Command Index")
         p.const("01", "Total Number of Commands")
@@ -1843,10 +1872,10 @@ def _gcs01a(r: Request, t: Template) -> None:
             p.not_supported(pf.path(dpath), None, "no TOUTariffAction or BlockTariff")
             p.dcc("Price Tier", 1)
         add(0x0707, 0x01, p)
-    for p in _publish_week_profiles(r, weeks, spath, calendar_ids):
+    for p in _publish_week_profiles(r, weeks, spath):
         add(0x0707, 0x02, p)
-    add(0x0707, 0x03, _publish_seasons(r, seasons, f"{spath}/Seasons", calendar_ids))
-    add(0x0707, 0x04, _publish_special_days(r, specials, base, calendar_ids,
+    add(0x0707, 0x03, _publish_seasons(r, seasons, f"{spath}/Seasons"))
+    add(0x0707, 0x04, _publish_special_days(r, specials, base,
                                             ("00", "Calendar Type (delivered tariff)")))
     if block:
         declared = f.get("PriceElements/GasPriceElements/BlockTariff/NumberOfThresholds",
@@ -2045,8 +2074,7 @@ def _activity_calendar(t: Template, f: Fields, spath: str, tariff: Node | None,
                 t.not_supported(f.path(ap), None, "no TOUTariffAction or BlockTariffAction")
                 t.dcc("script_selector", 3)
     specials_node = tariff.child("SpecialDays") if tariff is not None else None
-    specials = [c for c in (specials_node.children if specials_node else ())
-                if c.name == "SpecialDay"]
+    specials = _children(specials_node, "SpecialDay")
     t.const(bytes([0x01, len(specials)]), "special days table entries (count)")
     for k, special in enumerate(specials, 1):
         sp = _join(special_base, f"SpecialDays/SpecialDay[{k}]")
@@ -2250,85 +2278,144 @@ def _ecs03(r: Request, t: Template) -> None:
 # 6.15.1 Update Security Credentials (KRP): CS02b, CS02g
 # =============================================================================================
 
-# GBCS RemotePartyRole (the ASN.1 INTEGER the CS02 payloads carry)
+# GBCS RemotePartyRole (the ASN.1 INTEGER the CS02 payloads carry); DUIS sr:RemotePartyRole
+# spells Access Control Broker "ACB" and Transitional CoS "TransCoS".
 _REMOTE_PARTY_ROLE = {"Root": 0, "Recovery": 1, "Supplier": 2, "NetworkOperator": 3,
-                      "AccessControlBroker": 4, "TransitionalCoS": 5, "WANProvider": 6,
-                      "IssuingAuthority": 7, "LoadController": 8}
+                      "ACB": 4, "TransCoS": 5, "LoadController": 8}
+
+# KeyUsage BIT STRINGs of a TrustAnchorCellIdentifier: digitalSignature (bit 0),
+# keyAgreement (bit 4).
+_DIGITAL_SIGNATURE = bytes.fromhex("03020780")
+_KEY_AGREEMENT = bytes.fromhex("03020308")
+# CellUsage INTEGER { management (0), prePaymentTopUp (1) } DEFAULT management: only the
+# top-up cell carries it.
+_TOP_UP_CELL = bytes.fromhex("020101")
+# SeqNumberUsage INTEGER { prepaymentTopUp (0) } of a specialist floor sequence number.
+_TOP_UP_SEQUENCE = bytes.fromhex("020100")
+
+# The replacement certificates DUIS carries, in GBCS order, with the trust anchor cell
+# (keyUsage, cellUsage) each replaces.
+_REPLACEMENTS = (("DigitalSigningCertificate", _DIGITAL_SIGNATURE),
+                 ("KeyAgreementCertificate", _KEY_AGREEMENT),
+                 ("KeyAgreementTopUpCertificate", _KEY_AGREEMENT + _TOP_UP_CELL))
 
 
 def _der_integer(value: int) -> bytes:
+    """A DER INTEGER's content octets (two's complement, minimal)."""
     size = max(1, (value.bit_length() + 8) // 8)      # room for the sign bit
     return value.to_bytes(size, "big", signed=True)
 
 
-def _update_credentials(r: Request, t: Template, mode: int, authorising_role: int,
-                        replaced_role_in_sequence: bool) -> None:
-    """SEQUENCE { control SEQUENCE { credentialsReplacementMode INTEGER (fixed per message
-    code), [2] { authorising party role INTEGER, keyUsage digitalSignature }, [3] originator
-    counter (the RequestID counter), then [4] RemotePartyFloorSeqNumber (CS02b) or [6] {
-    SEQUENCE { RemotePartyRole, RemotePartyFloorSeqNumber } } (CS02g) }, replacement
-    certificates SEQUENCE { per certificate SEQUENCE { certificate (DS, then KA),
-    SEQUENCE { RemotePartyRole, keyUsage } } }, certification path SEQUENCE { certificates },
-    ExecutionDateTime as GeneralizedTime when present (cancellation 99991231235959Z) }."""
+def _der(tag: int, content: bytes) -> bytes:
+    return bytes([tag]) + encode_length(len(content)) + content
+
+
+def _der_int(value: int, tag: int = 0x02) -> bytes:
+    return _der(tag, _der_integer(value))
+
+
+def _der_int_display(octets: bytes) -> int:
+    element = asn1.read_element(octets, 0)
+    return int.from_bytes(octets[element.start:element.end], "big", signed=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Credentials:
+    """One GBCS credentialsReplacementMode a DUIS 6.15.1 request can ask for."""
+
+    mode: int                      # CredentialsReplacementMode INTEGER
+    authorising_role: int          # the role of the KRP whose signature authorises it
+    replaced_role: str             # the DUIS RemotePartyRole it replaces
+    other_party: bool              # floors go in [6] otherRemotePartySeqNumberChanges
+
+
+def _update_credentials(r: Request, t: Template, mode: _Credentials) -> None:
+    """GBCS UpdateSecurityCredentials (CS02b, CS02g; GBCS section 13.3.5.11), DER:
+    SEQUENCE {
+      authorisingRemotePartyControl SEQUENCE {
+        credentialsReplacementMode INTEGER (fixed per message code),
+        [1] applyTimeBasedCPVChecks INTEGER { apply (0), disapply (1) } OPTIONAL: present
+            (disapply) only when the Device is to ignore time in certification path
+            validation, i.e. ApplyTimeBasedCPVChecks false,
+        [2] authorisingRemotePartyTACellIdentifier { RemotePartyRole, keyUsage
+            digitalSignature },
+        [3] authorisingRemotePartySeqNumber (the RequestID counter),
+        [4] newRemotePartyFloorSeqNumber (RemotePartyFloorSeqNumber) and
+        [5] newRemotePartySpecialistFloorSeqNumber SEQUENCE OF { SEQUENCE { prepaymentTopUp
+            (0), RemotePartyPrepaymentTopUpFloorSeqNumber } } when the KRP replaces its own
+            credentials; or, when it replaces another role's,
+        [6] otherRemotePartySeqNumberChanges SEQUENCE OF { SEQUENCE { RemotePartyRole,
+            floorSeqNumber, specialist floors as in [5] OPTIONAL } } },
+      replacements SEQUENCE OF { SEQUENCE { certificate, TrustAnchorCellIdentifier {
+        RemotePartyRole, keyUsage, cellUsage prePaymentTopUp (1) for the top-up cell } } }
+        (DigitalSigning, KeyAgreement, KeyAgreementTopUp, each when the request has it),
+      certificationPathCertificates SEQUENCE OF Certificate (the request's, in order),
+      executionDateTime GeneralizedTime OPTIONAL (ExecutionDateTime; cancellation
+        99991231235959Z) }."""
     f = Fields(r, t)
     role_name = f.get("RemotePartyRole")
     role = _REMOTE_PARTY_ROLE.get(role_name) if isinstance(role_name, str) else None
-    if role is None:
-        t.not_supported(f.path("RemotePartyRole"), role_name, "not a GBCS remote party role")
+    if role_name != mode.replaced_role:
+        t.not_supported(f.path("RemotePartyRole"), role_name,
+                        f"this message code replaces {mode.replaced_role} credentials")
+        role = None
     floor = f.int("RemotePartyFloorSeqNumber")
-    t.dcc("SEQUENCE header", reader=_der_header)
-    t.dcc("control SEQUENCE header", reader=_der_header)
-    t.const(b"\x02\x01" + bytes([mode]), f"credentialsReplacementMode INTEGER {mode}")
-    t.const(b"\xa2\x07\x02\x01" + bytes([authorising_role]) + b"\x03\x02\x07\x80",
+    top_up = (f.int("RemotePartyPrepaymentTopUpFloorSeqNumber")
+              if f.has("RemotePartyPrepaymentTopUpFloorSeqNumber") else None)
+    checks = f.get("ApplyTimeBasedCPVChecks")
+    t.dcc("SEQUENCE header (the payload: well-formed DER)", reader=_der_payload)
+    t.dcc("authorisingRemotePartyControl SEQUENCE header", reader=_der_header)
+    t.const(_der_int(mode.mode), f"credentialsReplacementMode INTEGER {mode.mode}")
+    if isinstance(checks, bool):
+        t.value("[1] applyTimeBasedCPVChecks (absent = apply, 1 = disapply)",
+                f.path("ApplyTimeBasedCPVChecks"), checks,
+                b"" if checks else _der_int(1, 0x81), _der_optional(0x81),
+                display=lambda b: not b or _der_int_display(b) == 0)
+    elif checks is not None:
+        t.not_supported(f.path("ApplyTimeBasedCPVChecks"), checks, "not an xs:boolean")
+        t.dcc("[1] applyTimeBasedCPVChecks", reader=_der_optional(0x81))
+    t.const(_der(0xA2, _der_int(mode.authorising_role) + _DIGITAL_SIGNATURE),
             "[2] { authorising remote party role, keyUsage digitalSignature }")
-    counter = _der_integer(r.counter)
-    t.value("[3] originator counter (INTEGER)", "Header/RequestID (counter)", r.counter,
-            b"\x83" + bytes([len(counter)]) + counter, ber_sized(1),
-            display=lambda b: int.from_bytes(b[2:], "big", signed=True))
+    t.value("[3] authorisingRemotePartySeqNumber (INTEGER)", "Header/RequestID (counter)",
+            r.counter, _der_int(r.counter, 0x83), _der_element, display=_der_int_display)
+    specialist = (_der(0x30, _der(0x30, _TOP_UP_SEQUENCE + _der_int(top_up)))
+                  if top_up is not None else b"")
+    floors_path = f.path("RemotePartyFloorSeqNumber"
+                         + (", RemotePartyPrepaymentTopUpFloorSeqNumber" if top_up is not None
+                            else ""))
     if floor is None or role is None:
-        t.dcc("floor sequence number", reader=read_tlv)
-    elif replaced_role_in_sequence:
-        inner = b"\x02\x01" + bytes([role]) + b"\x02" + bytes([len(_der_integer(floor))]) \
-            + _der_integer(floor)
-        t.value("[6] { SEQUENCE { RemotePartyRole, RemotePartyFloorSeqNumber } }",
-                f.path("RemotePartyRole, RemotePartyFloorSeqNumber"), f"{role_name}, {floor}",
-                b"\xa6" + bytes([len(inner) + 2, 0x30, len(inner)]) + inner, read_tlv)
+        t.dcc("floor sequence numbers", reader=_der_element)
+    elif mode.other_party:
+        change = _der(0x30, _der_int(role) + _der_int(floor) + specialist)
+        t.value("[6] otherRemotePartySeqNumberChanges { { RemotePartyRole, floorSeqNumber"
+                + (", specialist floors" if specialist else "") + " } }",
+                floors_path, f"{role_name}, {floor}" + (f", {top_up}" if specialist else ""),
+                _der(0xA6, change), _der_element)
     else:
-        encoded = _der_integer(floor)
-        t.value("[4] RemotePartyFloorSeqNumber (INTEGER)", f.path("RemotePartyFloorSeqNumber"),
-                floor, b"\x84" + bytes([len(encoded)]) + encoded, read_tlv,
-                display=lambda b: int.from_bytes(b[2:], "big", signed=True))
-    t.dcc("replacement certificates SEQUENCE header", reader=_der_header)
+        t.value("[4] newRemotePartyFloorSeqNumber (INTEGER)",
+                f.path("RemotePartyFloorSeqNumber"), floor, _der_int(floor, 0x84),
+                _der_element, display=_der_int_display)
+        if specialist:
+            t.value("[5] newRemotePartySpecialistFloorSeqNumber { { prepaymentTopUp, n } }",
+                    f.path("RemotePartyPrepaymentTopUpFloorSeqNumber"), top_up,
+                    _der(0xA5, specialist[2:]), _der_element)
+    t.dcc("replacements SEQUENCE header", reader=_der_header)
     base = "ReplacementCertificates/SupplierOrNetworkOperatorCertificates"
-    for name, usage in (("DigitalSigningCertificate", "03020780"),
-                        ("KeyAgreementCertificate", "03020308")):
+    for name, cell in _REPLACEMENTS:
         if f.node(f"{base}/{name}") is None:
             continue
-        t.dcc("certificate entry SEQUENCE header", reader=_der_header)
+        t.dcc("trust anchor replacement SEQUENCE header", reader=_der_header)
         _certificate(t, f, f"{base}/{name}", f"{name} (X.509 DER)")
         if role is None:
-            t.dcc("certificate role and usage", reader=read_tlv)
+            t.dcc("target trust anchor cell", reader=_der_element)
         else:
-            t.const(b"\x30\x07\x02\x01" + bytes([role]) + bytes.fromhex(usage),
-                    "{ RemotePartyRole, keyUsage }")
+            t.const(_der(0x30, _der_int(role) + cell),
+                    "target trust anchor cell { RemotePartyRole, keyUsage[, cellUsage] }")
     t.dcc("certification path SEQUENCE header", reader=_der_header)
     path_node = f.node("CertificationPathCertificates")
-    for k, cert in enumerate([c for c in (path_node.children if path_node else ())
-                              if c.name == "Certificate"], 1):
-        value = cert.value
-        try:
-            der = base64.b64decode(str(value), validate=True)
-        except (binascii.Error, ValueError):
-            t.not_supported(f.path(f"CertificationPathCertificates/Certificate[{k}]"),
-                            "(certificate)", "not base64")
-            t.dcc("certification path certificate", reader=read_tlv)
-            continue
-        t.value("certification path certificate (X.509 DER)",
-                f.path(f"CertificationPathCertificates/Certificate[{k}]"),
-                _certificate_label(der), der, read_tlv, display=_certificate_label)
-    checks = f.get("ApplyTimeBasedCPVChecks", required=False)
-    if checks is not None:
-        t.note(f.path("ApplyTimeBasedCPVChecks"), checks, "a DCC check, not in the command")
+    for k, cert in enumerate(_children(path_node, "Certificate"), 1):
+        _certificate(t, f, "", "certification path certificate (X.509 DER)", base=cert,
+                     path=f.path(f"CertificationPathCertificates/Certificate[{k}]"))
     moment = f.get("ExecutionDateTime", required=False)
     if moment is not None:
         if not isinstance(moment, datetime):
@@ -2338,25 +2425,49 @@ def _update_credentials(r: Request, t: Template, mode: int, authorising_role: in
                  else _safe(t, f.path("ExecutionDateTime"), moment,
                             lambda: _generalized_time(moment)))
         if stamp is None:
-            t.dcc("executionDateTime", reader=read_tlv)
+            t.dcc("executionDateTime", reader=_der_element)
         else:
             t.value("executionDateTime (GeneralizedTime)", f.path("ExecutionDateTime"), moment,
-                    stamp, read_tlv, display=lambda b: b[2:].decode("ascii", "replace"))
+                    stamp, _der_element, display=lambda b: b[2:].decode("ascii", "replace"))
 
 
-@entry("CS02b", 0x0103, ("UpdateSecurityCredentialsKRP",),
-       "GBCS CS02b networkOperatorByNetworkOperator; DUIS 6.15.1")
-def _cs02b_no(r: Request, t: Template) -> None:
-    _update_credentials(r, t, 3, 3, False)
+_SUPPLIER_BY_SUPPLIER = _Credentials(2, 2, "Supplier", False)
+_NETWORK_OPERATOR_BY_NETWORK_OPERATOR = _Credentials(3, 3, "NetworkOperator", False)
+_LOAD_CONTROLLER_BY_LOAD_CONTROLLER = _Credentials(10, 8, "LoadController", False)
+_LOAD_CONTROLLER_BY_SUPPLIER = _Credentials(11, 2, "LoadController", True)
 
 
 @entry("CS02b", 0x0102, ("UpdateSecurityCredentialsKRP",),
        "GBCS CS02b supplierBySupplier; DUIS 6.15.1")
 def _cs02b_supplier(r: Request, t: Template) -> None:
-    _update_credentials(r, t, 2, 2, False)
+    """credentialsReplacementMode supplierBySupplier (2), authorised by the Supplier (2)."""
+    _update_credentials(r, t, _SUPPLIER_BY_SUPPLIER)
+
+
+@entry("CS02b", 0x0103, ("UpdateSecurityCredentialsKRP",),
+       "GBCS CS02b networkOperatorByNetworkOperator; DUIS 6.15.1")
+def _cs02b_no(r: Request, t: Template) -> None:
+    """credentialsReplacementMode networkOperatorByNetworkOperator (3), authorised by the
+    Network Operator (3)."""
+    _update_credentials(r, t, _NETWORK_OPERATOR_BY_NETWORK_OPERATOR)
+
+
+@entry("CS02g", 0x0125, ("UpdateSecurityCredentialsKRP",),
+       "GBCS CS02g loadControllerByLoadController; DUIS 6.15.1 from the Load Controller",
+       service_reference_variants=("6.15.1",))
+def _cs02g_load_controller(r: Request, t: Template) -> None:
+    """credentialsReplacementMode loadControllerByLoadController (10), authorised by the Load
+    Controller (8), which replaces its own credentials ([4] floor). Mode 10 and the layout
+    are those of the RTDS 4.5.0 pre-command (NA_CS02gLoadControllerByLoadController); that
+    the Load Controller asks for it with DUIS 6.15.1 (RemotePartyRole LoadController) is
+    derived: message-codes.csv names no SRV for 0x0125, and 6.15.1 is the DUIS request that
+    carries a LoadController RemotePartyRole."""
+    _update_credentials(r, t, _LOAD_CONTROLLER_BY_LOAD_CONTROLLER)
 
 
 @entry("CS02g", 0x0126, ("UpdateSecurityCredentialsKRP",),
        "GBCS CS02g loadControllerBySupplier; DUIS 6.15.1")
 def _cs02g_supplier(r: Request, t: Template) -> None:
-    _update_credentials(r, t, 11, 2, True)
+    """credentialsReplacementMode loadControllerBySupplier (11), authorised by the Supplier
+    (2), replacing another role's credentials: the floors go in [6]."""
+    _update_credentials(r, t, _LOAD_CONTROLLER_BY_SUPPLIER)

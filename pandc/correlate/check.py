@@ -16,16 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
 
-from lxml import etree
-
 from .. import registry
 from ..codec.frame import Frame, build_frame
 from ..codec.header import decode_header
 from ..codec.text import looks_like_xml, text_to_bytes
 from ..errors import DecodeError, PandcError
-from ..hardened_xml import doctype_refused, hardened_parser, has_doctype
 from .catalogue import CATALOGUE
-from .request import DUIS_NAMESPACE, Request, parse_request
+from .request import DUIS_NAMESPACE, Request, parse_request, read_duis_tree
 from .template import Mismatch, Template, compare
 
 PreCommandSource = Union[bytes, bytearray, memoryview, str, Path]
@@ -87,12 +84,7 @@ def precommand_bytes(precommand: PreCommandSource) -> bytes:
 
 
 def _from_duis(document: bytes) -> bytes:
-    try:
-        tree = etree.ElementTree(etree.fromstring(document, hardened_parser()))
-    except etree.XMLSyntaxError as exc:
-        raise PreCommandError(f"not well-formed XML: {exc.msg}") from None
-    if has_doctype(tree):
-        raise doctype_refused("DUIS document")
+    tree = read_duis_tree(document, PreCommandError, "DUIS document")
     ns = f"{{{DUIS_NAMESPACE}}}"
     payloads = [e for e in tree.iter(f"{ns}GBCSPayload")
                 if (parent := e.getparent()) is not None
@@ -111,7 +103,8 @@ def read_precommand(precommand: PreCommandSource) -> Frame:
     return build_frame(decode_header(data), data)
 
 
-def _header_mismatches(request: Request, frame: Frame) -> list[Mismatch]:
+def _header_mismatches(request: Request, frame: Frame, extra_variants: tuple[str, ...] = ()
+                       ) -> list[Mismatch]:
     found: list[Mismatch] = []
     if frame.frame != "general-signing":
         found.append(Mismatch("(pre-command)", "General Signing (DF) alone",
@@ -133,7 +126,8 @@ def _header_mismatches(request: Request, frame: Frame) -> list[Mismatch]:
                               str(frame.originator_counter), "transaction-id originator counter"))
     info = registry.lookup(frame.message_code)
     srv = request.service_reference_variant
-    if info is None or srv not in info.service_reference_variants:
+    if srv not in extra_variants and (info is None
+                                      or srv not in info.service_reference_variants):
         allowed = sorted(f"{c:04X}" for c, i in registry.MESSAGE_CODES.items()
                          if srv in i.service_reference_variants)
         found.append(Mismatch("Header/ServiceReferenceVariant", f"{srv} (message codes "
@@ -153,8 +147,9 @@ def correlate(request: RequestSource, precommand: PreCommandSource) -> Correlati
     if not isinstance(request, Request):
         request = parse_request(request)
     frame = read_precommand(precommand)
-    mismatches = _header_mismatches(request, frame)
     entry = CATALOGUE.get(frame.message_code)
+    mismatches = _header_mismatches(request, frame,
+                                    entry.service_reference_variants if entry else ())
     use_case = entry.use_case if entry else frame.use_case
     if entry is None:
         mismatches.append(Mismatch("(use case)", request.service_reference_variant,

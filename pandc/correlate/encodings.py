@@ -19,26 +19,23 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
-from ..codec.ber import read_length
-from ..errors import DecodeError
-from .template import Reader
+from ..codec import dlms
 
 UTC = timezone.utc
 ZIGBEE_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 CANCELLATION = datetime(3000, 12, 31, tzinfo=UTC)
 
-# DLMS A-XDR data tags (IEC 62056-6-2, table "Data")
-BOOLEAN, BIT_STRING, INT32, UINT32, OCTET_STRING, VISIBLE_STRING = 0x03, 0x04, 0x05, 0x06, 0x09, 0x0A
-INT8, INT16, UINT8, UINT16, INT64, UINT64, ENUM = 0x0F, 0x10, 0x11, 0x12, 0x14, 0x15, 0x16
-NULL_DATA = 0x00
+# DLMS A-XDR data tags (IEC 62056-6-2, table "Data"), under the short names the catalogue
+# uses; the values are pandc.codec.dlms's.
+BOOLEAN, BIT_STRING, OCTET_STRING, VISIBLE_STRING = (dlms.BOOLEAN, dlms.BIT_STRING,
+                                                     dlms.OCTET_STRING, dlms.VISIBLE_STRING)
+INT32, UINT32, INT8, INT16 = dlms.DOUBLE_LONG, dlms.DOUBLE_LONG_UNSIGNED, dlms.INTEGER, dlms.LONG
+UINT8, UINT16, INT64, UINT64 = (dlms.UNSIGNED, dlms.LONG_UNSIGNED, dlms.LONG64,
+                                dlms.LONG64_UNSIGNED)
+ENUM, NULL_DATA = dlms.ENUM, dlms.NULL_DATA
 _INT_SIZES = {INT32: (4, True), UINT32: (4, False), INT8: (1, True), INT16: (2, True),
               UINT8: (1, False), UINT16: (2, False), INT64: (8, True), UINT64: (8, False),
               ENUM: (1, False)}
-_NAMES = {BOOLEAN: "boolean", BIT_STRING: "bit-string", INT32: "double-long",
-          UINT32: "double-long-unsigned", OCTET_STRING: "octet-string",
-          VISIBLE_STRING: "visible-string", INT8: "integer", INT16: "long", UINT8: "unsigned",
-          UINT16: "long-unsigned", INT64: "long64", UINT64: "long64-unsigned", ENUM: "enum",
-          NULL_DATA: "null-data"}
 
 
 class EncodeError(ValueError):
@@ -52,7 +49,7 @@ def dlms_int(tag: int, value: int) -> bytes:
     try:
         return bytes([tag]) + int(value).to_bytes(size, "big", signed=signed)
     except OverflowError:
-        raise EncodeError(f"{value} does not fit a DLMS {_NAMES[tag]}") from None
+        raise EncodeError(f"{value} does not fit a DLMS {dlms.TYPE_NAMES[tag]}") from None
 
 
 def dlms_bool(value: bool) -> bytes:
@@ -85,32 +82,10 @@ def _a_xdr_length(n: int) -> bytes:
 
 def read_dlms_leaf(data: bytes, pos: int) -> tuple[int, Any]:
     """One DLMS Data value that is not an array or structure (those are template constants),
-    so this reader never nests."""
-    if pos >= len(data):
-        raise DecodeError("DLMS data value missing", pos)
-    tag = data[pos]
-    if tag in _INT_SIZES:
-        size, signed = _INT_SIZES[tag]
-        end = pos + 1 + size
-        if end > len(data):
-            raise DecodeError(f"DLMS {_NAMES[tag]} runs past the end", pos)
-        return end, int.from_bytes(data[pos + 1:end], "big", signed=signed)
-    if tag == BOOLEAN:
-        if pos + 2 > len(data):
-            raise DecodeError("DLMS boolean runs past the end", pos)
-        return pos + 2, data[pos + 1] != 0
-    if tag == NULL_DATA:
-        return pos + 1, None
-    if tag in (OCTET_STRING, VISIBLE_STRING, BIT_STRING):
-        length, start = read_length(data, pos + 1)
-        size = (length + 7) // 8 if tag == BIT_STRING else length
-        if start + size > len(data):
-            raise DecodeError(f"DLMS {_NAMES[tag]} runs past the end", pos)
-        raw = data[start:start + size]
-        if tag == VISIBLE_STRING:
-            return start + size, raw.decode("ascii", "replace")
-        return start + size, raw
-    raise DecodeError(f"expected a DLMS simple value, found tag 0x{tag:02X}", pos)
+    read with :func:`pandc.codec.dlms.decode_simple`, which refuses containers, so this
+    reader never nests."""
+    value, end = dlms.decode_simple(data, pos)
+    return end, value.value
 
 
 def dlms_leaf_display(octets: bytes) -> Any:
@@ -203,7 +178,3 @@ def utc_display(octets: bytes) -> Any:
     if seconds == 0xFFFFFFFF:
         return CANCELLATION
     return ZIGBEE_EPOCH + timedelta(seconds=seconds)
-
-
-def dlms_reader() -> Reader:
-    return read_dlms_leaf

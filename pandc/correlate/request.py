@@ -63,6 +63,18 @@ class RequestError(DecodeError):
     """A document that is not a readable DUIS Service Request; ``reason`` names the element."""
 
 
+def read_duis_tree(data: bytes, error: type[DecodeError], what: str) -> "etree._ElementTree":
+    """A DUIS document parsed with the hardened parser; not well-formed XML raises ``error``,
+    a DOCTYPE the hardened refusal naming ``what``."""
+    try:
+        tree = etree.ElementTree(etree.fromstring(data, hardened_parser()))
+    except etree.XMLSyntaxError as exc:
+        raise error(f"not well-formed XML: {exc.msg}") from None
+    if has_doctype(tree):
+        raise doctype_refused(what)
+    return tree
+
+
 @dataclass(frozen=True, slots=True)
 class Request:
     """One DUIS Service Request. EUIs are written ``00-DB-12-34-56-78-90-A0`` (upper case)."""
@@ -220,13 +232,7 @@ def parse_request(xml: RequestSource) -> Request:
     not well-formed XML, declares a DOCTYPE, or is not an ``sr:Request`` with a usable header
     and one body element.
     """
-    data = _read_document(xml)
-    try:
-        tree = etree.ElementTree(etree.fromstring(data, hardened_parser()))
-    except etree.XMLSyntaxError as exc:
-        raise RequestError(f"not well-formed XML: {exc.msg}") from None
-    if has_doctype(tree):
-        raise doctype_refused("DUIS request")
+    tree = read_duis_tree(_read_document(xml), RequestError, "DUIS request")
     root = tree.getroot()
     if root.tag != f"{{{DUIS_NAMESPACE}}}Request":
         raise RequestError(f"root element {root.tag!s}: expected sr:Request in "

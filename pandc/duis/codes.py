@@ -13,6 +13,14 @@ of them, so the meanings come from two places, each entry saying which:
   is error / warning ``xx`` specific to SRV ``nn.mm`` (E080201 is an SRV 8.2 error), and its
   prose lives in that SRV's section of DUIS, which pandc does not hold. Such meanings say so
   rather than guess.
+
+Searched again for the rest (issue 13, 2026-11-25; pandc's search tool, corpora docs, pages,
+code and issues: "DCC Systems Response Codes", the E31-E71 codes, "Failed Validation",
+SRV-specific codes such as E080201 and E120101): the only copy of the table found is the
+third-party one above, which stops at E30; a DUIS V3.1 draft is held (scribd.com,
+"CON_U1_2_DUIS_31") but not the pages of its response code tables. So E31-E71, E100,
+E1000-E1011 and every SRV-specific code keep the generic meaning built from the code, and a
+test checks none of them was given invented prose.
 """
 from __future__ import annotations
 

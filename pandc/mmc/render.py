@@ -198,8 +198,9 @@ def _response_message(message: "Message") -> etree._Element:
     if message.values is not None:
         _render_tree(_sub(response, "SMETSData"), message.values)
         # What the device reported as failed (ZCL status, DLMS result), after SMETSData.
-        if message.failures:
-            response.append(debug_info_element(message.failures))
+        info = debug_info_element(message.failures)
+        if info is not None:
+            response.append(info)
     return response
 
 
@@ -239,10 +240,23 @@ _MMC_ZCL_STATUSES = frozenset(zcl.STATUS_NAMES[code] for code in (
     0xC0, 0xC1, 0xC2))
 
 
-def debug_info_element(failures: "tuple[Failure, ...]") -> etree._Element:
-    """MMC ra:DebugInfo naming each failure (ZIGBEEDebug or COSEMDebug)."""
+# MMC V5.4 DebugInfo is a choice of ZIGBEEDebug, COSEMDebug or SMETS1Debug: one protocol per
+# message, and none for ASN.1 (its response codes are in the use-case element's StatusASN1).
+_DEBUG_PROTOCOLS = ("zigbee", "cosem")
+
+
+def debug_info_element(failures: "tuple[Failure, ...]") -> etree._Element | None:
+    """MMC ra:DebugInfo naming each failure (ZIGBEEDebug or COSEMDebug), or None when no
+    failure has an MMC debug form. A GBCS payload is either GBZ or DLMS, so one protocol is
+    expected; should failures of both arrive, the protocol of the first is written and only
+    its failures (a ZigBee status is never written as a COSEM result, or the reverse)."""
+    described = [f for f in failures if f.protocol in _DEBUG_PROTOCOLS]
+    if not described:
+        return None
+    protocol = described[0].protocol
+    failures = tuple(f for f in described if f.protocol == protocol)
     info = etree.Element(_RA + "DebugInfo", nsmap=_NSMAP)
-    if failures[0].protocol == "zigbee":
+    if protocol == "zigbee":
         debug = _sub(info, "ZIGBEEDebug")
         by_cluster: dict[int | None, list["Failure"]] = {}
         for failure in failures:

@@ -38,9 +38,11 @@ class UseCaseError(DecodeError):
 class Failure:
     """A status the device reported instead of a value (ZCL status, DLMS result).
 
-    ``protocol`` is 'zigbee' or 'cosem'. For ZigBee, ``cluster_id`` with ``attribute_id``
-    (a Read Attributes Response record) or ``command_id`` (a Default Response); for COSEM,
-    ``kind`` ('get', 'set', 'action') and the 1-based ``position`` of the result.
+    ``protocol`` is 'zigbee', 'cosem' or 'asn1'. For ZigBee, ``cluster_id`` with
+    ``attribute_id`` (a Read Attributes Response record) or ``command_id`` (a Default
+    Response); for COSEM, ``kind`` ('get', 'set', 'action') and the 1-based ``position`` of
+    the result; for ASN.1 (the CS-family GBCS response codes), ``element``: the MMC element
+    that carries the code (MMC's DebugInfo has no ASN.1 form, so the code is rendered there).
     """
 
     __reduce__ = reduce_by_fields   # see pandc.codec.fastdata
@@ -53,8 +55,11 @@ class Failure:
     command_id: int | None = None
     kind: str | None = None
     position: int | None = None
+    element: str | None = None
 
     def __str__(self) -> str:
+        if self.protocol == "asn1":
+            return f"ASN.1 {self.element}: {self.name} ({self.code})"
         if self.protocol == "zigbee":
             cluster_id = self.cluster_id or 0
             cluster = zcl.CLUSTER_NAMES.get(cluster_id, "")

@@ -10,7 +10,7 @@ are the one irregular shape; their handlers are at the end.
 """
 from __future__ import annotations
 
-from datetime import datetime, time as dt_time, timedelta, timezone
+from datetime import date, datetime, time as dt_time, timedelta, timezone
 from typing import Callable
 
 from . import register
@@ -65,10 +65,9 @@ def decode_response(message: Content) -> UseCaseResult | None:
     for name in row.wrapper:            # the element the MMC type requires, values or not
         element = _child(element, name)
     if row.shape == catalogue.VALUES and mmc_type not in row.results_only:
-        if row.handler is not None:
-            if not content.failures:
-                _HANDLERS[row.handler](content, root, warnings)
-        else:
+        if row.handler is not None and not content.failures:
+            _HANDLERS[row.handler](content, root, warnings)
+        if row.values:                  # after the handler's elements: MMC order
             _place_values(row.use_case, row.values, content, root, warnings)
         if row.unwritten and not content.failures:
             warnings.append(f"{row.use_case}: {', '.join(row.unwritten)} not written (not in "
@@ -152,6 +151,13 @@ def _place_values(use_case: str, placements: tuple[catalogue.Placement, ...],
         except (UseCaseError, dlms.DlmsDecodeError, IndexError) as problem:
             warnings.append(f"{use_case}: {value.cosem} -> {value.mmc} left out: {problem}")
             continue
+        if value.rule == catalogue.ALERT_BITS:
+            assert isinstance(converted, Node)
+            written = {child.name for child in converted.children}
+            choices = [g.element for g in value.groups if g.when == "choice"]
+            if choices and not written.intersection(choices):
+                warnings.append(f"{use_case}: {value.mmc}: {' / '.join(choices)} not written: "
+                                "the enabled codes do not tell which the ESME is")
         if value.rule == catalogue.SPLIT13:
             assert isinstance(converted, list)
             for path, part in zip((value.mmc, *value.also), converted):
@@ -198,6 +204,10 @@ def _place_rows(use_case: str, rows: catalogue.Rows, content: DlmsContent, root:
             converted = _convert(column, member)
             if column.mmc == ".":
                 element.value = converted  # type: ignore[assignment]
+            elif column.mmc == "*":         # the converted element's children, in place
+                assert isinstance(converted, Node)
+                for child in converted.children:
+                    element.append(child)
             elif column.mmc.startswith("@"):
                 element.set(column.mmc[1:], converted)  # type: ignore[arg-type]
             else:
@@ -247,20 +257,76 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
         require(item.tag == dlms.OCTET_STRING and 1 <= len(item.value) <= 8,
                 f"expected a short octet-string number, found {item.type_name}", item)
         return int.from_bytes(item.value, "big")
+    if rule == catalogue.OCTETS32:
+        require(item.tag == dlms.DOUBLE_LONG_UNSIGNED,
+                f"expected a double-long-unsigned, found {item.type_name}", item)
+        return item.value.to_bytes(4, "big")
     if rule == catalogue.CODE16:
         require(item.tag == dlms.LONG_UNSIGNED,
                 f"expected an event code (long-unsigned), found {item.type_name}", item)
         return item.value.to_bytes(2, "big")
+    if rule == catalogue.SWITCH_TIME:
+        return _switch_time(row, item)
+    if rule == catalogue.ALERT_BITS:
+        return _alert_settings(row, item)
     if rule == catalogue.INTEGER:
         require(item.is_integer, f"expected an integer, found {item.type_name}", item)
         return item.value
     if rule == catalogue.BOOLEAN:
         require(item.tag == dlms.BOOLEAN, f"expected a boolean, found {item.type_name}", item)
         return item.value
+    if rule in (catalogue.DATE_WILD, catalogue.DATE_PLAIN):
+        require(item.tag in (dlms.OCTET_STRING, dlms.DATE) and len(item.value) == 5,
+                f"expected a 5-octet date, found {item.type_name}", item)
+        return _date(rule, item)
+    if rule == catalogue.TIME_PLAIN:
+        return _time_of_day(item, "time")
+    if rule in (catalogue.WEEKDAYS, catalogue.SPECDAYS):
+        n_bits = item.bits
+        require(item.tag == dlms.BIT_STRING and n_bits is not None,
+                f"expected a bit-string, found {item.type_name}", item)
+        assert n_bits is not None
+        bits = [bool(item.value[i // 8] >> (7 - i % 8) & 1) for i in range(n_bits)]
+        if rule == catalogue.WEEKDAYS:
+            require(n_bits == 7, f"exec_weekdays is 7 bits, found {n_bits}", item)
+            return Node("", None, tuple(
+                Node("DayOfWeekApplicability", None, (leaf("DayOfWeekID", day),))
+                for day, on in zip(WEEKDAY_NAMES, bits) if on))
+        require(n_bits <= MAX_SPECIAL_DAYS, f"exec_specdays of {n_bits} bits; MMC has "
+                f"{MAX_SPECIAL_DAYS} special days", item)
+        return Node("", None, tuple(
+            Node("SpecialDayApplicability", None, (leaf("SpecialDayID", i + 1),))
+            for i, on in enumerate(bits) if on))
+    if rule == catalogue.AUX_TYPE:
+        require(item.tag == dlms.OCTET_STRING, f"expected an octet-string, found "
+                f"{item.type_name}", item)
+        raw = item.value
+        if raw in AUX_TYPES:
+            return Node("", None, (leaf("AuxiliaryControllerType", AUX_TYPES[raw]),))
+        require(len(raw) == 8, f"typeAndIdentifier of {len(raw)} octets is none of: empty, FF, "
+                "an ALCS's zeros, an HCALCS's EUI-64", item)
+        return Node("", None, (leaf("AuxiliaryControllerType", "HCALCS"),
+                               leaf("HCALCSID", raw.hex("-").upper())))
+    if rule == catalogue.UTF8:
+        require(item.tag == dlms.UTF8_STRING, f"expected a utf8-string, found "
+                f"{item.type_name}", item)
+        require(len(item.value) <= MAX_STATE_TEXT, f"{len(item.value)} characters; MMC allows "
+                f"{MAX_STATE_TEXT}", item)
+        require(all(_xml_char(c) for c in item.value), "text has characters XML cannot carry",
+                item)
+        return item.value
+    if rule in (catalogue.HIGH_OCTET, catalogue.LOW_OCTET_ENUM):
+        require(item.tag == dlms.LONG_UNSIGNED, f"expected a long-unsigned, found "
+                f"{item.type_name}", item)
+        if rule == catalogue.HIGH_OCTET:
+            return item.value >> 8
+        names = dict(row.names)
+        require(item.value & 0xFF in names, f"right octet 0x{item.value & 0xFF:02X} has no MMC "
+                "name", item)
+        return names[item.value & 0xFF]
     if rule == catalogue.ENUM:
         require(item.is_integer or item.tag == dlms.BOOLEAN,
                 f"expected an enum, found {item.type_name}", item)
-        assert isinstance(row, catalogue.Value)
         names = dict(row.names)
         code = int(item.value)
         require(code in names, f"value {code} has no MMC name", item)
@@ -284,6 +350,121 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
                 f"{len(text)} characters is not 1 to {slots} 13-digit MPANs", item)
         return [text[i:i + 13] for i in range(0, len(text), 13)]
     raise UseCaseError(f"unknown catalogue rule {rule!r}", item.offset)
+
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MAX_SPECIAL_DAYS = 20
+LAST_DAY, SECOND_LAST_DAY = 0xFE, 0xFD       # COSEM date day-of-month special values
+
+
+def _date(rule: str, item: dlms.DlmsValue) -> object:
+    """COSEM date octets: year (2, FFFF any), month (FF any), day of month (FF any, FE last,
+    FD second last), day of week (1 = Monday, FF any)."""
+    octets = item.value
+    year = int.from_bytes(octets[0:2], "big")
+    month, day, weekday = octets[2], octets[3], octets[4]
+    if rule == catalogue.DATE_PLAIN:
+        require(year != 0xFFFF and 1 <= month <= 12 and 1 <= day <= 31,
+                f"date {octets.hex().upper()} has wildcards; xs:date cannot hold them", item)
+        try:
+            return date(year, month, day)
+        except ValueError as error:
+            raise UseCaseError(f"date {octets.hex().upper()}: {error}", item.offset) from None
+    require(year == 0xFFFF or year >= 2014, f"year {year} is before MMC's 2014", item)
+    require(month == NOT_SPECIFIED or 1 <= month <= 12, f"month 0x{month:02X} has no MMC "
+            "form (daylight-saving wildcards are not in MMC's Date)", item)
+    require(day in (NOT_SPECIFIED, LAST_DAY, SECOND_LAST_DAY) or 1 <= day <= 31,
+            f"day of month 0x{day:02X} has no MMC form", item)
+    require(weekday == NOT_SPECIFIED or 1 <= weekday <= 7, f"day of week 0x{weekday:02X} has "
+            "no MMC form", item)
+
+    def choice(name: str, specified: str | None, value: int | None, other: str) -> Node:
+        inner = leaf(specified, value) if specified else Node(other)
+        return Node(name, None, (inner,))
+
+    day_node = (choice("DayOfMonth", None, None, "LastDayOfMonth") if day == LAST_DAY else
+                choice("DayOfMonth", None, None, "SecondLastDayOfMonth") if day == SECOND_LAST_DAY
+                else choice("DayOfMonth", None if day == NOT_SPECIFIED else "SpecifiedDayOfMonth",
+                            day, "NonSpecifiedDayOfMonth"))
+    return Node("", None, (
+        choice("Year", None if year == 0xFFFF else "SpecifiedYear", year, "NonSpecifiedYear"),
+        choice("Month", None if month == NOT_SPECIFIED else "SpecifiedMonth", month,
+               "NonSpecifiedMonth"),
+        day_node,
+        choice("DayOfWeek", None if weekday == NOT_SPECIFIED else "SpecifiedDayOfWeek", weekday,
+               "NonSpecifiedDayOfWeek")))
+
+
+# GBCS ECS61e typeAndIdentifier values other than an HCALCS's EUI-64
+AUX_TYPES = {b"": "None", b"\xff": "APC", bytes(8): "ALCS"}
+MAX_STATE_TEXT = 72000         # MMC StateAndAssociatedInformation maxLength (GBCS: 72,000)
+
+
+def _xml_char(char: str) -> bool:
+    code = ord(char)
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD \
+        or 0x10000 <= code <= 0x10FFFF
+
+
+ALERT_SETTING_BITS = 256
+
+
+def _alert_settings(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> Node:
+    """A 256-bit event/alert settings string -> the MMC groups of xNNNN Enable/Disable."""
+    assert isinstance(row, catalogue.Value)
+    require(item.tag == dlms.BIT_STRING and item.bits == ALERT_SETTING_BITS,
+            f"expected a bit-string({ALERT_SETTING_BITS}), found {item.type_name}", item)
+    word = int.from_bytes(item.value, "big")      # LSB = 0: bit n is 2^n of the string
+
+    def enabled(code: int) -> bool:
+        return bool(word >> (code & 0xFF) & 1)
+
+    choices = [g for g in row.groups if g.when == "choice"]
+    chosen = [g for g in choices if any(enabled(c) for c in g.codes)]
+    groups = []
+    for group in row.groups:
+        if group.when == "if-set" and not any(enabled(c) for c in group.codes):
+            continue
+        if group.when == "choice" and (len(chosen) != 1 or group is not chosen[0]):
+            continue
+        groups.append(Node(group.element, None, tuple(
+            leaf(f"x{code:04X}", "Enable" if enabled(code) else "Disable")
+            for code in group.codes)))
+    return Node("", None, tuple(groups))
+
+
+SCHEDULE_SCRIPT_SELECTOR = 3     # schedule_table_entry members (class 10 Schedule, entries)
+SCHEDULE_SWITCH_TIME = 4
+
+
+def _switch_time(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> dt_time:
+    """The switch_time of the one schedule entry whose script_selector is the row's."""
+    assert isinstance(row, catalogue.Value) and row.selector is not None
+    require(item.tag == dlms.ARRAY, f"schedule entries must be an array, found "
+            f"{item.type_name}", item)
+    found = []
+    for entry in item.value:
+        require(entry.tag == dlms.STRUCTURE and len(entry.value) > SCHEDULE_SWITCH_TIME,
+                "a schedule entry must be a schedule_table_entry structure", entry)
+        selector = entry.value[SCHEDULE_SCRIPT_SELECTOR]
+        require(selector.is_integer, f"script_selector must be an integer, found "
+                f"{selector.type_name}", selector)
+        if selector.value == row.selector:
+            found.append(entry.value[SCHEDULE_SWITCH_TIME])
+    require(len(found) == 1, f"expected one schedule entry with script_selector "
+            f"{row.selector}, found {len(found)}", item)
+    return _time_of_day(found[0], "switch_time")
+
+
+def _time_of_day(item: dlms.DlmsValue, what: str) -> dt_time:
+    """A COSEM time (4 octets: hour, minute, second, hundredths) as a time of day; a second
+    'not specified' (0xFF) counts as 0, hundredths are dropped (MMC times are whole seconds)."""
+    require(item.tag in (dlms.OCTET_STRING, dlms.TIME) and len(item.value) == 4,
+            f"{what} must be a 4-octet time, found {item.type_name}", item)
+    hour, minute, second, _hundredths = item.value
+    require(hour < 24 and minute < 60 and (second == NOT_SPECIFIED or second < 60),
+            f"{what} {item.value.hex().upper()} is not a time of day", item)
+    return dt_time(hour, minute, 0 if second == NOT_SPECIFIED else second)
 
 
 # --- register sets (GBCS: Get Protected Attributes of value, scaler_unit pairs) -------------
@@ -347,9 +528,171 @@ def _tou_registers(content: DlmsContent, root: Builder, warnings: list[str]) -> 
             collection.add(name, item.value, index=index)
 
 
-# ECS19 protected attributes, in the order the ESME returns them, and the MMC order.
+MAX_BILLING_ENTRIES = 12      # MMC ESMEBillingDataLogEntry maxOccurs
+MAX_DAILY_ENTRIES = 31        # MMC RetrieveImportDailyReadLogRsp LogEntry maxOccurs
+# GBCS entry_registerReadLogEntry members after the timestamp (ECS20c 0-0:98.1.0.255, ECS21a
+# 0-0:98.1.9.255): (member, array size or None for one value), single- then twin-element ESME.
+_REGISTER_READ_SINGLE = (("active", None), ("tou", 48),
+                         *((f"block{n}", 8) for n in range(1, 5)))
+_REGISTER_READ_TWIN = (("active", None), ("secondary_active", None), ("tou", 48),
+                       ("secondary_tou", 4), *((f"block{n}", 8) for n in range(1, 5)))
+_BLOCKS = tuple((f"block{n}", f"TariffTOUBlock{n}RegisterMatrixValue") for n in range(1, 5))
+# MMC element order of each type holding these entries: (member, MMC element)
+_BILLING_ORDER = (("active", "ActiveImportRegisterValueConsumption"),
+                  ("secondary_active", "SecondaryActiveImportRegisterValueConsumption"),
+                  ("tou", "TariffTOURegisterMatrixValue"),
+                  ("secondary_tou", "SecondaryTariffTOURegisterMatrixValue"), *_BLOCKS)
+_DAILY_ORDER = (("active", "ElecActiveImportRegisterConsumption"),
+                ("secondary_active", "SecondaryActiveImportRegisterConsumption"),
+                ("secondary_tou", "SecondaryTariffTOURegisterMatrixValue"),
+                ("tou", "TariffTOURegisterMatrixValue"), *_BLOCKS)
+
+RegisterRead = tuple[datetime, dict[str, "int | list[int]"]]
+
+
+def _register_read_entries(entries: dlms.DlmsValue, limit: int, what: str,
+                           extra: int = 0) -> list[tuple[RegisterRead, list[dlms.DlmsValue]]]:
+    """A buffer of GBCS entry_registerReadLogEntry { timestamp, active import, [secondary
+    active import], 48 TOU registers, [4 secondary TOU registers], 4 x 8 TOU block registers }
+    (bracketed: twin-element ESME only), each entry followed by ``extra`` more members (returned
+    as they are, for the caller)."""
+    require(entries.tag == dlms.ARRAY, f"expected the {what} buffer (array), found "
+            f"{entries.type_name}", entries)
+    require(len(entries.value) <= limit, f"{len(entries.value)} {what} entries; MMC allows "
+            f"{limit}", entries)
+    found: list[tuple[RegisterRead, list[dlms.DlmsValue]]] = []
+    for entry in entries.value:
+        require(entry.tag == dlms.STRUCTURE and len(entry.value) in (7 + extra, 9 + extra),
+                f"a {what} entry is a structure of {7 + extra} ({9 + extra} on a twin-element "
+                "ESME) members", entry)
+        layout = _REGISTER_READ_SINGLE if len(entry.value) == 7 + extra else _REGISTER_READ_TWIN
+        stamp = entry.value[0]
+        require(stamp.tag == dlms.DOUBLE_LONG_UNSIGNED, "the entry timestamp must be UTC "
+                f"seconds (double-long-unsigned), found {stamp.type_name}", stamp)
+        members: dict[str, int | list[int]] = {}
+        for (name, size), member in zip(layout, entry.value[1:]):
+            if size is None:
+                require(member.is_integer, f"{what} {name}: expected a register value, found "
+                        f"{member.type_name}", member)
+                members[name] = member.value
+                continue
+            require(member.tag == dlms.ARRAY and len(member.value) == size and all(
+                v.is_integer for v in member.value), f"{what} {name}: expected an array of "
+                f"{size} register values", member)
+            members[name] = [v.value for v in member.value]
+        rest = list(entry.value[1 + len(layout):])
+        found.append(((UTC_EPOCH_2000 + timedelta(seconds=stamp.value), members), rest))
+    return found
+
+
+def _write_register_read(element: Builder, members: dict[str, "int | list[int]"],
+                         order: tuple[tuple[str, str], ...]) -> None:
+    for member, name in order:
+        value = members.get(member)
+        if isinstance(value, list):
+            for index, item in enumerate(value, start=1):
+                element.add(name, item, index=index)
+        elif value is not None:
+            element.add(name, value)
+
+
+def _register_read_log(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """ECS20c: the billing data log (member 0 of the protected pair; the prepayment log, member
+    1, is a catalogue row template) -> Electricity/ESMEBillingDataLogEntry."""
+    if not content.data or content.data[0].tag == dlms.NULL_DATA:
+        return
+    whole = content.data[0]
+    require(whole.tag == dlms.STRUCTURE and len(whole.value) == 2, "expected the protected "
+            "billing data log and prepayment log (structure of 2)", whole)
+    electricity = _child(root, "Electricity")
+    for (stamp, members), _ in _register_read_entries(whole.value[0], MAX_BILLING_ENTRIES,
+                                                      "billing data log"):
+        element = electricity.add("ESMEBillingDataLogEntry")
+        element.add("Timestamp", stamp)
+        _write_register_read(element, members, _BILLING_ORDER)
+
+
+def _daily_read_log(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """ECS21a: the daily read log (the one protected attribute) -> LogEntry { Timestamp,
+    Electricity { ... } } in MMC ImportDailyReadLogType order."""
+    if not content.data or content.data[0].tag == dlms.NULL_DATA:
+        return
+    for (stamp, members), _ in _register_read_entries(unwrap(content.data[0]),
+                                                      MAX_DAILY_ENTRIES, "daily read log"):
+        element = root.add("LogEntry")
+        element.add("Timestamp", stamp)
+        _write_register_read(element.add("Electricity"), members, _DAILY_ORDER)
+
+
+_CONSUMPTION_AND_TARIFF_ORDER = (("active", "ActiveImportRegisterConsumption"),
+                                 ("tou", "TariffTOURegisterMatrixValue"), *_BLOCKS,
+                                 ("secondary_active", "SecondaryActiveImportRegisterConsumption"),
+                                 ("secondary_tou", "SecondaryTariffTOURegisterMatrixValue"))
+# GBCS entry_billingCalendarOnSetModeOrTariffLogEntry: after the register read members, the
+# prepayment values in this order; written in MMC PrepaymentOperationalDataType order.
+_PREPAYMENT_MEMBERS = ("EmergencyCreditBalance", "MeterBalance", "PaymentDebtRegister",
+                       "TimeDebtRegisters1", "TimeDebtRegisters2", "AccumulatedDebtRegister")
+_PREPAYMENT_MMC_ORDER = ("AccumulatedDebtRegister", "EmergencyCreditBalance", "MeterBalance",
+                         "PaymentDebtRegister", "TimeDebtRegisters1", "TimeDebtRegisters2")
+
+
+def _change_of_mode_billing_log(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """ECS20b: entries { register read members, then the six prepayment values } -> all the
+    LogEntryConsumptionAndTariffRegistersData, then all the LogEntryPrepaymentData (MMC order),
+    each with the entry's timestamp."""
+    if not content.data or content.data[0].tag == dlms.NULL_DATA:
+        return
+    read = _register_read_entries(unwrap(content.data[0]), MAX_BILLING_ENTRIES,
+                                  "billing data log", extra=len(_PREPAYMENT_MEMBERS))
+    electricity = _child(root, "Electricity")
+    for (stamp, members), _ in read:
+        element = electricity.add("LogEntryConsumptionAndTariffRegistersData")
+        _write_register_read(element, members, _CONSUMPTION_AND_TARIFF_ORDER)
+        element.add("Timestamp", stamp)
+    for (stamp, _members), rest in read:
+        for value in rest:
+            require(value.is_integer, f"expected a prepayment register, found "
+                    f"{value.type_name}", value)
+        values = dict(zip(_PREPAYMENT_MEMBERS, (v.value for v in rest)))
+        element = electricity.add("LogEntryPrepaymentData")
+        for name in _PREPAYMENT_MMC_ORDER:
+            element.add(name, values[name])
+        element.add("Timestamp", stamp)
+
+
+TOU_BLOCKS = 4             # GBCS ECS17e: 4 blocks x (8 TOU register values + 8 block counters)
+TOU_RATES = 8
+
+
+def _tou_block_registers(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
+    """ECS17e: the 64-value block TOU register collection -> MMC TariffBlock[1..4], each its 8
+    register matrix values then its 8 block counters (the order GBCS gives)."""
+    if not content.data or content.data[0].tag == dlms.NULL_DATA:
+        return
+    values = unwrap(content.data[0])
+    require(values.tag == dlms.ARRAY, f"expected the array of block TOU registers, found "
+            f"{values.type_name}", values)
+    expected = TOU_BLOCKS * 2 * TOU_RATES
+    require(len(values.value) == expected, f"ECS17e carries {expected} values, found "
+            f"{len(values.value)}", values)
+    for item in values.value:
+        require(item.is_integer, f"expected a register value, found {item.type_name}", item)
+    collection = _child(root, "TariffBlockTOURegisterCollection")
+    for block in range(TOU_BLOCKS):
+        element = collection.add("TariffBlock", index=block + 1)
+        first = block * 2 * TOU_RATES
+        for name, start in (("RegisterMatrixTOUValue", first),
+                            ("CounterMatrixTOUValue", first + TOU_RATES)):
+            for rate in range(TOU_RATES):
+                element.add(name, values.value[start + rate].value, index=rate + 1)
+
+
+# ECS19 protected attributes, in the order the ESME returns them, and the MMC order. GBCS
+# ECS19 (class 1 0-0:94.44.34.30): prepayment_balance_collection ::= structure { meter_balance,
+# emergency_credit_balance, accumulated_debt_register, time_debt_1_balance,
+# time_debt_2_balance, payment_debt_balance }.
 _PREPAY_ORDER = ("MeterBalance", "EmergencyCreditBalance", "AccumulatedDebtRegister",
-                 "PaymentDebtRegister", "TimeDebtRegister1", "TimeDebtRegister2")
+                 "TimeDebtRegister1", "TimeDebtRegister2", "PaymentDebtRegister")
 _PREPAY_MMC_ORDER = ("EmergencyCreditBalance", "AccumulatedDebtRegister", "PaymentDebtRegister",
                      "TimeDebtRegister1", "TimeDebtRegister2", "MeterBalance")
 
@@ -416,6 +759,10 @@ _HANDLERS: dict[str, Handler] = {
     "billing_calendar": _billing_calendar,
     "import_registers": _import_registers,
     "tou_registers": _tou_registers,
+    "tou_block_registers": _tou_block_registers,
+    "register_read_log": _register_read_log,
+    "daily_read_log": _daily_read_log,
+    "change_of_mode_billing_log": _change_of_mode_billing_log,
     "prepay_registers": _prepay_registers,
 }
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .. import register
-from ..base import Content, UseCaseError, UseCaseResult
+from ..base import Content, Failure, UseCaseError, UseCaseResult
 from ...codec import asn1
 from ...codec.asn1 import Cursor, Element
 from ...errors import DecodeError
@@ -96,6 +96,7 @@ class Reader:
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.warnings: list[str] = []
+        self.failures: list[Failure] = []
         self.success = True
         self.top = asn1.check_tree(data)       # every length, depth and count checked first
         if len(self.top) != 1:
@@ -130,6 +131,7 @@ class Reader:
         element = parent.add(name, ResponseCode=code)
         element.add("ASN1Status", status if status is not None else "notKnown")
         if status not in ("success", "reliable"):
+            self.failures.append(Failure("asn1", code, status or "notKnown", element=name))
             self.fail(f"{what}: response code {code} ({status or 'not a GBCS value'})")
 
     def fail(self, warning: str) -> None:
@@ -523,7 +525,8 @@ def _decoder(entry: Asn1UseCase) -> "Callable[[Content], UseCaseResult | None]":
             raise type(exc)(exc.reason, exc.offset, exc.code, f"payload part {part.name!r}") \
                 from None
         root.attributes["MessageSuccess"] = reader.success
-        return UseCaseResult(root.build(), (), tuple(warnings + reader.warnings))
+        return UseCaseResult(root.build(), tuple(reader.failures),
+                             tuple(warnings + reader.warnings))
     decode.__name__ = f"decode_{entry.use_case.replace('/', '_')}"
     return decode
 
