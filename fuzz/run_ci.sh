@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI fuzzing: every target for a bounded time (about 3 minutes in all), seeded with the corpus
+# CI fuzzing: every target for a bounded time (about 4 minutes in all), seeded with the corpus
 # kept in the repo (fuzz/corpus/) plus seeds generated from ../shared and build_message.
 # Any crash, sanitizer report or non-PandcError exception fails the run (non-zero exit).
 # Needs clang with libFuzzer for the C target and atheris for the Python targets; a missing
@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
-c_seconds="${FUZZ_C_SECONDS:-60}"
+c_seconds="${FUZZ_C_SECONDS:-40}"
 py_seconds="${FUZZ_PY_SECONDS:-25}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/pandc-fuzz-ci.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -25,14 +25,16 @@ missing() {
 
 status=0
 if command -v "${FUZZ_CC:-clang}" >/dev/null && bash fuzz/build.sh "$work/build" >/dev/null; then
-    mkdir -p "$work/corpus-c"
-    echo "== fuzz_header (C core, ASan+UBSan, ${c_seconds}s)"
-    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        "$work/build/fuzz_header" -dict=fuzz/gbcs.dict -max_total_time="$c_seconds" -seed="${FUZZ_SEED:-1}" \
-        -print_final_stats=1 -artifact_prefix="$work/" "$work/corpus-c" \
-        "$work/seeds-bin" $( [ -d fuzz/corpus/header ] && echo fuzz/corpus/header ) > "$work/c.log" 2>&1 || status=1
-    grep -E "^#[0-9]+[[:space:]]*DONE|stat::number_of_executed_units|ERROR|SUMMARY" "$work/c.log" || true
-    [ $status = 0 ] || { tail -40 "$work/c.log"; ls "$work"/crash-* 2>/dev/null; }
+    for target in header capture; do
+        mkdir -p "$work/corpus-$target-c"
+        echo "== fuzz_$target (C core, ASan+UBSan, ${c_seconds}s)"
+        ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+            "$work/build/fuzz_$target" -dict=fuzz/gbcs.dict -max_total_time="$c_seconds" -seed="${FUZZ_SEED:-1}" \
+            -print_final_stats=1 -artifact_prefix="$work/$target-" "$work/corpus-$target-c" \
+            "$work/seeds-bin" $( [ -d fuzz/corpus/header ] && echo fuzz/corpus/header ) > "$work/c-$target.log" 2>&1 \
+            || { status=1; tail -40 "$work/c-$target.log"; ls "$work/$target"-crash-* 2>/dev/null || true; }
+        grep -E "^#[0-9]+[[:space:]]*DONE|stat::number_of_executed_units|ERROR|SUMMARY" "$work/c-$target.log" || true
+    done
 else
     missing "clang with -fsanitize=fuzzer is not available"
 fi
