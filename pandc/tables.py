@@ -22,10 +22,26 @@ if TYPE_CHECKING:
 __all__ = ["decode_table", "iter_tables"]
 
 
+class _Pipeline:
+    """:mod:`pandc.api` as the Arrow sink's pipeline, with the caller's worker count."""
+
+    def __init__(self, workers: int) -> None:
+        if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+            raise ValueError(f"workers must be a positive integer, not {workers!r}")
+        self.workers = workers
+
+    def decode_many(self, items: Any, *, keys: "KeySource | None" = None) -> list[Any]:
+        return api.decode_many(items, keys=keys, workers=self.workers)
+
+    def iter_decode_items(self, items: Any, *, keys: "KeySource | None" = None
+                          ) -> Iterator[tuple[Any, Any]]:
+        return api.iter_decode_items(items, keys=keys, workers=self.workers)
+
+
 def iter_tables(source: Any, batch_size: int = arrow.DEFAULT_BATCH_SIZE, *,
                 columns: Sequence[str] | None = None, keys: "KeySource | None" = None,
                 kind: str = "auto", name: str | None = None, first_line: int = 1,
-                reassemble: bool = True) -> Iterator[pa.RecordBatch]:
+                reassemble: bool = True, workers: int = 1) -> Iterator[pa.RecordBatch]:
     """Record batches of at most ``batch_size`` rows, one row per message of ``source``.
 
     ``source`` is a path, bytes, or a file object holding one message a line (hex or base64;
@@ -34,13 +50,17 @@ def iter_tables(source: Any, batch_size: int = arrow.DEFAULT_BATCH_SIZE, *,
     picks columns (default: the header columns, and with ``keys`` the pipeline columns too).
     Memory stays flat: one chunk of the input and one batch of columns at a time. See
     :func:`pandc.io.arrow.iter_tables` for ``name``, ``first_line`` and ``reassemble``.
+    ``workers`` > 1 decodes the pipeline columns (values, verification) of each batch in that
+    many processes, as :func:`pandc.decode_many` does; the header columns need no pipeline.
     """
     return arrow.iter_tables(source, batch_size, columns=columns, keys=keys, kind=kind, name=name,
-                             first_line=first_line, reassemble=reassemble, pipeline=api)
+                             first_line=first_line, reassemble=reassemble,
+                             pipeline=_Pipeline(workers))
 
 
 def decode_table(source: Any, columns: Sequence[str] | None = None,
                  keys: "KeySource | None" = None, *, batch_size: int = arrow.DEFAULT_BATCH_SIZE,
-                 kind: str = "auto") -> pa.Table:
+                 kind: str = "auto", workers: int = 1) -> pa.Table:
     """Every message of ``source`` as one ``pyarrow.Table`` (see :func:`iter_tables`)."""
-    return arrow.decode_table(source, columns, keys, batch_size=batch_size, kind=kind, pipeline=api)
+    return arrow.decode_table(source, columns, keys, batch_size=batch_size, kind=kind,
+                              pipeline=_Pipeline(workers))

@@ -12,6 +12,7 @@ result dataclasses pickle as their field values, see :mod:`pandc.codec.fastdata`
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import pickle
@@ -35,6 +36,10 @@ MIN_CHUNK = 32      # fewest items a task (smaller batches are cut finer, to bal
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
+# Callers using each pool now. A pool replaced (another worker count asked for) is shut down
+# only when its last caller is done, so no caller ever submits to a pool already shut down.
+_users: dict[ProcessPoolExecutor, int] = {}
+_retired: set[ProcessPoolExecutor] = set()
 
 
 def _context() -> Any:
@@ -48,28 +53,52 @@ def _warm_up() -> None:
     from . import usecases  # noqa: F401
 
 
-def _get_pool(workers: int) -> ProcessPoolExecutor:
+@contextlib.contextmanager
+def _leased_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """The shared pool of ``workers`` processes (started, or replaced, if need be), held for
+    the caller until the block ends."""
     global _pool, _pool_size
     with _lock:
         broken = _pool is not None and getattr(_pool, "_broken", False)
         if _pool is None or _pool_size != workers or broken:
             if _pool is not None:
-                # Work another thread queued on the old pool still finishes; its processes
-                # then exit.
-                _pool.shutdown(wait=False)
+                _retire(_pool)
             _pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
                                         initializer=_warm_up)
             _pool_size = workers
-        return _pool
+        pool = _pool
+        _users[pool] = _users.get(pool, 0) + 1
+    try:
+        yield pool
+    finally:
+        with _lock:
+            _users[pool] -= 1
+            if _users[pool] == 0:
+                del _users[pool]
+                if pool in _retired:
+                    _retired.discard(pool)
+                    pool.shutdown(wait=False)
+
+
+def _retire(pool: ProcessPoolExecutor) -> None:
+    """Shut a replaced pool down now if no caller holds it, else when the last one is done
+    (called with _lock held)."""
+    if _users.get(pool, 0):
+        _retired.add(pool)
+    else:
+        pool.shutdown(wait=False)
 
 
 def shutdown() -> None:
     """Ends the worker processes (the next call with ``workers`` > 1 starts new ones)."""
     global _pool, _pool_size
     with _lock:
-        if _pool is not None:
-            _pool.shutdown(wait=True)
-        _pool, _pool_size = None, 0
+        pool, _pool, _pool_size = _pool, None, 0
+        if pool is not None and _users.get(pool, 0):
+            _retired.add(pool)          # a caller still holds it: it ends when they are done
+            return
+    if pool is not None:
+        pool.shutdown(wait=True)
 
 
 # In a worker: the key source of the last call served, by its pickled form.
@@ -122,16 +151,16 @@ def _decode_in_workers(items: list[tuple[Any, Any]], keys: "KeySource | None", w
     if workers <= 1 or len(chunks) == 1:
         return decode_with_context(chunks[0] if len(chunks) == 1 else items, keys=keys)
     blob = _key_blob(keys)
-    pool = _get_pool(workers - 1)
-    futures = [pool.submit(_decode_chunk, chunk, blob) for chunk in chunks]
-    here: dict[int, list[Message | DecodeError]] = {}
-    for index in range(len(chunks) - 1, -1, -1):
-        if not futures[index].cancel():
-            break       # the workers have reached this chunk, and every one before it
-        here[index] = decode_with_context(chunks[index], keys=keys)
-    results: list[Message | DecodeError] = []
-    for index, future in enumerate(futures):
-        results.extend(here[index] if index in here else future.result())
+    with _leased_pool(workers - 1) as pool:
+        futures = [pool.submit(_decode_chunk, chunk, blob) for chunk in chunks]
+        here: dict[int, list[Message | DecodeError]] = {}
+        for index in range(len(chunks) - 1, -1, -1):
+            if not futures[index].cancel():
+                break       # the workers have reached this chunk, and every one before it
+            here[index] = decode_with_context(chunks[index], keys=keys)
+        results: list[Message | DecodeError] = []
+        for index, future in enumerate(futures):
+            results.extend(here[index] if index in here else future.result())
     return results
 
 
@@ -141,21 +170,21 @@ def iter_in_workers(items: Iterator[SourceItem], keys: "KeySource | None", worke
     caller decodes each batch it reaches before a pool worker has started it."""
     from .api import decode_batch
     blob = _key_blob(keys)
-    pool = _get_pool(max(workers - 1, 1))
-    pending: deque[tuple[list[SourceItem], Future[list["Result"]]]] = deque()
-    try:
-        while True:
-            while len(pending) < 2 * workers:
-                batch = list(itertools.islice(items, batch_size))
-                if not batch:
-                    break
-                pending.append((batch, pool.submit(_decode_source_chunk, batch, blob)))
-            if not pending:
-                return
-            batch, future = pending.popleft()
-            results = decode_batch(batch, keys) if future.cancel() else future.result()
-            yield from zip(batch, results)
-    finally:
-        # A consumer that stops early leaves no work queued in the shared pool.
-        for _, future in pending:
-            future.cancel()
+    with _leased_pool(max(workers - 1, 1)) as pool:
+        pending: deque[tuple[list[SourceItem], Future[list["Result"]]]] = deque()
+        try:
+            while True:
+                while len(pending) < 2 * workers:
+                    batch = list(itertools.islice(items, batch_size))
+                    if not batch:
+                        break
+                    pending.append((batch, pool.submit(_decode_source_chunk, batch, blob)))
+                if not pending:
+                    return
+                batch, future = pending.popleft()
+                results = decode_batch(batch, keys) if future.cancel() else future.result()
+                yield from zip(batch, results)
+        finally:
+            # A consumer that stops early leaves no work queued in the shared pool.
+            for _, future in pending:
+                future.cancel()

@@ -115,3 +115,28 @@ def test_a_pool_of_another_size_lets_work_already_queued_finish():
         thread.join()
     assert outcome == {2: single, 3: single}
     workers.shutdown()
+
+
+def test_tables_with_two_workers_equal_one_workers(tmp_path):
+    """decode_table / iter_tables take workers= for the pipeline columns (values and
+    verification); the table is the one a single process gives, row for row."""
+    keys = KeyStore.from_directory(require(KEYSTORE))
+    lines = [data.hex() for path, data in rtds_messages() if is_response_or_alert(path)][:400]
+    lines[150] = "DD00"                                  # a bad row among them
+    capture = tmp_path / "capture.hex"
+    capture.write_text("\n".join(lines) + "\n")
+    columns = ["source", "message_code", "error", "authenticated", "smets_data"]
+    single = pandc.decode_table(capture, columns=columns, keys=keys)
+    double = pandc.decode_table(capture, columns=columns, keys=keys, workers=2)
+    assert double.equals(single)
+    assert single.column("error")[150].as_py() is not None
+    assert single.column("authenticated").to_pylist().count(True) > 300
+    batches = list(pandc.iter_tables(capture, 128, columns=columns, keys=keys, workers=2))
+    assert sum(b.num_rows for b in batches) == 400
+    for bad in (0, -1, 1.5, True):
+        try:
+            pandc.decode_table(capture, columns=columns, keys=keys, workers=bad)
+        except ValueError as error:
+            assert "workers" in str(error)
+        else:
+            raise AssertionError(f"workers={bad!r} accepted")
