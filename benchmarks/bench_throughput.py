@@ -130,6 +130,24 @@ def verify_batch(request) -> tuple[list[bytes], object]:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
+def test_decode_table_with_keys_workers(benchmark, verify_batch, tmp_path, workers):
+    """decode_table with keys and the pipeline columns: workers hand back column values, not
+    whole messages, so a second process is not eaten by pickling value trees."""
+    items, keys = verify_batch
+    capture = tmp_path / "capture.hex"
+    capture.write_text("\n".join(item.hex() for item in items) + "\n")
+    columns = ["source", "message_code", "error", "authenticated", "smets_data",
+               "device_alert_content"]
+    pandc.decode_table(capture, columns=columns, keys=keys, workers=workers)     # pool warm
+    table = benchmark.pedantic(pandc.decode_table, args=(capture,),
+                               kwargs={"columns": columns, "keys": keys, "workers": workers},
+                               rounds=3, iterations=1)
+    assert table.num_rows == len(items)
+    assert table.column("authenticated").to_pylist().count(True) > len(items) // 2
+    _rate(benchmark, f"table_verify_workers_{workers}", len(items))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
 def test_decode_many_with_keys_workers(benchmark, verify_batch, workers):
     """Warm: the worker pool is started (and its ECDH caches filled) before the timed rounds,
     as in a long-running service; the first call's start-up is test_..._first_call below."""
@@ -201,6 +219,18 @@ def test_validate_today(benchmark, mmc_documents):
     _rate(benchmark, "validate", len(mmc_documents))
 
 
+def test_validate_xmlschema(benchmark, mmc_documents):
+    """The validator the issue started from (xmlschema), kept as validate(explain=True) for
+    detailed error paths: the baseline the libxml2 path is measured against."""
+    from pandc.mmc.validation import validate
+
+    def run() -> int:
+        return sum(validate(document, explain=True).valid for document in mmc_documents)
+
+    benchmark.pedantic(run, rounds=1, iterations=1)
+    _rate(benchmark, "validate_xmlschema", len(mmc_documents))
+
+
 def test_validate_many_fast(benchmark, mmc_documents):
     from pandc.mmc.fastvalidate import validate_many
 
@@ -257,8 +287,10 @@ def test_zz_report_ratios():
              for name, rate in RATES.items()]
     for faster, slower in (("table_c", "table_twin"), ("table_c", "fromhex_loop"),
                            ("table_c_no_source", "fromhex_loop"), ("validate_many", "validate"),
+                           ("validate_many", "validate_xmlschema"),
+                           ("validate", "validate_xmlschema"),
+                           ("table_verify_workers_2", "table_verify_workers_1"),
                            ("verify_workers_2", "verify_workers_1"),
-
                            ("verify_workers_2_first_call", "verify_workers_1")):
         if faster in RATES and slower in RATES:
             lines.append(f"{faster} / {slower} = {RATES[faster] / RATES[slower]:.1f}x "

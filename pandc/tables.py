@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from . import api
+from . import api, workers
+from .errors import DecodeError
 from .io import arrow
 
 if TYPE_CHECKING:
@@ -36,6 +37,18 @@ class _Pipeline:
     def iter_decode_items(self, items: Any, *, keys: "KeySource | None" = None
                           ) -> Iterator[tuple[Any, Any]]:
         return api.iter_decode_items(items, keys=keys, workers=self.workers)
+
+    def decode_fields(self, items: Any, *, keys: "KeySource | None" = None
+                      ) -> "list[dict[str, Any] | DecodeError]":
+        if self.workers == 1:
+            return arrow.pipeline_fields(api.decode_many(items, keys=keys), keys is not None)
+        return workers.map_in_workers(list(items), keys, self.workers, _decode_fields_chunk)
+
+
+def _decode_fields_chunk(items: list[Any], keys: "KeySource | None"
+                         ) -> "list[dict[str, Any] | DecodeError]":
+    """A worker's (or the caller's) share of :meth:`_Pipeline.decode_fields`."""
+    return arrow.pipeline_fields(api.decode_many(items, keys=keys), keys is not None)
 
 
 def iter_tables(source: Any, batch_size: int = arrow.DEFAULT_BATCH_SIZE, *,

@@ -13,6 +13,7 @@ result dataclasses pickle as their field values, see :mod:`pandc.codec.fastdata`
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import multiprocessing
 import pickle
@@ -20,7 +21,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import DecodeError
 from .io.sources import SourceItem
@@ -29,6 +30,8 @@ from .message import Message
 if TYPE_CHECKING:
     from .api import Result
     from .security import KeySource
+
+T = TypeVar("T")
 
 CHUNK = 512         # most items a task: amortises a task's round trip
 MIN_CHUNK = 32      # fewest items a task (smaller batches are cut finer, to balance the load)
@@ -131,34 +134,53 @@ def _key_blob(keys: "KeySource | None") -> bytes | None:
 
 def decode_in_workers(items: list[tuple[Any, Any]], keys: "KeySource | None",
                       workers: int) -> list[Message | DecodeError]:
-    """``workers`` processes decode: the caller's and ``workers - 1`` pool workers. The pool
-    takes chunks from the front; the caller takes, from the back, each chunk no worker has
-    started yet (a cancelled future), so half the results never cross a process boundary."""
+    """``workers`` processes decode (see :func:`_map_chunks`)."""
     from .api import collector_paused, decode_with_context
     if not items:
         return []
     with collector_paused():     # unpickled results, like decoded ones, hold no cycles
-        return _decode_in_workers(items, keys, workers, decode_with_context)
+        return _map_chunks(items, keys, workers,
+                           lambda chunk: decode_with_context(chunk, keys=keys), _decode_chunk)
 
 
-def _decode_in_workers(items: list[tuple[Any, Any]], keys: "KeySource | None", workers: int,
-                       decode_with_context: Callable[..., list[Message | DecodeError]]
-                       ) -> list[Message | DecodeError]:
+def map_in_workers(items: list[Any], keys: "KeySource | None", workers: int,
+                   function: Callable[[list[Any], "KeySource | None"], list[T]]) -> list[T]:
+    """``function(chunk, keys)`` over chunks of ``items`` in ``workers`` processes (the
+    caller's and ``workers - 1`` pool workers), results concatenated in order. ``function``
+    must be a module-level function (workers receive it by name); what it returns crosses the
+    process boundary, so the smaller it is the more the workers gain."""
+    if not items:
+        return []
+    return _map_chunks(items, keys, workers, lambda chunk: function(chunk, keys),
+                       functools.partial(_call_with_keys, function))
+
+
+def _call_with_keys(function: Callable[[list[Any], "KeySource | None"], list[T]],
+                    items: list[Any], keys: bytes | None) -> list[T]:
+    return function(items, _keys_in_worker(keys))
+
+
+def _map_chunks(items: list[Any], keys: "KeySource | None", workers: int,
+                here_call: Callable[[list[Any]], list[T]],
+                remote: Callable[[list[Any], bytes | None], list[T]]) -> list[T]:
+    """The pool takes chunks from the front; the caller takes, from the back, each chunk no
+    worker has started yet (a cancelled future), so part of the results never cross a process
+    boundary."""
     # At least 32 chunks a process: the last chunks a worker has taken (one running, one
     # queued) are what the caller may have to wait for at the end, so they are kept small.
     size = max(MIN_CHUNK, min(CHUNK, -(-len(items) // (32 * workers))))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     if workers <= 1 or len(chunks) == 1:
-        return decode_with_context(chunks[0] if len(chunks) == 1 else items, keys=keys)
+        return here_call(chunks[0] if len(chunks) == 1 else items)
     blob = _key_blob(keys)
     with _leased_pool(workers - 1) as pool:
-        futures = [pool.submit(_decode_chunk, chunk, blob) for chunk in chunks]
-        here: dict[int, list[Message | DecodeError]] = {}
+        futures = [pool.submit(remote, chunk, blob) for chunk in chunks]
+        here: dict[int, list[T]] = {}
         for index in range(len(chunks) - 1, -1, -1):
             if not futures[index].cancel():
                 break       # the workers have reached this chunk, and every one before it
-            here[index] = decode_with_context(chunks[index], keys=keys)
-        results: list[Message | DecodeError] = []
+            here[index] = here_call(chunks[index])
+        results: list[T] = []
         for index, future in enumerate(futures):
             results.extend(here[index] if index in here else future.result())
     return results

@@ -323,6 +323,9 @@ class Pipeline(Protocol):
 
     def iter_decode_items(self, items: Any, *, keys: Any = None) -> Iterator[tuple[Any, Any]]: ...
 
+    def decode_fields(self, items: Any, *, keys: Any = None
+                      ) -> "list[dict[str, Any] | DecodeError]": ...
+
 
 def _need(pipeline: "Pipeline | None") -> "Pipeline":
     if pipeline is None:
@@ -334,7 +337,7 @@ def _need(pipeline: "Pipeline | None") -> "Pipeline":
 def _pipeline(columns: Columns, kind: str, keys: "KeySource | None", pipeline: "Pipeline | None"
               ) -> tuple[dict[str, list[Any]], dict[int, tuple[str, int | None, int]]]:
     """The pipeline columns of the batch's rows, and the rows the pipeline found bad."""
-    decode_many = _need(pipeline).decode_many
+    decode_fields = _need(pipeline).decode_fields
     rows = columns.rows
     error_codes = columns.buffers["error"]
     texts = columns.texts or {}
@@ -345,23 +348,27 @@ def _pipeline(columns: Columns, kind: str, keys: "KeySource | None", pipeline: "
         items.append(raw[4:] if kind == capture.RECORDS else raw.decode("ascii").strip())
     values: dict[str, list[Any]] = {name: [None] * rows for name in _NEEDS_PIPELINE}
     overrides: dict[int, tuple[str, int | None, int]] = {}
-    for row, result in zip(todo, decode_many(items, keys=keys)):
+    for row, result in zip(todo, decode_fields(items, keys=keys)):
         if isinstance(result, DecodeError):
             overrides[row] = (result.reason, result.offset, result.code)
             continue
-        _pipeline_values(values, row, result, verified=keys is not None)
+        for column, value in result.items():
+            values[column][row] = value
     return values, overrides
+
+
+def pipeline_fields(results: "Iterable[Message | DecodeError]", verified: bool
+                    ) -> "list[dict[str, Any] | DecodeError]":
+    """Each decoded message as its pipeline column values (``verified``: keys were given);
+    errors stay errors. Small and flat, so worker processes hand these back rather than whole
+    messages (pickling a message's value tree costs about what decoding it does)."""
+    return [result if isinstance(result, DecodeError) else _pipeline_fields(result, verified)
+            for result in results]
 
 
 def _values_key(message: "Message") -> str:
     """Where pandc.io.jsonl puts the decoded values: an alert's are its DeviceAlertContent."""
     return "smets_data" if message.cra == "response" else "device_alert_content"
-
-
-def _pipeline_values(values: dict[str, list[Any]], row: int, message: "Message", *,
-                     verified: bool) -> None:
-    for column, value in _pipeline_fields(message, verified).items():
-        values[column][row] = value
 
 
 def _pipeline_fields(message: "Message", verified: bool) -> dict[str, Any]:
