@@ -64,7 +64,7 @@ from ..codec.columns import (
 )
 from ..codec.text import text_to_bytes
 from ..errors import HEADER_ERROR_REASONS, DecodeError
-from ..values import to_json
+from . import jsonl
 
 if TYPE_CHECKING:
     from ..message import Message
@@ -366,29 +366,13 @@ def pipeline_fields(results: "Iterable[Message | DecodeError]", verified: bool
             for result in results]
 
 
-def _values_key(message: "Message") -> str:
-    """Where pandc.io.jsonl puts the decoded values: an alert's are its DeviceAlertContent."""
-    return "smets_data" if message.cra == "response" else "device_alert_content"
-
-
 def _pipeline_fields(message: "Message", verified: bool) -> dict[str, Any]:
-    """The pipeline columns of one message, as pandc.io.jsonl.message_record keys them
-    (``verified``: keys were given, so the individual checks are reported)."""
-    fields: dict[str, Any] = {"warnings": list(message.warnings)}
-    if message.duis is not None:
-        fields["request_id"] = message.request_id
-        fields["response_code"] = message.response_code
-    verification = message.verification
-    if verification is not None:
-        fields["authenticated"] = verification.authenticated
-        fields["authentication_reason"] = verification.reason
-        if verified:
-            fields["mac_valid"] = verification.mac_valid
-            fields["signature_valid"] = verification.signature_valid
-            fields["decrypted_parts"] = sum(1 for part in message.parts
-                                            if part.encrypted and part.plaintext is not None)
-    if message.values is not None:
-        fields[_values_key(message)] = json.dumps(to_json(message.values), ensure_ascii=False)
+    """The pipeline columns of one message: pandc.io.jsonl's fields, the decoded values as
+    JSON text (``verified``: keys were given, so the individual checks are reported)."""
+    fields = jsonl.pipeline_fields(message, verified=verified)
+    key = jsonl.values_key(message)
+    if key in fields:
+        fields[key] = json.dumps(fields[key], ensure_ascii=False)
     return fields
 
 

@@ -37,24 +37,37 @@ def message_record(source: str, message: Message, *, verified: bool = False) -> 
         "payload_length": len(message.payload),
         "signed": message.signed,
     }
+    record.update(pipeline_fields(message, verified=verified))
+    return record
+
+
+def values_key(message: Message) -> str:
+    """A response's values are its SMETSData; an alert's are its DeviceAlertContent."""
+    return "smets_data" if message.cra == "response" else "device_alert_content"
+
+
+def pipeline_fields(message: Message, *, verified: bool = False) -> dict[str, Any]:
+    """What the pipeline adds to a message's header fields, in record order: the DUIS
+    fields, the verification (with ``verified``, each check too), the decoded values (as
+    the :func:`pandc.values.to_json` tree) and the warnings. The Arrow sink's pipeline
+    columns are these same fields."""
+    fields: dict[str, Any] = {}
     if message.duis is not None:
-        record["request_id"] = message.request_id
-        record["response_code"] = message.response_code
+        fields["request_id"] = message.request_id
+        fields["response_code"] = message.response_code
     verification = message.verification
     if verification is not None:
-        record["authenticated"] = verification.authenticated
-        record["authentication_reason"] = verification.reason
+        fields["authenticated"] = verification.authenticated
+        fields["authentication_reason"] = verification.reason
         if verified:
-            record["mac_valid"] = verification.mac_valid
-            record["signature_valid"] = verification.signature_valid
-            record["decrypted_parts"] = sum(1 for part in message.parts
+            fields["mac_valid"] = verification.mac_valid
+            fields["signature_valid"] = verification.signature_valid
+            fields["decrypted_parts"] = sum(1 for part in message.parts
                                             if part.encrypted and part.plaintext is not None)
     if message.values is not None:
-        # A response's values are its SMETSData; an alert's are its DeviceAlertContent.
-        key = "smets_data" if message.cra == "response" else "device_alert_content"
-        record[key] = to_json(message.values)
-    record["warnings"] = list(message.warnings)
-    return record
+        fields[values_key(message)] = to_json(message.values)
+    fields["warnings"] = list(message.warnings)
+    return fields
 
 
 def error_record(source: str, error: PandcError, prefix: str = "") -> dict[str, Any]:
