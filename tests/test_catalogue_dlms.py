@@ -241,8 +241,9 @@ def test_value_rows_are_consistent():
     for row in catalogue.USE_CASES:
         assert (row.shape == catalogue.VALUES) == bool(row.values or row.handler), row.use_case
         placed = [p for p in _flat(row.values) if not isinstance(p, catalogue.Fixed)]
-        positions = [(p.position, getattr(p, "path", ()), getattr(p, "selector", None))
-                 for p in placed]
+        # one value may be read under two rules (ECS24's charge table: TOU and block prices)
+        positions = [(p.position, getattr(p, "path", ()), getattr(p, "selector", None),
+                      getattr(p, "rule", None)) for p in placed]
         assert len(positions) == len(set(positions)), row.use_case
         for value in placed:
             assert isinstance(value, (catalogue.Value, catalogue.Rows))
@@ -369,8 +370,12 @@ def test_ambiguous_code_needs_the_srv():
     assert message.values.name == "ResetAuxiliaryLoadRsp"
 
 
-def test_unmapped_read_keeps_gbcsdata_with_a_warning():
-    code = next(r.message_code for r in catalogue.USE_CASES if r.shape == catalogue.UNMAPPED)
+def test_unmapped_read_keeps_gbcsdata_with_a_warning(monkeypatch):
+    # every read is mapped now: a row marked UNMAPPED stands for the next use case added
+    import dataclasses
+    code = 0x003A
+    monkeypatch.setitem(catalogue.BY_CODE, code, dataclasses.replace(
+        catalogue.BY_CODE[code], shape=catalogue.UNMAPPED, values=()))
     message = _response(code, bytes.fromhex("010600000093"), b"\x01\x01\x00")
     assert message.values is None
     assert any("does not map" in w for w in message.warnings)
@@ -714,3 +719,81 @@ def test_rtds_chf_device_log_by_hand():
     when = entry.children[1].value
     assert (when.year, when.month, when.day, when.hour, when.minute) == (
         year, month, day, hour, minute)
+
+
+# --- ECS24 (SRV 4.11.1): built per GBCS ECS24's Get list, values worked out by hand ----------
+
+def _ecs24_data(charge_table: bytes) -> bytes:
+    thresholds = [b"\x01\x03" + b"".join(b"\x06" + v.to_bytes(4, "big") for v in (1000, 2000, 3000)),
+                  b"\x01\x03" + b"".join(b"\x06" + v.to_bytes(4, "big") for v in (1, 2, 3))] \
+        + [b"\x01\x00"] * 6
+    items = [
+        bytes.fromhex("0600003039"),              # 0 active price 0x3039 = 12345
+        bytes.fromhex("02020FFB16FE"),            # 1 scaler -5, unit 254
+        b"\x01\x00", b"\x01\x00", b"\x01\x00",     # 2-4 seasons, weeks, day profiles (empty)
+        # 5 special days: { 1, date FFFF-12-25 any weekday, day 3 }, { 2, 2026-01-01 Thu, day 2 }
+        bytes.fromhex("0102" "0203120001" "0905FFFF0C19FF" "1103"
+                      "0203120002" "090507EA010104" "1102"),
+        *thresholds,                              # 6-13 TOU[1..8] block thresholds
+        b"\x03\x01",                               # 14 currency: TRUE = GB pounds
+        # 15 standing charge: scaling { 0, -2 }, commodity reference, [ { '', 100 } ]
+        bytes.fromhex("0203" "02020F000FFE" "020312000009060000000000000F00"
+                      "0101" "0202" "0900" "100064"),
+        # 16 price matrix: scaling { -2, -5 }, reference 1-0:1.8.0.255 attr 2, charge table
+        bytes.fromhex("0203" "02020FFE0FFB" "0203120003090601000108" "00FF0F02") + charge_table,
+    ]
+    return bytes([len(items)]) + b"".join(items)
+
+
+def _charge_table(*entries: tuple[int, int]) -> bytes:
+    return bytes([0x01, len(entries)]) + b"".join(
+        b"\x02\x02\x09\x01" + bytes([index]) + b"\x10" + price.to_bytes(2, "big", signed=True)
+        for index, price in entries)
+
+
+def test_ecs24_primary_tariff_by_hand():
+    table = _charge_table((0x01, 0x0849), (0x02, 0x0C37), (0xA1, 0x08F1), (0xB1, 0x0DDA),
+                          (0xA2, 0x0FA2))
+    message = _response(0x003A, _ecs24_data(table), b"\x11" + b"\x01\x00" * 17)
+    assert not message.failures and message.values.attribute("MessageSuccess") is True
+    electricity = message.values.find("Electricity")
+    assert [c.name for c in electricity.children] == [
+        "PrimaryActiveTariffPrice", "CurrencyUnitsLabel", "StandingCharge",
+        "StandingChargeScale", "PriceScale", "TariffBlockPriceMatrix", "TariffTOUPriceMatrix",
+        "TariffSwitchingTableSpecialDays", "TariffThresholdMatrix"]
+    value = {c.name: c.value for c in electricity.children}
+    assert (value["PrimaryActiveTariffPrice"], value["CurrencyUnitsLabel"],
+            value["StandingCharge"], value["StandingChargeScale"], value["PriceScale"]) == (
+        12345, "GBP", 100, -2, -5)
+    # block b, TOU t at index 0xA0 + 0x10 (b - 1) + t: TOU 1 has blocks 1 and 2, TOU 2 block 1
+    blocks = electricity.find("TariffBlockPriceMatrix")
+    assert [(b.attribute("index"), [(p.attribute("index"), p.value) for p in b.children])
+            for b in blocks.children] == [(1, [(1, 2289), (2, 3546)]), (2, [(1, 4002)])]
+    tou = electricity.find("TariffTOUPriceMatrix")
+    assert [(p.attribute("index"), p.value) for p in tou.children] == [(1, 2121), (2, 3127)]
+    days = electricity.find("TariffSwitchingTableSpecialDays").children
+    assert len(days) == 2 and days[0].find("Date/Year/NonSpecifiedYear") is not None
+    first, second = (_leaves(d) for d in days)
+    assert first["SpecialDay/Date/Month/SpecifiedMonth"] == "12"
+    assert first["SpecialDay/Date/DayOfMonth/SpecifiedDayOfMonth"] == "25"
+    assert first["SpecialDay/ReferencedDay"] == "3"
+    assert (second["SpecialDay/Date/Year/SpecifiedYear"],
+            second["SpecialDay/Date/DayOfWeek/SpecifiedDayOfWeek"],
+            second["SpecialDay/ReferencedDay"]) == ("2026", "4", "2")
+    matrix = electricity.find("TariffThresholdMatrix")
+    assert [(m.attribute("index"), [(t.attribute("index"), t.value) for t in m.children])
+            for m in matrix.children] == [(1, [(1, 1000), (2, 2000), (3, 3000)]),
+                                          (2, [(1, 1), (2, 2), (3, 3)])]
+    assert any("TariffSwitchingTable not written" in w for w in message.warnings)
+    report = pandc.mmc.validate(pandc.to_mmc(message), "mmc", schema_dir=require(OFFICIAL_XSD))
+    assert report.valid, report.errors
+
+
+def test_ecs24_charge_index_outside_both_ranges_is_a_warning():
+    table = _charge_table((0x01, 5), (0x31, 7))     # 0x31: past TOU rate 48, not a block
+    message = _response(0x003A, _ecs24_data(table), b"\x11" + b"\x01\x00" * 17)
+    electricity = message.values.find("Electricity")
+    assert electricity.find("TariffTOUPriceMatrix") is None
+    assert electricity.find("TariffBlockPriceMatrix") is None
+    assert sum("0x31 is neither" in w for w in message.warnings) == 2
+    assert electricity.find("PrimaryActiveTariffPrice").value == 12345

@@ -89,7 +89,11 @@ def _put(root: Builder, path: str, value: object) -> None:
     parent = root
     for step in parents:
         parent = _child(parent, step)
-    if isinstance(value, Node):
+    if name == "*":                     # the converted element's children, in place
+        assert isinstance(value, Node)
+        for child in value.children:
+            parent.append(child)
+    elif isinstance(value, Node):
         parent.append(Node(name, value.value, value.children, value.attributes))
     else:
         parent.add(name, value)  # type: ignore[arg-type]
@@ -265,6 +269,14 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
         require(item.tag == dlms.LONG_UNSIGNED,
                 f"expected an event code (long-unsigned), found {item.type_name}", item)
         return item.value.to_bytes(2, "big")
+    if rule == catalogue.INDEXED:
+        assert isinstance(row, catalogue.Value) and row.item
+        require(item.tag == dlms.ARRAY and all(v.is_integer for v in item.value),
+                f"expected an array of integers, found {item.type_name}", item)
+        return Node("", None, tuple(leaf(row.item, v.value, index=n)
+                                    for n, v in enumerate(item.value, start=1)))
+    if rule in (catalogue.PRICE_TOU, catalogue.PRICE_BLOCK):
+        return _price_matrix(rule, item)
     if rule == catalogue.SWITCH_TIME:
         return _switch_time(row, item)
     if rule == catalogue.ALERT_BITS:
@@ -350,6 +362,41 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
                 f"{len(text)} characters is not 1 to {slots} 13-digit MPANs", item)
         return [text[i:i + 13] for i in range(0, len(text), 13)]
     raise UseCaseError(f"unknown catalogue rule {rule!r}", item.offset)
+
+
+MAX_TOU_RATE = 48
+BLOCK_INDEX_FIRST = 0xA0        # charge-table index of block b, TOU rate t: 0xA0 + 0x10 (b-1) + t
+MAX_BLOCKS, MAX_BLOCK_RATES = 4, 8
+
+
+def _price_matrix(rule: str, item: dlms.DlmsValue) -> Node:
+    """A class 113 charge_table -> the MMC TOU prices (index = TOU rate) or block prices
+    (TariffBlockPrices per TOU rate, BlockPrice per block). Every entry must be one or the
+    other: an index that is neither refuses the table (a warning), nothing is dropped."""
+    require(item.tag == dlms.ARRAY, f"charge_table must be an array, found {item.type_name}",
+            item)
+    tou: list[Node] = []
+    blocks: dict[int, list[tuple[int, Node]]] = {}
+    for entry in item.value:
+        require(entry.tag == dlms.STRUCTURE and len(entry.value) == 2
+                and entry.value[0].tag == dlms.OCTET_STRING and len(entry.value[0].value) == 1
+                and entry.value[1].is_integer, "a charge_table entry is structure { octet-"
+                "string(1) index, charge_per_unit }", entry)
+        index, price = entry.value[0].value[0], entry.value[1].value
+        block, rate = (index >> 4) - (BLOCK_INDEX_FIRST >> 4) + 1, index & 0x0F
+        if 1 <= index <= MAX_TOU_RATE:
+            tou.append(leaf("TariffTOUPrice", price, index=index))
+        elif 1 <= block <= MAX_BLOCKS and 1 <= rate <= MAX_BLOCK_RATES:
+            blocks.setdefault(rate, []).append((block, leaf("BlockPrice", price, index=block)))
+        else:
+            raise UseCaseError(f"charge_table index 0x{index:02X} is neither a TOU rate "
+                               "(0x01-0x30) nor a block price (0xA1-0xD8)", entry.offset)
+    if rule == catalogue.PRICE_TOU:
+        return Node("", None, tuple(tou))
+    return Node("", None, tuple(
+        Node("TariffBlockPrices", None,
+             tuple(price for _, price in sorted(prices, key=lambda p: p[0])), (("index", rate),))
+        for rate, prices in sorted(blocks.items())))
 
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

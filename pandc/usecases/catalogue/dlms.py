@@ -88,6 +88,14 @@ SWITCH_TIME = "switch-time"    # class 10 Schedule entries (array of schedule_ta
                                # xs:time: the switch_time (member 4, octet-string(4) hour,
                                # minute, second, hundredths) of the entry whose script_selector
                                # (member 3) is the row's ``selector``
+INDEXED = "indexed"            # array of integers -> one ``item`` element per value, with
+                               # index="1".. in array order (MMC's indexed lists)
+PRICE_TOU = "price-tou"        # class 113 charge_table (array of { index octet-string(1),
+                               # charge_per_unit }) -> TariffTOUPrice index=n for the entries
+                               # whose index is a TOU rate n = 0x01..0x30
+PRICE_BLOCK = "price-block"    # the same table -> TariffBlockPrices index=t { BlockPrice
+                               # index=b } for the entries whose index is 0xA0 + 0x10 (b - 1)
+                               # + t (blocks 1-4 as high nibble A-D, TOU rate t = 1-8 low)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +116,7 @@ class Value:
     also: tuple[str, ...] = ()   # SPLIT13: elements for the second, third ... MPAN
     selector: int | None = None  # SWITCH_TIME: the script_selector of the entry to read
     groups: tuple["AlertGroup", ...] = ()   # ALERT_BITS: the MMC element groups, in order
+    item: str = ""               # INDEXED: the repeated element's name
 
     @property
     def cosem(self) -> str:
@@ -462,7 +471,38 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
               (*_voltage_data(6 * phase, 32 + 20 * phase, "VoltageOperationalData"),
                Fixed("Phase", phase + 1)))
         for phase in range(3)), note="profile values as carried: GBCS gives no scaler, the implied unit is volts"),
-    _uc("ECS24", 0x003A, "4.11.1=ReadTariffPrimaryElementRsp", UNMAPPED, "Read ESME Tariff Data", "Electricity"),
+    # GBCS ECS24, in request order: 0 (Primary)ActiveTariffPrice value (class 3 0-0:94.44.1.7,
+    # double-long-unsigned), 1 its scaler_unit (GBCS constant: scaler -5, unit 254), 2-4 the
+    # TariffSwitchingTable (class 20 0-0:13.0.0.255 season_profile_active, week_profile_table_
+    # active, day_profile_table_active), 5 its special days (class 11 0-0:11.0.0.255 entries
+    # { index, specialday_date octet-string(5), day_id }), 6-13 TariffThresholdMatrixBlocks
+    # [1to3]TOU[1..8] (class 21 0-0:16.0.11..18.255 thresholds, array of 3
+    # double-long-unsigned), 14 CurrencyUnit (class 9000 0-0:94.44.2.0 value_active: GB
+    # pounds TRUE, ECB euro FALSE), 15 StandingCharge (class 113 0-0:19.20.4.255
+    # unit_charge_active: { { commodity_scale, price_scale }, commodity_reference,
+    # charge_table [1] { index, charge_per_unit } }), 16 TariffBlockPriceMatrixTOU (class 113
+    # 0-0:19.20.0.255 unit_charge_active, charge_table [1..80]). MMC PriceScale is the price
+    # matrix's price_scale (the scale its PriceType prices need; the active price's scaler is
+    # GBCS's constant -5) [?]. The charge-table index -> TOU rate / block and TOU rate split is
+    # the one ECS01a's commands use (0x01-0x30 TOU rates, 0xA1-0xD8 block 1-4 x TOU 1-8) [?].
+    # The switching table's day profiles need the GBCS 7.3.7 script selectors (TOU or block
+    # action), not found here: the switching table is not written.
+    _uc("ECS24", 0x003A, "4.11.1=ReadTariffPrimaryElementRsp", VALUES, "Read ESME Tariff Data", "Electricity", values=(
+        Value(0, 3, "0-0:94.44.1.7", 2, INTEGER, "Electricity/PrimaryActiveTariffPrice"),
+        Value(14, 9000, "0-0:94.44.2.0", 2, ENUM, "Electricity/CurrencyUnitsLabel", names=((1, "GBP"), (0, "ECB"))),
+        Value(15, 113, "0-0:19.20.4.255", 5, INTEGER, "Electricity/StandingCharge", path=(2, 0, 1)),
+        Value(15, 113, "0-0:19.20.4.255", 5, INTEGER, "Electricity/StandingChargeScale", path=(0, 1)),
+        Value(16, 113, "0-0:19.20.0.255", 5, INTEGER, "Electricity/PriceScale", path=(0, 1)),
+        Value(16, 113, "0-0:19.20.0.255", 5, PRICE_BLOCK, "Electricity/TariffBlockPriceMatrix", path=(2,)),
+        Value(16, 113, "0-0:19.20.0.255", 5, PRICE_TOU, "Electricity/TariffTOUPriceMatrix", path=(2,)),
+        Rows(5, 11, "0-0:11.0.0.255", 2, "Electricity/TariffSwitchingTableSpecialDays/SpecialDay",
+             (Column(1, DATE_WILD, "Date"), Column(2, INTEGER, "ReferencedDay")), 50),
+        *(Group("Electricity/TariffThresholdMatrix/ElecTariffThresholds",
+                (Value(5 + n, 21, f"0-0:16.0.{10 + n}.255", 2, INDEXED, "*", item="BlockThreshold"),),
+                attributes=(("index", n),))
+          for n in range(1, 9)),
+    ), note="partial: TariffSwitchingTable not written (GBCS 7.3.7 script selectors not found); [?] PriceScale from the price matrix, charge-table index split",
+        unwritten=("TariffSwitchingTable",)),
     # secondary element's active price (class 3 0-0:94.44.1.8: value, scaler_unit whose
     # scaler is the MMC PriceScale) and its TOU prices (class 113 Charge 0-0:19.20.5.255
     # unit_charge_active: structure { scaling, commodity, charge_table array of { index
