@@ -10,6 +10,7 @@ import csv
 import functools
 import re
 import struct
+from datetime import time
 
 import pytest
 
@@ -261,6 +262,7 @@ def test_coverage_rows():
             "acknowledgement") in rows
     assert ("ECS70", "6.11", "SynchroniseClockRsp", "DLMS", "values") in rows
     assert any(r[0] == "ECS24b" and r[4].startswith("partial: ") for r in rows)
+    assert not any(r[0] in ("ECS26d", "ECS26l") and r[4].startswith("partial") for r in rows)
     # the shared table takes the rows as they are
     from pandc.usecases.catalogue import coverage_rows
     assert set(rows) <= set(coverage_rows())
@@ -695,6 +697,35 @@ def test_billing_calendar_by_hand(time_octets, date_octets, expected):
     assert pandc.mmc.validate(pandc.to_mmc(message), "mmc", schema_dir=require(OFFICIAL_XSD)).valid
 
 
+@pytest.mark.parametrize("months,period", [
+    ((2, 5, 8, 11), "Quarterly"), ((11, 2, 5, 8), "Quarterly"), ((4, 10), "SixMonthly"),
+    ((12,), "Yearly")])
+def test_billing_calendar_with_months_by_hand(months, period):
+    # each entry: time 01:30:00.00, date year FFFF, month m, day 15 (0x0F), weekday FF
+    entries = b"".join(b"\x02\x02\x09\x04" + bytes.fromhex("011E0000") + b"\x09\x05"
+                       + bytes([0xFF, 0xFF, m, 0x0F, 0xFF]) for m in months)
+    message = _response(0x00D9, b"\x01\x01" + bytes([len(months)]) + entries, b"\x01\x01\x00")
+    calendar = message.values.find("BillingCalendar/ElectricityBillingCalendar")
+    assert calendar.find("BillingTime").value == time(1, 30)
+    element = calendar.find(period)
+    assert [(c.name, c.value) for c in element.children] == [
+        ("DayOfMonth", 15), ("BillingPeriodStartMonth", months[0])]
+    assert pandc.mmc.validate(pandc.to_mmc(message), "mmc", schema_dir=require(OFFICIAL_XSD)).valid
+
+
+@pytest.mark.parametrize("dates", [
+    [bytes.fromhex("FFFF020FFF"), bytes.fromhex("FFFF060FFF")],     # 4 months apart, two times
+    [bytes.fromhex("FFFF010FFF"), bytes.fromhex("FFFF070EFF")],     # different days of month
+    [bytes.fromhex("FFFF011DFF")],                                  # day 29: MMC allows 1-28
+    [bytes.fromhex("FFFF010FFF")] * 3,                              # three a year
+])
+def test_billing_calendar_mmc_cannot_hold_is_a_warning(dates):
+    entries = b"".join(b"\x02\x02\x09\x04" + bytes(4) + b"\x09\x05" + d for d in dates)
+    message = _response(0x003E, b"\x01\x01" + bytes([len(dates)]) + entries, b"\x01\x01\x00")
+    assert message.values.children == ()
+    assert any("not a yearly, six-monthly or quarterly" in w for w in message.warnings)
+
+
 def test_billing_calendar_with_several_times_is_named_not_guessed():
     entry = b"\x02\x02\x09\x04" + bytes(4) + b"\x09\x05" + bytes.fromhex("FFFF0101FF")
     message = _response(0x003E, b"\x01\x01\x04" + entry * 4, b"\x01\x01\x00")
@@ -797,3 +828,32 @@ def test_ecs24_charge_index_outside_both_ranges_is_a_warning():
     assert electricity.find("TariffBlockPriceMatrix") is None
     assert sum("0x31 is neither" in w for w in message.warnings) == 2
     assert electricity.find("PrimaryActiveTariffPrice").value == 12345
+
+
+def test_ecs24b_special_days_by_hand():
+    # GBCS ECS24b: 0 unit_charge (0-0:19.20.5.255), 1 price, 2 scaler_unit, 3 special days
+    # (0-0:11.0.1.255), 4-6 switching table (empty arrays here)
+    items = [
+        bytes.fromhex("0203" "02020F000FFB" "0203120003090601140108" "00FF0F02")
+        + _charge_table((0x01, 300), (0x02, -4)),
+        bytes.fromhex("0600000457"),                          # 0x457 = 1111
+        bytes.fromhex("02020FFB16FE"),
+        # { 7, date 2027-FF-FE (last day of every month) any weekday, day 16 }
+        bytes.fromhex("0101" "0203120007" "090507EBFFFEFF" "1110"),
+        b"\x01\x00", b"\x01\x00", b"\x01\x00"]
+    data = bytes([len(items)]) + b"".join(items)
+    message = _response(0x00BD, data, b"\x07" + b"\x01\x00" * 7)
+    assert [c.name for c in message.values.children] == [
+        "SecondaryActiveTariffPrice", "PriceScale", "TariffTOUPriceMatrix",
+        "TariffSwitchingTableSpecialDays"]
+    prices = message.values.find("TariffTOUPriceMatrix")
+    assert [(p.attribute("index"), p.value) for p in prices.children] == [(1, 300), (2, -4)]
+    (day,) = message.values.find("TariffSwitchingTableSpecialDays").children
+    leaves = _leaves(day)
+    assert leaves["SpecialDay/Date/Year/SpecifiedYear"] == "2027"
+    assert leaves["SpecialDay/ReferencedDay"] == "16"
+    assert day.find("Date/DayOfMonth/LastDayOfMonth") is not None
+    assert day.find("Date/Month/NonSpecifiedMonth") is not None
+    assert any("TariffSwitchingTable not written" in w for w in message.warnings)
+    report = pandc.mmc.validate(pandc.to_mmc(message), "mmc", schema_dir=require(OFFICIAL_XSD))
+    assert report.valid, report.errors

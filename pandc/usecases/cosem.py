@@ -760,46 +760,80 @@ def _prepay_registers(content: DlmsContent, root: Builder, warnings: list[str]) 
 NOT_SPECIFIED = 0xFF
 
 
+# execution times in a year -> MMC periodicity of a calendar with a month given
+_PERIODS = {4: "Quarterly", 2: "SixMonthly", 1: "Yearly"}
+
+
 def _billing_calendar(content: DlmsContent, root: Builder, warnings: list[str]) -> None:
     """ECS26d/ECS26l: the billing schedule's execution times -> MMC ElectricityBillingCalendar.
     One entry with only the time given is daily; with a day of week (1 = Monday), weekly;
-    with a day of month, monthly. Several entries (quarterly, six-monthly, yearly) are not
-    mapped yet and say so."""
+    with a day of month, monthly. Entries with the month given are yearly (one), six-monthly
+    (two, six months apart) or quarterly (four, three months apart), all at the same time and
+    day of month; BillingPeriodStartMonth is the first entry's month [?: the order the ESME
+    returns them]. Any other shape is named in a warning, never guessed."""
     if not content.data or content.data[0].tag == dlms.NULL_DATA:
         return
     entries = content.data[0]
     require(entries.tag == dlms.ARRAY, f"execution_time must be an array, found "
             f"{entries.type_name}", entries)
-    if len(entries.value) != 1:
-        warnings.append(f"billing calendar with {len(entries.value)} execution times: "
-                        "quarterly, six-monthly and yearly calendars are not mapped yet")
+    times: list[tuple[dt_time, bytes]] = []
+    for entry in entries.value:
+        require(entry.tag == dlms.STRUCTURE and len(entry.value) == 2 and all(
+            m.tag == dlms.OCTET_STRING for m in entry.value), "execution time entry must be "
+            "structure { octet-string time, octet-string date }", entry)
+        when, day = entry.value
+        require(len(when.value) == 4 and len(day.value) == 5, "time is 4 octets, date 5", entry)
+        hour, minute, second, _hundredths = when.value
+        require(hour < 24 and minute < 60 and (second == NOT_SPECIFIED or second < 60),
+                "billing time must be a time of day (hour and minute given)", when)
+        times.append((dt_time(hour, minute, 0 if second == NOT_SPECIFIED else second),
+                      day.value))
+    if not times:
         return
-    entry = entries.value[0]
-    require(entry.tag == dlms.STRUCTURE and len(entry.value) == 2 and all(
-        m.tag == dlms.OCTET_STRING for m in entry.value), "execution time entry must be "
-        "structure { octet-string time, octet-string date }", entry)
-    when, day = entry.value
-    require(len(when.value) == 4 and len(day.value) == 5, "time is 4 octets, date 5", entry)
-    hour, minute, second, _hundredths = when.value
-    require(hour < 24 and minute < 60 and (second == NOT_SPECIFIED or second < 60),
-            "billing time must be a time of day (hour and minute given)", when)
-    month, day_of_month, day_of_week = day.value[2], day.value[3], day.value[4]
-    calendar = _child(_child(root, "BillingCalendar"), "ElectricityBillingCalendar")
-    calendar.add("BillingTime", dt_time(hour, minute, 0 if second == NOT_SPECIFIED else second))
-    if month != NOT_SPECIFIED:
-        warnings.append("billing calendar with a month given: yearly calendars are not mapped")
-        root.children.clear()
-        return
-    if day_of_month == NOT_SPECIFIED and day_of_week == NOT_SPECIFIED:
-        calendar.add("Daily")
-    elif day_of_month == NOT_SPECIFIED and 1 <= day_of_week <= 7:
-        calendar.add("Weekly", day_of_week)
-    elif day_of_week == NOT_SPECIFIED and 1 <= day_of_month <= 28:
-        calendar.add("Monthly", day_of_month)
+    billing_time, first = times[0]
+    month, day_of_month, day_of_week = first[2], first[3], first[4]
+    if month == NOT_SPECIFIED:
+        if len(times) != 1:
+            warnings.append(f"billing calendar with {len(times)} execution times and no month "
+                            "is not an MMC periodicity")
+            return
+        if day_of_month == NOT_SPECIFIED and day_of_week == NOT_SPECIFIED:
+            choice: tuple[str, object] = ("Daily", None)
+        elif day_of_month == NOT_SPECIFIED and 1 <= day_of_week <= 7:
+            choice = ("Weekly", day_of_week)
+        elif day_of_week == NOT_SPECIFIED and 1 <= day_of_month <= 28:
+            choice = ("Monthly", day_of_month)
+        else:
+            warnings.append(f"billing calendar date {first.hex().upper()} is not daily, "
+                            "weekly or monthly (day 1-28)")
+            return
     else:
-        warnings.append(f"billing calendar date {day.value.hex().upper()} is not daily, weekly "
-                        "or monthly (day 1-28)")
-        root.children.clear()
+        period = _PERIODS.get(len(times))
+        months = [date_octets[2] for _, date_octets in times]
+        step = 12 // len(times) if period else 0
+        regular = period is not None and all(
+            when == billing_time and date_octets[:2] == first[:2] and date_octets[3:] ==
+            first[3:] for when, date_octets in times) and sorted(
+            (m - month) % 12 for m in months) == list(range(0, 12, step)) and all(
+            1 <= m <= 12 for m in months)
+        if not (regular and first[:2] == b"\xff\xff" and day_of_week == NOT_SPECIFIED
+                and 1 <= day_of_month <= 28):
+            warnings.append(f"billing calendar with {len(times)} execution times (months "
+                            f"{', '.join(str(m) for m in months)}) is not a yearly, six-monthly "
+                            "or quarterly calendar MMC can hold (same time, day of month 1-28, "
+                            "months evenly spaced)")
+            return
+        assert period is not None
+        choice = (period, None)
+    calendar = _child(_child(root, "BillingCalendar"), "ElectricityBillingCalendar")
+    calendar.add("BillingTime", billing_time)
+    name, value = choice
+    if name in _PERIODS.values():
+        element = calendar.add(name)
+        element.add("DayOfMonth", day_of_month)
+        element.add("BillingPeriodStartMonth", month)
+    else:
+        calendar.add(name, value)  # type: ignore[arg-type]
 
 
 _HANDLERS: dict[str, Handler] = {

@@ -512,8 +512,12 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         Value(2, 3, "0-0:94.44.1.8", 3, INTEGER, "PriceScale", path=(0,)),
         Rows(0, 113, "0-0:19.20.5.255", 5, "TariffTOUPriceMatrix/TariffTOUPrice",
              (Column(1, INTEGER, "."), Column(0, OCTET_INT, "@index")), 4, path=(2,)),
-    ), note="partial: TariffSwitchingTable, TariffSwitchingTableSpecialDays not written",
-        unwritten=("TariffSwitchingTable", "TariffSwitchingTableSpecialDays")),
+        # GBCS ECS24b item 3: class 11 0-0:11.0.1.255 entries { index, specialday_date
+        # octet-string(5), day_id } (items 4-6: the class 20 0-0:13.0.1.255 switching table)
+        Rows(3, 11, "0-0:11.0.1.255", 2, "TariffSwitchingTableSpecialDays/SpecialDay",
+             (Column(1, DATE_WILD, "Date"), Column(2, INTEGER, "ReferencedDay")), 50),
+    ), note="partial: TariffSwitchingTable not written (GBCS 7.3.7 script selectors not found)",
+        unwritten=("TariffSwitchingTable",)),
     # GBCS ECS26a, in request order: 0 DebtRecoveryRates[1] (class 113 0-0:19.20.1.255
     # unit_charge_active: { { commodity_scale, price_scale }, commodity_reference,
     # charge_table [ { index, charge_per_unit } ] }), 1 Non-DisablementCalendar special days
@@ -605,11 +609,12 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         Value(2, 1, "0-0:94.44.0.1", 2, INTEGER, "RandomisedOffsetLimit"),
     )),
     # class 22 Single action schedule 0-0:15.0.0.255 execution_time (attribute 4): an array of
-    # { time, date } with wildcards; the handler reads one entry as daily / weekly / monthly.
+    # { time, date } with wildcards; the handler reads one entry as daily / weekly / monthly
+    # (month not given) or yearly, two as six-monthly, four as quarterly (month given).
     _uc("ECS26d", 0x003E, "6.2.3=ReadDeviceConfigurationDataBillingCalendarRsp", VALUES, "Read ESME Configuration Data Device Information (Billing Calendar)", handler="billing_calendar",
-        note="partial: quarterly, six-monthly and yearly calendars (several execution times) not written"),
+        note="[?] BillingPeriodStartMonth: the first execution time's month"),
     _uc("ECS26l", 0x00D9, "6.2.3=ReadDeviceConfigurationDataBillingCalendarRsp", VALUES, "Read ESME Configuration Data Device Information (Billing Calendar - all periodicities)", handler="billing_calendar",
-        note="partial: quarterly, six-monthly and yearly calendars (several execution times) not written"),
+        note="[?] BillingPeriodStartMonth: the first execution time's month"),
     _uc("ECS26e", 0x003F, "6.2.4=ReadDeviceConfigurationIdentityExcMPxNRsp", VALUES, "Read ESME Configuration Data Device Information (device identity exc MPAN)", values=(
         _device_id(0), _model(2), _manufacturer(3), _tamper(4), _meter_variant(1))),
     _uc("ECS26i", 0x0092, "6.2.4=ReadDeviceConfigurationIdentityExcMPxNRsp", VALUES, "Read Configuration Data Device Information (CHF identity)", values=(
