@@ -857,3 +857,53 @@ def test_ecs24b_special_days_by_hand():
     assert any("TariffSwitchingTable not written" in w for w in message.warnings)
     report = pandc.mmc.validate(pandc.to_mmc(message), "mmc", schema_dir=require(OFFICIAL_XSD))
     assert report.valid, report.errors
+
+
+def test_ecs61a_type_and_identifier_and_special_days_by_hand():
+    # GBCS ECS61a: 0-4 descriptions, 5-9 TypeAndIdentifier octet-string(8) (eight 00 = ALCS,
+    # else the HC ALCS EUI-64), 10 special days, 11 schedule (null here), 12-16 states
+    descriptions = [b"\x0A\x02S" + bytes([0x30 + n]) for n in range(1, 6)]
+    types = [b"\x09\x08" + bytes(8)] * 5
+    types[2] = b"\x09\x08" + bytes.fromhex("00DB1234567890AB")
+    # { index 3, date 2030-07-FF weekday 6 }, { index 20, FFFF-FF-FD (second last day) }
+    special = bytes.fromhex("0102" "0203120003" "090507EE07FF06" "1101"
+                            "0203120014" "0905FFFFFFFDFF" "1102")
+    states = [b"\x03\x01", b"\x03\x00", b"\x03\x01", b"\x03\x00", b"\x03\x01"]
+    data = bytes([17]) + b"".join(descriptions + types + [special, b"\x00"] + states)
+    message = _response(0x00BB, data, b"\x11" + b"\x01\x00" * 17)
+    switches = [c for c in message.values.children if c.name == "AuxiliaryLoadControlSwitch"]
+    assert [(s.attribute("Index"), s.find("Description").value,
+             [c.name for c in s.find("TypeAndIdentifier").children], s.find("State").value)
+            for s in switches] == [
+        (1, "S1", ["ALCS"], True), (2, "S2", ["ALCS"], False), (3, "S3", ["HCALCS"], True),
+        (4, "S4", ["ALCS"], False), (5, "S5", ["ALCS"], True)]
+    assert switches[2].find("TypeAndIdentifier/HCALCS").value == "00-DB-12-34-56-78-90-AB"
+    days = message.values.find("ALCSHCALCSSpecialDays").children
+    assert [d.attribute("index") for d in days] == [3, 20]
+    assert (_leaves(days[0])["ALCSHCALCSSpecialDay/Year/SpecifiedYear"],
+            _leaves(days[0])["ALCSHCALCSSpecialDay/DayOfWeek/SpecifiedDayOfWeek"]) == ("2030", "6")
+    assert days[1].find("DayOfMonth/SecondLastDayOfMonth") is not None
+    assert any("ALCSScheduler not written" in w for w in message.warnings)
+    report = pandc.mmc.validate(pandc.to_mmc(message), "mmc", schema_dir=require(OFFICIAL_XSD))
+    assert report.valid, report.errors
+    # a TypeAndIdentifier that is not 8 octets is left out with a warning, the rest stays
+    short = data.replace(types[2], b"\x09\x07" + bytes.fromhex("00DB1234567890"), 1)
+    message = _response(0x00BB, short, b"\x11" + b"\x01\x00" * 17)
+    third = [c for c in message.values.children if c.name == "AuxiliaryLoadControlSwitch"][2]
+    assert third.find("TypeAndIdentifier") is None and third.find("State").value is True
+    assert any("TypeAndIdentifier left out" in w for w in message.warnings)
+
+
+def test_ecs61d_special_day_definitions_by_hand():
+    texts = [b"\x0A\x01" + bytes([0x41 + n]) for n in range(5)]
+    special = bytes.fromhex("0101" "0203120005" "090507EA0C19FF" "1101")   # 2026-12-25
+    data = bytes([7]) + b"".join(texts) + special + b"\x00"
+    message = _response(0x011C, data, b"\x07" + b"\x01\x00" * 7)
+    (definition,) = message.values.find("AuxiliaryControllerSpecialDayDefinitions").children
+    assert definition.attribute("identifier") == 5
+    leaves = _leaves(definition)
+    prefix = "AuxiliaryControllerSpecialDayDefinition/"
+    assert (leaves[prefix + "Year/SpecifiedYear"], leaves[prefix + "Month/SpecifiedMonth"],
+            leaves[prefix + "DayOfMonth/SpecifiedDayOfMonth"]) == ("2026", "12", "25")
+    report = pandc.mmc.validate(pandc.to_mmc(message), "mmc", schema_dir=require(OFFICIAL_XSD))
+    assert report.valid, report.errors

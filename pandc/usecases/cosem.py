@@ -319,6 +319,12 @@ def _convert(row: catalogue.Value | catalogue.Column, item: dlms.DlmsValue) -> o
                 "an ALCS's zeros, an HCALCS's EUI-64", item)
         return Node("", None, (leaf("AuxiliaryControllerType", "HCALCS"),
                                leaf("HCALCSID", raw.hex("-").upper())))
+    if rule == catalogue.SWITCH_TYPE:
+        require(item.tag == dlms.OCTET_STRING and len(item.value) == 8, "TypeAndIdentifier "
+                f"must be an octet-string(8), found {item.type_name}", item)
+        if item.value == bytes(8):
+            return Node("", None, (Node("ALCS"),))
+        return Node("", None, (leaf("HCALCS", item.value.hex("-").upper()),))
     if rule == catalogue.UTF8:
         require(item.tag == dlms.UTF8_STRING, f"expected a utf8-string, found "
                 f"{item.type_name}", item)

@@ -73,6 +73,9 @@ ALERT_BITS = "alert-bits"      # bit-string(256) of event/alert settings, number
 AUX_TYPE = "aux-type"          # octet-string typeAndIdentifier (GBCS ECS61e): empty = None,
                                # FF = APC, eight 00 = ALCS, else an HCALCS's EUI-64 ->
                                # MMC TypeAndIdentifier { AuxiliaryControllerType, HCALCSID }
+SWITCH_TYPE = "switch-type"    # octet-string(8) TypeAndIdentifier (GBCS ECS46c/ECS61a): eight
+                               # 00 = an ALCS, else the HC ALCS's EUI-64 -> MMC
+                               # SwitchTypeAndID { ALCS | HCALCS }
 UTF8 = "utf8"                  # utf8-string -> xs:string (refused when XML cannot carry it)
 DATE_WILD = "date-wild"        # COSEM date (octet-string(5), wildcards) -> MMC Date children
                                # Year, Month, DayOfMonth, DayOfWeek (Specified... or
@@ -759,17 +762,23 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
         Value(0, 70, "0-0:96.3.10.255", 3, ENUM, "SupplyState", names=((0, "Disabled"), (1, "Enabled"), (2, "Armed"))),
     )),
     _uc("ECS47", 0x0055, "7.5=ActivateAuxiliaryLoadRsp 7.6=DeactivateAuxiliaryLoadRsp 7.8=ResetAuxiliaryLoadRsp", RESULTS, "Set or Reset HC ALCS or ALCS State"),
-    # per switch n = 1..5: description (class 1 0-0:94.44.0.1n, items 0-4) and state (class
-    # 70 Disconnect control 0-n:96.3.10.255 output_state, items 12-16); the type and
-    # identifier octets (0-0:94.44.0.2n), special days and schedule are not mapped yet
-    _uc("ECS61a", 0x00BB, "7.7=ReadALCSDataRsp", VALUES, "Read HC ALCS and ALCS Data from ESME", values=tuple(
-        Group("AuxiliaryLoadControlSwitch",
-              (Value(n - 1, 1, f"0-0:94.44.0.{10 + n}", 2, TEXT, "Description"),
-               Value(11 + n, 70, f"0-{n}:96.3.10.255", 2, BOOLEAN, "State")),
-              attributes=(("Index", n),))
-        for n in range(1, 6)),
-        note="partial: TypeAndIdentifier, ALCSHCALCSSpecialDays, ALCSScheduler not written",
-        unwritten=("TypeAndIdentifier", "ALCSHCALCSSpecialDays", "ALCSScheduler")),
+    # per switch n = 1..5: description (class 1 0-0:94.44.0.1n, items 0-4), type and
+    # identifier (class 1 0-0:94.44.0.2n octet-string(8), items 5-9) and state (class 70
+    # Disconnect control 0-n:96.3.10.255 output_state, items 12-16); item 10 the switches'
+    # special days (class 11 0-0:11.0.3.255 entries { index, date, day_id }), item 11 their
+    # schedule (class 10 0-0:12.0.2.255 entries): its actions are script selectors (GBCS
+    # 7.3.7, not found here), so the scheduler is not written
+    _uc("ECS61a", 0x00BB, "7.7=ReadALCSDataRsp", VALUES, "Read HC ALCS and ALCS Data from ESME", values=(
+        *(Group("AuxiliaryLoadControlSwitch",
+                (Value(n - 1, 1, f"0-0:94.44.0.{10 + n}", 2, TEXT, "Description"),
+                 Value(4 + n, 1, f"0-0:94.44.0.{20 + n}", 2, SWITCH_TYPE, "TypeAndIdentifier"),
+                 Value(11 + n, 70, f"0-{n}:96.3.10.255", 2, BOOLEAN, "State")),
+                attributes=(("Index", n),))
+          for n in range(1, 6)),
+        Rows(10, 11, "0-0:11.0.3.255", 2, "ALCSHCALCSSpecialDays/ALCSHCALCSSpecialDay",
+             (Column(0, INTEGER, "@index"), Column(1, DATE_WILD, "*")), 20),
+    ), note="partial: ALCSScheduler not written (GBCS 7.3.7 script selectors not found); [?] special days OBIS 0-0:11.0.3.255",
+        unwritten=("ALCSScheduler",)),
     _uc("ECS62", 0x005F, "7.9=AddAuxiliaryLoadToBoostButtonRsp 7.10=RemoveAuxiliaryLoadFromBoostButtonRsp", RESULTS, "Set ALCS and Boost Button Association"),
     # boost button availability (0-0:94.44.7.255), its event log (class 7 0-0:99.98.20.255:
     # GBCS ECS61c entry_boostFunctionLogEntry { boost_start, boost_end } as UTC seconds, the
@@ -784,16 +793,19 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     )),
     _uc("ECS38", 0x004B, "7.12=SetRandomisedOffsetLimitRsp", RESULTS, "Update Randomised Offset Limit"),
     _uc("ECS47a", 0x011E, "7.13=SetAuxiliaryControllerStateRsp", RESULTS, "Set Auxiliary Controller [n] State"),
-    # descriptions of auxiliary controllers 1..5 (class 1 0-0:94.44.0.11..15, visible-string);
-    # the special days (class 11 0-0:11.0.3.255) and schedule (class 10 0-0:12.0.2.255) are
-    # not mapped yet
-    _uc("ECS61d", 0x011C, "7.14=ReadAuxiliaryControllerConfigurationDataRsp", VALUES, "Read Auxiliary Controller Configuration Data", values=tuple(
-        Group("AuxiliaryControllerDescription",
-              (Value(n - 1, 1, f"0-0:94.44.0.{10 + n}", 2, TEXT, "AuxiliaryControlDescription"),),
-              attributes=(("auxiliaryControllerN", n),))
-        for n in range(1, 6)),
-        note="partial: AuxiliaryControllerSpecialDayDefinitions, AuxiliaryControllerSchedule not written",
-        unwritten=("AuxiliaryControllerSpecialDayDefinitions", "AuxiliaryControllerSchedule")),
+    # descriptions of auxiliary controllers 1..5 (class 1 0-0:94.44.0.11..15, visible-string,
+    # items 0-4), item 5 the special days (class 11 0-0:11.0.3.255 entries { index, date,
+    # day_id }: the entry index is the MMC identifier [?]), item 6 the schedule (class 10
+    # 0-0:12.0.2.255): its actions are GBCS 7.3.7 script selectors, not found here
+    _uc("ECS61d", 0x011C, "7.14=ReadAuxiliaryControllerConfigurationDataRsp", VALUES, "Read Auxiliary Controller Configuration Data", values=(
+        *(Group("AuxiliaryControllerDescription",
+                (Value(n - 1, 1, f"0-0:94.44.0.{10 + n}", 2, TEXT, "AuxiliaryControlDescription"),),
+                attributes=(("auxiliaryControllerN", n),))
+          for n in range(1, 6)),
+        Rows(5, 11, "0-0:11.0.3.255", 2, "AuxiliaryControllerSpecialDayDefinitions/AuxiliaryControllerSpecialDayDefinition",
+             (Column(0, INTEGER, "@identifier"), Column(1, DATE_WILD, "*")), 20),
+    ), note="partial: AuxiliaryControllerSchedule not written (GBCS 7.3.7 script selectors not found); [?] special-day identifier = entry index",
+        unwritten=("AuxiliaryControllerSchedule",)),
     # GBCS ECS61e (GBCS v4 use-case table): class 1 value of 0-0:94.44.0.21..25 (each Auxiliary
     # Controller's typeAndIdentifier, octet-string) then 0-0:94.44.0.31..35 (its
     # stateAndAssociatedInformation, utf8-string of up to 72,000 octets, "see GBCS 7.2.9.2").
