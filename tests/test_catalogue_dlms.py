@@ -907,3 +907,21 @@ def test_ecs61d_special_day_definitions_by_hand():
             leaves[prefix + "DayOfMonth/SpecifiedDayOfMonth"]) == ("2026", "12", "25")
     report = pandc.mmc.validate(pandc.to_mmc(message), "mmc", schema_dir=require(OFFICIAL_XSD))
     assert report.valid, report.errors
+
+
+def test_ecs24_failed_gets_are_failures_and_the_rest_is_written():
+    table = _charge_table((0x01, 9))
+    data = bytearray(_ecs24_data(table))
+    # the price matrix (item 16, the last) failed: null-data in its place, result 01 0B
+    cut = data.index(bytes.fromhex("0203" "02020FFE0FFB"))
+    data = bytes(data[:cut]) + b"\x00"
+    results = b"\x11" + b"\x01\x00" * 16 + b"\x01\x0B"
+    message = _response(0x003A, data, results)
+    assert message.values.attribute("MessageSuccess") is False
+    assert [(f.kind, f.position, f.code) for f in message.failures] == [("get", 17, 11)]
+    electricity = message.values.find("Electricity")
+    assert electricity.find("PriceScale") is None
+    assert electricity.find("TariffTOUPriceMatrix") is None
+    assert electricity.find("StandingCharge").value == 100
+    report = pandc.mmc.validate(pandc.to_mmc(message), "mmc", schema_dir=require(OFFICIAL_XSD))
+    assert report.valid, report.errors
