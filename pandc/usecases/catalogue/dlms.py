@@ -764,7 +764,7 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
     _uc("ECS47", 0x0055, "7.5=ActivateAuxiliaryLoadRsp 7.6=DeactivateAuxiliaryLoadRsp 7.8=ResetAuxiliaryLoadRsp", RESULTS, "Set or Reset HC ALCS or ALCS State"),
     # per switch n = 1..5: description (class 1 0-0:94.44.0.1n, items 0-4), type and
     # identifier (class 1 0-0:94.44.0.2n octet-string(8), items 5-9) and state (class 70
-    # Disconnect control 0-n:96.3.10.255 output_state, items 12-16); item 10 the switches'
+    # Disconnect control 0-n:96.3.10.255 output_state, items 12-16), GBCS ECS61a order; item 10 the switches'
     # special days (class 11 0-0:11.0.3.255 entries { index, date, day_id }), item 11 their
     # schedule (class 10 0-0:12.0.2.255 entries): its actions are script selectors (GBCS
     # 7.3.7, not found here), so the scheduler is not written
@@ -777,7 +777,7 @@ USE_CASES: tuple[DlmsUseCase, ...] = (
           for n in range(1, 6)),
         Rows(10, 11, "0-0:11.0.3.255", 2, "ALCSHCALCSSpecialDays/ALCSHCALCSSpecialDay",
              (Column(0, INTEGER, "@index"), Column(1, DATE_WILD, "*")), 20),
-    ), note="partial: ALCSScheduler not written (GBCS 7.3.7 script selectors not found); [?] special days OBIS 0-0:11.0.3.255",
+    ), note="partial: ALCSScheduler not written (GBCS 7.3.7 script selectors not found)",
         unwritten=("ALCSScheduler",)),
     _uc("ECS62", 0x005F, "7.9=AddAuxiliaryLoadToBoostButtonRsp 7.10=RemoveAuxiliaryLoadFromBoostButtonRsp", RESULTS, "Set ALCS and Boost Button Association"),
     # boost button availability (0-0:94.44.7.255), its event log (class 7 0-0:99.98.20.255:
