@@ -4,6 +4,7 @@
  *
  * usage: capture_sanitize_driver ROUNDS FILE...   (exit 0 when no sanitizer fired)
  */
+#include "capture_exact_columns.h"
 #include "gbcs_capture.h"
 
 #include <stdio.h>
@@ -20,17 +21,7 @@ static uint64_t next_random(void)
     return rng_state * 0x2545F4914F6CDD1Dull;
 }
 
-static void *exact(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p)
-        exit(2);
-    return p;
-}
-
 #define CAPACITY 3
-#define FIELD(name, size) c.name = calloc(CAPACITY, size)
-#define BITS(name) c.name = calloc(1, 1)
 
 static void run(const uint8_t *data, size_t len, int records)
 {
@@ -41,20 +32,7 @@ static void run(const uint8_t *data, size_t len, int records)
     uint64_t number = 1;
     while (pos < len) {
         pandc_capture_columns c;
-        memset(&c, 0, sizeof c);
-        c.capacity = CAPACITY;
-        FIELD(line, 8); FIELD(text_start, 8); FIELD(text_length, 4); FIELD(error, 1);
-        BITS(error_valid); FIELD(offset, 4); BITS(offset_valid); BITS(header_valid);
-        FIELD(frame, 1); FIELD(cra, 1); FIELD(originator_counter, 8); FIELD(originator, 8);
-        FIELD(recipient, 8); FIELD(message_code, 2); FIELD(payload_length, 4); BITS(is_signed);
-        FIELD(supplementary_remote_party_id, 8); BITS(supplementary_remote_party_id_valid);
-        FIELD(supplementary_remote_party_counter, 8);
-        BITS(supplementary_remote_party_counter_valid);
-        FIELD(supplementary_originator_counter, 8);
-        BITS(supplementary_originator_counter_valid);
-        FIELD(date_time, 8); BITS(date_time_valid); FIELD(time_status, 1);
-        BITS(time_status_valid); FIELD(clock_status, 1); BITS(clock_status_valid);
-        BITS(is_from_gsme);
+        exact_columns(&c, CAPACITY);
         size_t consumed;
         uint64_t counted;
         if (records)
@@ -63,9 +41,7 @@ static void run(const uint8_t *data, size_t len, int records)
             pandc_capture_lines(input + pos, len - pos, number, 1, &c, scratch, &consumed, &counted);
         pos += consumed;
         number += counted;
-        void **fields = (void **)&c.line;
-        for (size_t i = 0; i < (sizeof c - 2 * sizeof(uint64_t)) / sizeof(void *); i++)
-            free(fields[i]);
+        free_columns(&c);
         if (!consumed)
             break;
     }

@@ -11,6 +11,7 @@
  *     capture code (32..37); an error offset is set only with an error;
  *   - a row without error has its header bit set, and one with an error has it clear.
  */
+#include "capture_exact_columns.h"
 #include "gbcs_capture.h"
 #include "gbcs_header.h"
 
@@ -20,21 +21,11 @@
 
 #define CAPACITY 3
 
-static void *exact(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p)
-        abort();
-    return p;
-}
-
 static int bit(const uint8_t *bitmap, uint64_t i)
 {
     return (bitmap[i >> 3] >> (i & 7)) & 1;
 }
 
-#define FIELD(name, size) c.name = calloc(CAPACITY, size)
-#define BITS(name) c.name = calloc(1, 1)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -50,20 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pandc_capture_abi();
     while (pos < len) {
         pandc_capture_columns c;
-        memset(&c, 0, sizeof c);
-        c.capacity = CAPACITY;
-        FIELD(line, 8); FIELD(text_start, 8); FIELD(text_length, 4); FIELD(error, 1);
-        BITS(error_valid); FIELD(offset, 4); BITS(offset_valid); BITS(header_valid);
-        FIELD(frame, 1); FIELD(cra, 1); FIELD(originator_counter, 8); FIELD(originator, 8);
-        FIELD(recipient, 8); FIELD(message_code, 2); FIELD(payload_length, 4); BITS(is_signed);
-        FIELD(supplementary_remote_party_id, 8); BITS(supplementary_remote_party_id_valid);
-        FIELD(supplementary_remote_party_counter, 8);
-        BITS(supplementary_remote_party_counter_valid);
-        FIELD(supplementary_originator_counter, 8);
-        BITS(supplementary_originator_counter_valid);
-        FIELD(date_time, 8); BITS(date_time_valid); FIELD(time_status, 1);
-        BITS(time_status_valid); FIELD(clock_status, 1); BITS(clock_status_valid);
-        BITS(is_from_gsme);
+        exact_columns(&c, CAPACITY);
         size_t consumed = 0;
         uint64_t counted = 0, written;
         if (records)
@@ -96,9 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         pos += consumed;
         number += counted;
-        void **fields = (void **)&c.line;
-        for (size_t i = 0; i < (sizeof c - 2 * sizeof(uint64_t)) / sizeof(void *); i++)
-            free(fields[i]);
+        free_columns(&c);
         if (!consumed)
             break;
     }
