@@ -6,7 +6,10 @@ with the test keys. pandc is timed as a caller gets it (``decode_many(..., keys=
 objects with their values and verification); the peer by benchmarks/peer/gbcs_parser_driver.mjs
 (``parseGbcsMessage`` over the list, after warm-up rounds so V8 reaches its steady speed).
 
-  per core     pandc and one peer process, each pinned to the same one CPU
+  per core     pandc and one peer process, each pinned to the same one CPU; beside them the
+               ECDSA verifications of the same messages alone (OpenSSL through cryptography):
+               no parser that verifies every signature with them can beat that rate, so
+               ecdsa_only/peer is the ceiling of any per-core ratio on the machine at hand
   two cores    pandc ``workers=2`` against two peer processes at once on the two halves
 
 The peer is not part of pandc and is not installed by it: set PANDC_PEER_GBCS_PARSER to a
@@ -111,12 +114,29 @@ def _check_same_verdicts(results: list, peer_summary: dict[str, float], count: i
     assert macs == peer_summary["mac_valid"]
 
 
+def _ecdsa_only(corpus: list[bytes], keys):
+    """The batch's signature verifications alone, as pandc.security runs them."""
+    from pandc.security.check import _State, _signature_job
+    from pandc.security.verify import signature_matches
+    jobs = [job for job in (_signature_job(m, _State(keys)) for m in pandc.decode_many(corpus))
+            if job is not None]
+
+    def run() -> float:
+        start = time.perf_counter()
+        assert all(signature_matches(*job) for job in jobs)
+        return len(corpus) / (time.perf_counter() - start)
+    return run
+
+
 def test_full_parse_with_verification_per_core(benchmark, peer, message_list, keys):
     listing, corpus = message_list
     items = corpus * REPEAT
     with _pinned_to_one_cpu():
         pandc.decode_many(corpus, keys=keys)        # keys loaded, ECDH cache filled (a service)
+        ecdsa_only = _ecdsa_only(corpus, keys)
         for _ in range(ALTERNATIONS):
+            RATES.setdefault("ecdsa_only_per_core", []).append(
+                statistics.median(ecdsa_only() for _ in range(REPEAT)))
             summary = _peer_summary(_peer_process(peer, listing))
             RATES.setdefault("peer_per_core", []).append(summary["messages_per_second"])
             rate, results = _timed_pandc(items, keys, 1)
@@ -155,6 +175,7 @@ def test_zz_report_peer_ratios(peer):
         print(f"  {name:20s} {statistics.median(rates):9,.0f}   runs: "
               + ", ".join(f"{r:,.0f}" for r in rates))
     for ours, theirs in (("pandc_per_core", "peer_per_core"),
+                         ("ecdsa_only_per_core", "peer_per_core"),
                          ("pandc_two_workers", "peer_two_processes")):
         if ours in RATES and theirs in RATES:
             ratios = [a / b for a, b in zip(RATES[ours], RATES[theirs])]
