@@ -20,12 +20,14 @@ PATH; otherwise these benchmarks skip, saying so. Ratios are printed with -s:
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import statistics
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -85,17 +87,16 @@ def _peer_summary(process: subprocess.Popen[str]) -> dict[str, float]:
     return summary
 
 
-def _pinned_to_one_cpu():
-    """Pins this process (and the children it starts) to its first allowed CPU until the
-    block ends: 'per core' for both sides, pandc's verification threads included."""
-    class _Pin:
-        def __enter__(self):
-            self.allowed = os.sched_getaffinity(0)
-            os.sched_setaffinity(0, {min(self.allowed)})
-
-        def __exit__(self, *exc):
-            os.sched_setaffinity(0, self.allowed)
-    return _Pin()
+@contextlib.contextmanager
+def _pinned_to_one_cpu() -> Iterator[None]:
+    """This process (and the children it starts) on its first allowed CPU until the block
+    ends: 'per core' for both sides, pandc's verification threads included."""
+    allowed = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(allowed)})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, allowed)
 
 
 def _timed_pandc(items: list[bytes], keys, workers: int) -> tuple[float, list]:

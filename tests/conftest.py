@@ -29,6 +29,17 @@ def require(path: Path) -> Path:
     return path
 
 
+def der_tlv(data: bytes, at: int) -> tuple[int, int, int]:
+    """(tag, content start, content end) of the DER element at ``at`` (short or long form):
+    a minimal reading of its own, so tests check pandc's DER reader against something else."""
+    tag, first = data[at], data[at + 1]
+    if first < 0x80:
+        return tag, at + 2, at + 2 + first
+    size = first & 0x7F
+    length = int.from_bytes(data[at + 2:at + 2 + size], "big")
+    return tag, at + 2 + size, at + 2 + size + length
+
+
 def rtds_files(pattern: str = "*/*.HEX") -> list[Path]:
     require(RTDS)
     return sorted(RTDS.glob(pattern))

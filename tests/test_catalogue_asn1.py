@@ -20,7 +20,7 @@ from pandc.mmc.validation import validate
 from pandc.testing import build_message
 from pandc.usecases.catalogue.asn1 import NO_MMC_TYPE, USE_CASES, coverage_rows
 
-from conftest import OFFICIAL_XSD, RTDS, require, rtds_files
+from conftest import OFFICIAL_XSD, RTDS, der_tlv, require, rtds_files
 
 NS = {"ra": "http://www.dccinterface.co.uk/ResponseAndAlert"}
 
@@ -162,21 +162,11 @@ def test_truncated_structure_is_a_warning_naming_the_offset():
 
 # --- catalogue: RTDS, read independently -----------------------------------------------------
 
-def tlv(data: bytes, at: int) -> tuple[int, int, int]:
-    """(tag, content start, content end) — an independent minimal DER reading for tests."""
-    tag, first = data[at], data[at + 1]
-    if first < 0x80:
-        return tag, at + 2, at + 2 + first
-    size = first & 0x7F
-    length = int.from_bytes(data[at + 2:at + 2 + size], "big")
-    return tag, at + 2 + size, at + 2 + size + length
-
-
 def test_rtds_cs02e_certificate_is_the_whole_der_payload():
     path = require(RTDS / "6.24.2_CS02e" / "CS02e_6.24.2_SUCCESS_RESPONSE_GBCS.HEX")
     message = pandc.decode(path.read_text())
     payload = message.payload
-    tag, start, end = tlv(payload, 0)
+    tag, start, end = der_tlv(payload, 0)
     assert tag == 0x30 and end == len(payload)          # the payload is one certificate
     certificate = smets(message).findtext("ra:Certificate", namespaces=NS)
     assert base64.b64decode(certificate) == payload
@@ -187,17 +177,17 @@ def test_rtds_cs07_success_entries():
     message = pandc.decode(path.read_text())
     payload = message.payload
     # SEQUENCE { INTEGER 0, SEQUENCE OF SEQUENCE { OCTET STRING(8), INTEGER } }
-    _, start, end = tlv(payload, 0)
-    tag, code_start, code_end = tlv(payload, start)
+    _, start, end = der_tlv(payload, 0)
+    tag, code_start, code_end = der_tlv(payload, start)
     assert tag == 0x02 and payload[code_start:code_end] == b"\x00"
-    _, list_start, list_end = tlv(payload, code_end)
+    _, list_start, list_end = der_tlv(payload, code_end)
     expected = []
     at = list_start
     types = {0: "GSME", 1: "ESME", 2: "CHF", 3: "GPF", 4: "HCALCS", 5: "PPMID", 6: "Type2"}
     while at < list_end:
-        _, entry_start, entry_end = tlv(payload, at)
-        _, id_start, id_end = tlv(payload, entry_start)
-        _, type_start, type_end = tlv(payload, id_end)
+        _, entry_start, entry_end = der_tlv(payload, at)
+        _, id_start, id_end = der_tlv(payload, entry_start)
+        _, type_start, type_end = der_tlv(payload, id_end)
         eui = "-".join(f"{b:02X}" for b in payload[id_start:id_end])
         expected.append((eui, types[payload[type_start]]))
         at = entry_end
@@ -211,8 +201,8 @@ def test_rtds_cs08_firmware_version():
     path = require(RTDS / "11.2_CS08" / "CS08_11.2_SUCCESS_RESPONSE_GBCS.HEX")
     message = pandc.decode(path.read_text())
     payload = message.payload
-    _, start, _ = tlv(payload, 0)
-    tag, version_start, version_end = tlv(payload, start)
+    _, start, _ = der_tlv(payload, 0)
+    tag, version_start, version_end = der_tlv(payload, start)
     assert tag == 0x04
     assert smets(message).findtext("ra:FirmwareVersion", namespaces=NS) == \
         payload[version_start:version_end].hex().upper()
@@ -224,11 +214,11 @@ def test_rtds_cs02g_immediate_error_outcome():
     message = pandc.decode(path.read_text())
     payload = message.payload
     # SEQUENCE { NULL, ExecutionOutcome SEQUENCE { INTEGER seq, INTEGER mode, ... } }
-    _, start, _ = tlv(payload, 0)
-    tag, _, null_end = tlv(payload, start)
+    _, start, _ = der_tlv(payload, 0)
+    tag, _, null_end = der_tlv(payload, start)
     assert tag == 0x05
-    _, outcome_start, _ = tlv(payload, null_end)
-    _, seq_start, seq_end = tlv(payload, outcome_start)
+    _, outcome_start, _ = der_tlv(payload, null_end)
+    _, seq_start, seq_end = der_tlv(payload, outcome_start)
     seq = int.from_bytes(payload[seq_start:seq_end], "big")
     element = smets(message)
     assert element.tag.endswith("UpdateSecurityCredentialsKRPRsp")

@@ -24,7 +24,7 @@ from lxml import etree
 from pandc.correlate import correlate, correlate_and_sign, parse_request
 from pandc.errors import PandcError
 
-from conftest import KEYSTORE, RTDS, SHARED, require
+from conftest import KEYSTORE, RTDS, SHARED, der_tlv, require
 
 REQUESTS = SHARED / "corpus" / "duis-requests"
 NS = "http://www.dccinterface.co.uk/ServiceUserGateway"
@@ -86,21 +86,11 @@ def _shared():
 
 # --- an independent DER walk -------------------------------------------------------------------
 
-def _tlv(data: bytes, pos: int) -> tuple[int, int, int]:
-    """(tag, content start, end) of the DER element at ``pos`` (short or long form)."""
-    tag, first = data[pos], data[pos + 1]
-    if first < 0x80:
-        return tag, pos + 2, pos + 2 + first
-    count = first & 0x7F
-    length = int.from_bytes(data[pos + 2:pos + 2 + count], "big")
-    return tag, pos + 2 + count, pos + 2 + count + length
-
-
 def _elements(data: bytes, start: int, end: int) -> list[tuple[int, int, int, int]]:
     """(tag, offset, content start, end) of each element filling data[start:end]."""
     out = []
     while start < end:
-        tag, content, stop = _tlv(data, start)
+        tag, content, stop = der_tlv(data, start)
         out.append((tag, start, content, stop))
         start = stop
     return out
@@ -110,7 +100,7 @@ def _payload(precommand: bytes) -> bytes:
     # DF, 09 CRA counter(8), 08 originator(8), 08 recipient(8), 00 date-time, 02 + message
     # code (2), then the content's BER length (FACTS section 2): the payload starts at 33.
     assert precommand[0] == 0xDF and precommand[29:31] == b"\x00\x02"
-    _, start, end = _tlv(b"\x04" + precommand[33:], 0)
+    _, start, end = der_tlv(b"\x04" + precommand[33:], 0)
     return precommand[33 + start - 1:33 + end - 1]
 
 
