@@ -1,13 +1,14 @@
 /* For the capture reader's test harnesses only (csrc/capture_sanitize_driver.c,
  * fuzz/fuzz_capture.c), never for the extension: inputs and column buffers allocated to their
  * exact sizes, so ASan reports a read or write one byte past any of them. One place lists the
- * columns, so a column added to pandc_capture_columns is added to both harnesses at once.
+ * columns and one loop reads a whole input, so both harnesses drive the reader the same way.
  */
 #ifndef PANDC_CAPTURE_EXACT_COLUMNS_H
 #define PANDC_CAPTURE_EXACT_COLUMNS_H
 
 #include "gbcs_capture.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,45 @@ static void free_columns(pandc_capture_columns *c)
     void **fields = (void **)&c->line;
     for (size_t i = 0; i < (sizeof *c - 2 * sizeof(uint64_t)) / sizeof(void *); i++)
         free(fields[i]);
+}
+
+/* What a harness checks after each call of the reader: the batch, the rows the call returned,
+ * the bytes it consumed and the bytes that were left before it. */
+typedef void (*capture_batch_check)(const pandc_capture_columns *c, uint64_t written,
+                                    size_t consumed, size_t left);
+
+/* Reads all of `data` (copied into a block of exactly `len` bytes) as text lines or as
+ * length-prefixed records, `capacity` rows a call with `final` set, as pandc/codec/capture.py
+ * does; `check` (NULL: none) sees every batch. */
+static void capture_all(const uint8_t *data, size_t len, int records, uint64_t capacity,
+                        capture_batch_check check)
+{
+    uint8_t *input = exact(len);
+    memcpy(input, data, len);
+    uint8_t *scratch = exact(2 * len);
+    size_t pos = 0;
+    uint64_t number = 1;
+    while (pos < len) {
+        pandc_capture_columns c;
+        exact_columns(&c, capacity);
+        size_t consumed = 0;
+        uint64_t counted = 0, written;
+        if (records)
+            written = pandc_capture_records(input + pos, len - pos, number, 1, &c, &consumed,
+                                            &counted);
+        else
+            written = pandc_capture_lines(input + pos, len - pos, number, 1, &c, scratch,
+                                          &consumed, &counted);
+        if (check)
+            check(&c, written, consumed, len - pos);
+        pos += consumed;
+        number += counted;
+        free_columns(&c);
+        if (!consumed)
+            break;
+    }
+    free(scratch);
+    free(input);
 }
 
 #endif

@@ -25,28 +25,7 @@ static uint64_t next_random(void)
 
 static void run(const uint8_t *data, size_t len, int records)
 {
-    uint8_t *input = exact(len);
-    memcpy(input, data, len);
-    uint8_t *scratch = exact(2 * len);
-    size_t pos = 0;
-    uint64_t number = 1;
-    while (pos < len) {
-        pandc_capture_columns c;
-        exact_columns(&c, CAPACITY);
-        size_t consumed;
-        uint64_t counted;
-        if (records)
-            pandc_capture_records(input + pos, len - pos, number, 1, &c, &consumed, &counted);
-        else
-            pandc_capture_lines(input + pos, len - pos, number, 1, &c, scratch, &consumed, &counted);
-        pos += consumed;
-        number += counted;
-        free_columns(&c);
-        if (!consumed)
-            break;
-    }
-    free(scratch);
-    free(input);
+    capture_all(data, len, records, CAPACITY, NULL);
 }
 
 int main(int argc, char **argv)

@@ -27,58 +27,40 @@ static int bit(const uint8_t *bitmap, uint64_t i)
 }
 
 
+/* The invariants above, on one batch; `left`: the bytes the call was given. */
+static void check_batch(const pandc_capture_columns *c, uint64_t written, size_t consumed,
+                        size_t left)
+{
+    if (c->rows > CAPACITY || written != c->rows || consumed > left)
+        abort();
+    if (c->rows < CAPACITY && consumed != left)
+        abort();                      /* with `final`, a short batch means the input ended */
+    for (uint64_t row = 0; row < c->rows; row++) {
+        if (c->text_start[row] + c->text_length[row] > left)
+            abort();
+        uint8_t code = c->error[row];
+        if (!(code < PANDC_ERROR_COUNT || (code >= PANDC_TEXT_NOT_ASCII && code <= PANDC_RECORD_TRUNCATED)))
+            abort();
+        if (bit(c->error_valid, row) != (code != 0) || (bit(c->offset_valid, row) && !code))
+            abort();
+        if (bit(c->header_valid, row) == (code != 0))
+            abort();
+    }
+    if (c->rows) {
+        int32_t offsets[CAPACITY + 1];
+        uint8_t *sources = exact(CAPACITY * 25);
+        if (pandc_format_sources((const uint8_t *)"f:", 2, c->line, c->rows, offsets, sources,
+                                 CAPACITY * 25) < 0)
+            abort();
+        free(sources);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    int records = data[0] & 1;
-    size_t len = size - 1;
-    uint8_t *input = exact(len);
-    memcpy(input, data + 1, len);
-    uint8_t *scratch = exact(2 * len);
-    size_t pos = 0;
-    uint64_t number = 1;
     pandc_capture_abi();
-    while (pos < len) {
-        pandc_capture_columns c;
-        exact_columns(&c, CAPACITY);
-        size_t consumed = 0;
-        uint64_t counted = 0, written;
-        if (records)
-            written = pandc_capture_records(input + pos, len - pos, number, 1, &c, &consumed, &counted);
-        else
-            written = pandc_capture_lines(input + pos, len - pos, number, 1, &c, scratch, &consumed,
-                                          &counted);
-        if (c.rows > CAPACITY || written != c.rows || consumed > len - pos)
-            abort();
-        if (c.rows < CAPACITY && consumed != len - pos)
-            abort();                  /* with `final`, a short batch means the input ended */
-        for (uint64_t row = 0; row < c.rows; row++) {
-            if (c.text_start[row] + c.text_length[row] > len - pos)
-                abort();
-            uint8_t code = c.error[row];
-            if (!(code < PANDC_ERROR_COUNT || (code >= PANDC_TEXT_NOT_ASCII && code <= PANDC_RECORD_TRUNCATED)))
-                abort();
-            if (bit(c.error_valid, row) != (code != 0) || (bit(c.offset_valid, row) && !code))
-                abort();
-            if (bit(c.header_valid, row) == (code != 0))
-                abort();
-        }
-        if (c.rows) {
-            int32_t offsets[CAPACITY + 1];
-            uint8_t *sources = exact(CAPACITY * 25);
-            if (pandc_format_sources((const uint8_t *)"f:", 2, c.line, c.rows, offsets, sources,
-                                     CAPACITY * 25) < 0)
-                abort();
-            free(sources);
-        }
-        pos += consumed;
-        number += counted;
-        free_columns(&c);
-        if (!consumed)
-            break;
-    }
-    free(scratch);
-    free(input);
+    capture_all(data + 1, size - 1, data[0] & 1, CAPACITY, check_batch);
     return 0;
 }
