@@ -34,6 +34,9 @@ BATCH_SIZE = 512
 # none, or the error that stopped it.
 Result = Message | DecodeError | DuisResponse
 _ACCEPTED = (bytes, bytearray, memoryview, str)
+# The warning of a message decoded with values=False, so that a Message without values never
+# looks like one whose use case has none.
+VALUES_NOT_ASKED = "values not decoded: the caller asked for the header and verification only"
 
 
 def _values(frame: Frame, parts: tuple[PayloadPart, ...], warnings: list[str]
@@ -61,15 +64,21 @@ def _values(frame: Frame, parts: tuple[PayloadPart, ...], warnings: list[str]
     return result.values, result.failures
 
 
-def _assemble(frame: Frame, secured: "Secured | None", duis_context: DuisContext | None) -> Message:
+def _assemble(frame: Frame, secured: "Secured | None", duis_context: DuisContext | None,
+              values: bool = True) -> Message:
     warnings: list[str] = []
     if secured is None:
         parts, verification = frame.parts, NOT_VERIFIED
     else:
         parts, verification = secured.parts, secured.verification
         warnings.extend(secured.warnings)
-    values, failures = _values(frame, parts, warnings)
-    return message_from_frame(frame, parts=parts, warnings=tuple(warnings), values=values,
+    if values:
+        tree, failures = _values(frame, parts, warnings)
+    else:
+        tree, failures = None, ()
+        if frame.cra in ("response", "alert"):
+            warnings.append(VALUES_NOT_ASKED)
+    return message_from_frame(frame, parts=parts, warnings=tuple(warnings), values=tree,
                               failures=failures, verification=verification, duis=duis_context)
 
 
@@ -178,15 +187,20 @@ def _reassembled_items(items: Iterable[SourceItem]) -> Iterator[SourceItem]:
 
 
 def decode_with_context(items: Iterable[tuple[Any, DuisContext | None]], *,
-                        keys: "KeySource | None" = None) -> list[Message | DecodeError]:
+                        keys: "KeySource | None" = None, values: bool = True
+                        ) -> list[Message | DecodeError]:
     """decode_many for (data, DUIS context) pairs, as read from DUIS documents by io.sources.
 
     GBT blocks among the items are reassembled first: a complete transfer gives one message.
+    ``values=False`` stops after the verification: the use-case layer is not run, so each
+    message has no values and a warning saying they were not asked for, and a payload only a
+    use-case decoder would find past its limits is not an error (the Arrow sink's
+    verification columns need no more; they cost about half the whole pipeline).
     """
     # The payload split reads each DLMS response for its cipher spans; the use case then
     # takes that read instead of reading the same bytes again.
     with dlms.shared_reads(), collector_paused():
-        return _decode_with_context(items, keys)
+        return _decode_with_context(items, keys, values)
 
 
 @contextmanager
@@ -206,7 +220,7 @@ def collector_paused() -> Iterator[None]:
 
 
 def _decode_with_context(items: Iterable[tuple[Any, DuisContext | None]],
-                         keys: "KeySource | None") -> list[Message | DecodeError]:
+                         keys: "KeySource | None", values: bool) -> list[Message | DecodeError]:
     results: list[Message | DecodeError | None] = []
     blobs: list[bytes] = []
     pending: list[tuple[int, DuisContext | None]] = []
@@ -244,7 +258,7 @@ def _decode_with_context(items: Iterable[tuple[Any, DuisContext | None]],
             results[slot] = frame
             continue
         try:
-            results[slot] = _assemble(frame, security, context)
+            results[slot] = _assemble(frame, security, context, values)
         except DecodeError as error:
             results[slot] = error
     return results  # type: ignore[return-value]

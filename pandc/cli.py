@@ -60,6 +60,15 @@ class _Progress:
         self._err.write("\n")
 
 
+def _table_columns(named: list[str] | None, require_authenticated: bool) -> list[str] | None:
+    """The columns asked for, plus what the exit status is computed from: ``error`` always,
+    ``authenticated`` with --require-authenticated."""
+    if named is None:
+        return None
+    needed = ["error"] + (["authenticated"] if require_authenticated else [])
+    return list(dict.fromkeys(named + needed))
+
+
 def run_decode_table(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """--format parquet|arrow|csv: every message a row of one table file (pandc.io.arrow)."""
     if not args.out:
@@ -78,14 +87,21 @@ def run_decode_table(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.require_authenticated and keys is None:
         err.write("pandc decode: --require-authenticated needs --keys DIR\n")
         return 2
-    writer = arrow.TableWriter(args.out, args.format, arrow.table_schema(None, keys))
+    columns = _table_columns(args.columns, args.require_authenticated)
+    try:
+        schema = arrow.table_schema(columns, keys)
+    except ValueError as exc:
+        err.write(f"pandc decode: --columns: {exc}\n")
+        return 2
+    writer = arrow.TableWriter(args.out, args.format, schema)
     progress = _Progress(err) if err.isatty() else None
     failed = False
     try:
         for path in args.paths or ["-"]:
             source = sys.stdin.buffer if path == "-" else path
             try:
-                for batch in tables.iter_tables(source, keys=keys):
+                for batch in tables.iter_tables(source, keys=keys, columns=columns,
+                                                workers=args.workers):
                     writer.write(batch)
                     errors = batch.num_rows - batch.column("error").null_count
                     failed = failed or errors > 0
@@ -107,6 +123,9 @@ def run_decode_table(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def run_decode(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format in TABLE_FORMATS:
         return run_decode_table(args, out, err)
+    if args.columns is not None:
+        err.write(f"pandc decode: --columns is for --format parquet|arrow|csv, not {args.format}\n")
+        return 2
     keys = _load_keys(args.keys)
     if args.require_authenticated and keys is None:
         err.write("pandc decode: --require-authenticated needs --keys DIR\n")
@@ -294,6 +313,23 @@ def run_correlate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return worst
 
 
+def _positive_int(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
+
+
+def _column_list(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("names no column")
+    return names
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pandc", description=__doc__)
     parser.add_argument("--version", action="version", version=f"pandc {__version__}")
@@ -320,7 +356,12 @@ def build_parser() -> argparse.ArgumentParser:
     decode.add_argument("--require-authenticated", action="store_true",
                         help="with --keys: a message that is not authenticated is an error "
                              "line (no MMC file for it) and the exit status is 1")
-    decode.add_argument("--workers", type=int, default=1, metavar="N",
+    decode.add_argument("--columns", metavar="NAME,...", type=_column_list,
+                        help="with --format parquet|arrow|csv: the columns to write (default: "
+                             "the header columns, with --keys the pipeline columns too; error "
+                             "is always written). Naming no value column (smets_data, "
+                             "device_alert_content, warnings) skips decoding the values")
+    decode.add_argument("--workers", type=_positive_int, default=1, metavar="N",
                         help="decode and verify in N worker processes (default 1)")
     decode.set_defaults(run=run_decode)
 

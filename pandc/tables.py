@@ -8,6 +8,7 @@ single binary messages. Needs pyarrow (the [arrow] extra).
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -38,17 +39,22 @@ class _Pipeline:
                           ) -> Iterator[tuple[Any, Any]]:
         return api.iter_decode_items(items, keys=keys, workers=self.workers)
 
-    def decode_fields(self, items: Any, *, keys: "KeySource | None" = None
+    def decode_fields(self, items: Any, *, keys: "KeySource | None" = None,
+                      wanted: frozenset[str] = arrow.PIPELINE_AND_ON_REQUEST
                       ) -> "list[dict[str, Any] | DecodeError]":
+        chunk = functools.partial(_decode_fields_chunk, wanted=wanted)
         if self.workers == 1:
-            return arrow.pipeline_fields(api.decode_many(items, keys=keys), keys is not None)
-        return workers.map_in_workers(list(items), keys, self.workers, _decode_fields_chunk)
+            return chunk(items, keys)
+        return workers.map_in_workers(list(items), keys, self.workers, chunk)
 
 
-def _decode_fields_chunk(items: list[Any], keys: "KeySource | None"
-                         ) -> "list[dict[str, Any] | DecodeError]":
-    """A worker's (or the caller's) share of :meth:`_Pipeline.decode_fields`."""
-    return arrow.pipeline_fields(api.decode_many(items, keys=keys), keys is not None)
+def _decode_fields_chunk(items: list[Any], keys: "KeySource | None",
+                         wanted: frozenset[str]) -> "list[dict[str, Any] | DecodeError]":
+    """A worker's (or the caller's) share of :meth:`_Pipeline.decode_fields`: the use-case
+    layer runs only when a column wants its values."""
+    results = api.decode_with_context(((item, None) for item in items), keys=keys,
+                                      values=not wanted.isdisjoint(arrow.VALUE_COLUMNS))
+    return arrow.pipeline_fields(results, keys is not None, wanted)
 
 
 def iter_tables(source: Any, batch_size: int = arrow.DEFAULT_BATCH_SIZE, *,

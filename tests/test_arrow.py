@@ -249,3 +249,43 @@ def test_duis_columns_on_request_equal_json_lines(tmp_path):
     line.write_text(message.hex() + "\n")
     assert pandc.decode_table(line, columns=["request_id", "response_code"]).to_pylist() == [
         {"request_id": None, "response_code": None}]
+
+
+def test_verification_columns_alone_do_not_run_the_use_case_layer(tmp_path, monkeypatch):
+    """Asking for verdicts and no value column stops the pipeline after the verification:
+    the same verification columns as the JSON Lines (which decode everything), and the
+    use-case layer never called in this process. With two workers the column set travels
+    with each worker's share (the workers are not patched: that case checks the rows)."""
+    from pandc import usecases
+    from pandc.security import KeyStore
+    keys = KeyStore.from_directory(require(KEYSTORE))
+    path = capture_file(tmp_path, extra=["DDXX", "DD" + "00" * 6])
+    wanted = ["source", "error", "offset", "authenticated", "authentication_reason", "mac_valid",
+              "signature_valid", "decrypted_parts", "request_id", "response_code"]
+    records = verified_json_lines(path, keys)
+
+    def not_wanted(*args, **kwargs):
+        raise AssertionError("the use-case layer ran for a table that wants no values")
+
+    monkeypatch.setattr(usecases, "decode", not_wanted)
+    for workers in (1, 2):
+        table = pandc.decode_table(path, columns=wanted, keys=keys, workers=workers)
+        assert table.schema.names == wanted
+        assert_matches_json_lines(table, records)
+    with pytest.raises(AssertionError, match="use-case layer ran"):
+        pandc.decode_table(path, columns=["authenticated", "warnings"], keys=keys)
+
+
+def test_value_columns_alone_are_their_json_lines_values(tmp_path):
+    """smets_data asked for without the rest: the same JSON text as the whole pipeline's."""
+    path = capture_file(tmp_path, extra=[])
+    table = pandc.decode_table(path, columns=["source", "smets_data", "device_alert_content"])
+    assert table.schema.names == ["source", "smets_data", "device_alert_content"]
+    records = {r["source"]: r for r in json_lines(path)}
+    rows = table.to_pylist()
+    assert any(row["smets_data"] for row in rows) and any(row["device_alert_content"] for row in rows)
+    for row in rows:
+        record = records[row["source"]]
+        for column in ("smets_data", "device_alert_content"):
+            expected = record.get(column)
+            assert (None if row[column] is None else json.loads(row[column])) == expected

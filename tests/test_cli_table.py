@@ -63,3 +63,32 @@ def test_progress_only_on_a_terminal(capture, tmp_path):
 def test_table_format_needs_out(capture):
     status, messages = run(["decode", "--format", "csv", str(capture)])
     assert status == 2 and "--out FILE" in messages
+
+
+def test_columns_picks_what_is_written_and_error_always_comes(capture, tmp_path):
+    import pyarrow.parquet as pq
+    out = tmp_path / "t.parquet"
+    status, _ = run(["decode", "--format", "parquet", "--out", str(out), "--columns",
+                     "source, use_case", str(capture)])
+    assert status == 1          # the DDXX row: the exit status still sees errors
+    written = pq.read_table(out)
+    assert written.schema.names == ["source", "use_case", "error"]
+    expected = pandc.decode_table(capture, columns=["source", "use_case", "error"])
+    assert written.to_pylist() == expected.to_pylist()
+
+
+@pytest.mark.parametrize("argv, complaint", [
+    (["--format", "csv", "--out", "OUT", "--columns", "source,bogus"], "unknown column(s) ['bogus']"),
+    (["--format", "csv", "--out", "OUT", "--columns", ","], "names no column"),
+    (["--columns", "source"], "--columns is for --format parquet|arrow|csv, not json"),
+    (["--workers", "0"], "must be 1 or more, not 0"),
+    (["--workers", "two"], "not a whole number: 'two'"),
+])
+def test_bad_columns_and_workers_are_refused(capture, tmp_path, capsys, argv, complaint, ):
+    argv = [str(tmp_path / "t.csv") if a == "OUT" else a for a in argv]
+    try:
+        status, messages = run(["decode", *argv, str(capture)])
+    except SystemExit as exit:          # argparse refuses a bad value itself
+        status, messages = exit.code, capsys.readouterr().err
+    assert status == 2 and complaint in messages
+    assert not (tmp_path / "t.csv").exists()

@@ -64,6 +64,7 @@ from ..codec.columns import (
 )
 from ..codec.text import text_to_bytes
 from ..errors import HEADER_ERROR_REASONS, DecodeError
+from ..values import to_json
 from . import jsonl
 
 if TYPE_CHECKING:
@@ -87,7 +88,10 @@ PIPELINE_COLUMNS: tuple[str, ...] = ("authenticated", "authentication_reason", "
 ON_REQUEST_COLUMNS: tuple[str, ...] = ("request_id", "response_code", "mac_valid",
                                        "signature_valid", "decrypted_parts")
 ALL_COLUMNS = HEADER_COLUMNS + PIPELINE_COLUMNS + ON_REQUEST_COLUMNS
-_NEEDS_PIPELINE = frozenset(PIPELINE_COLUMNS + ON_REQUEST_COLUMNS)
+_NEEDS_PIPELINE = PIPELINE_AND_ON_REQUEST = frozenset(PIPELINE_COLUMNS + ON_REQUEST_COLUMNS)
+# The pipeline columns that need the use-case layer; without them the pipeline stops after
+# the verification (pandc.api.decode_with_context(values=False)).
+VALUE_COLUMNS = frozenset(("smets_data", "device_alert_content", "warnings"))
 
 _DICT = pa.dictionary(pa.int32(), pa.string())
 _DICT8 = pa.dictionary(pa.int8(), pa.string())
@@ -323,8 +327,8 @@ class Pipeline(Protocol):
 
     def iter_decode_items(self, items: Any, *, keys: Any = None) -> Iterator[tuple[Any, Any]]: ...
 
-    def decode_fields(self, items: Any, *, keys: Any = None
-                      ) -> "list[dict[str, Any] | DecodeError]": ...
+    def decode_fields(self, items: Any, *, keys: Any = None,
+                      wanted: frozenset[str] = ...) -> "list[dict[str, Any] | DecodeError]": ...
 
 
 def _need(pipeline: "Pipeline | None") -> "Pipeline":
@@ -334,9 +338,11 @@ def _need(pipeline: "Pipeline | None") -> "Pipeline":
     return pipeline
 
 
-def _pipeline(columns: Columns, kind: str, keys: "KeySource | None", pipeline: "Pipeline | None"
+def _pipeline(columns: Columns, kind: str, keys: "KeySource | None", pipeline: "Pipeline | None",
+              wanted: frozenset[str]
               ) -> tuple[dict[str, list[Any]], dict[int, tuple[str, int | None, int]]]:
-    """The pipeline columns of the batch's rows, and the rows the pipeline found bad."""
+    """The ``wanted`` pipeline columns of the batch's rows, and the rows the pipeline found
+    bad."""
     decode_fields = _need(pipeline).decode_fields
     rows = columns.rows
     error_codes = columns.buffers["error"]
@@ -346,9 +352,9 @@ def _pipeline(columns: Columns, kind: str, keys: "KeySource | None", pipeline: "
     for row in todo:
         raw = texts[row]
         items.append(raw[4:] if kind == capture.RECORDS else raw.decode("ascii").strip())
-    values: dict[str, list[Any]] = {name: [None] * rows for name in _NEEDS_PIPELINE}
+    values: dict[str, list[Any]] = {name: [None] * rows for name in wanted}
     overrides: dict[int, tuple[str, int | None, int]] = {}
-    for row, result in zip(todo, decode_fields(items, keys=keys)):
+    for row, result in zip(todo, decode_fields(items, keys=keys, wanted=wanted)):
         if isinstance(result, DecodeError):
             overrides[row] = (result.reason, result.offset, result.code)
             continue
@@ -357,22 +363,27 @@ def _pipeline(columns: Columns, kind: str, keys: "KeySource | None", pipeline: "
     return values, overrides
 
 
-def pipeline_fields(results: "Iterable[Message | DecodeError]", verified: bool
+def pipeline_fields(results: "Iterable[Message | DecodeError]", verified: bool,
+                    wanted: frozenset[str] = _NEEDS_PIPELINE
                     ) -> "list[dict[str, Any] | DecodeError]":
-    """Each decoded message as its pipeline column values (``verified``: keys were given);
-    errors stay errors. Small and flat, so worker processes hand these back rather than whole
-    messages (pickling a message's value tree costs about what decoding it does)."""
-    return [result if isinstance(result, DecodeError) else _pipeline_fields(result, verified)
-            for result in results]
+    """Each decoded message as its ``wanted`` pipeline column values (``verified``: keys were
+    given); errors stay errors. Small and flat, so worker processes hand these back rather
+    than whole messages (pickling a message's value tree costs about what decoding it does)."""
+    return [result if isinstance(result, DecodeError) else
+            _pipeline_fields(result, verified, wanted) for result in results]
 
 
-def _pipeline_fields(message: "Message", verified: bool) -> dict[str, Any]:
+def _pipeline_fields(message: "Message", verified: bool,
+                     wanted: frozenset[str] = _NEEDS_PIPELINE) -> dict[str, Any]:
     """The pipeline columns of one message: pandc.io.jsonl's fields, the decoded values as
-    JSON text (``verified``: keys were given, so the individual checks are reported)."""
-    fields = jsonl.pipeline_fields(message, verified=verified)
+    JSON text (``verified``: keys were given, so the individual checks are reported). Only
+    the ``wanted`` ones: the JSON text of a value tree costs as much as a small decode."""
+    fields = {name: value for name, value in
+              jsonl.pipeline_fields(message, verified=verified, with_values=False).items()
+              if name in wanted}
     key = jsonl.values_key(message)
-    if key in fields:
-        fields[key] = json.dumps(fields[key], ensure_ascii=False)
+    if key in wanted and message.values is not None:
+        fields[key] = json.dumps(to_json(message.values), ensure_ascii=False)
     return fields
 
 
@@ -382,7 +393,8 @@ def _record_batch(columns: Columns, name: str, wanted: list[str], kind: str,
     pipeline: dict[str, list[Any]] = {}
     overrides: dict[int, tuple[str, int | None, int]] = {}
     if any(column in _NEEDS_PIPELINE for column in wanted):
-        pipeline, overrides = _pipeline(columns, kind, keys, pipeline_module)
+        pipeline, overrides = _pipeline(columns, kind, keys, pipeline_module,
+                                        frozenset(wanted) & _NEEDS_PIPELINE)
     batch = _Batch(columns, name, overrides)
     arrays = []
     for column in wanted:

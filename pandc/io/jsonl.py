@@ -46,11 +46,12 @@ def values_key(message: Message) -> str:
     return "smets_data" if message.cra == "response" else "device_alert_content"
 
 
-def pipeline_fields(message: Message, *, verified: bool = False) -> dict[str, Any]:
+def pipeline_fields(message: Message, *, verified: bool = False,
+                    with_values: bool = True) -> dict[str, Any]:
     """What the pipeline adds to a message's header fields, in record order: the DUIS
     fields, the verification (with ``verified``, each check too), the decoded values (as
-    the :func:`pandc.values.to_json` tree) and the warnings. The Arrow sink's pipeline
-    columns are these same fields."""
+    the :func:`pandc.values.to_json` tree; left out when not ``with_values``) and the
+    warnings. The Arrow sink's pipeline columns are these same fields."""
     fields: dict[str, Any] = {}
     if message.duis is not None:
         fields["request_id"] = message.request_id
@@ -64,7 +65,7 @@ def pipeline_fields(message: Message, *, verified: bool = False) -> dict[str, An
             fields["signature_valid"] = verification.signature_valid
             fields["decrypted_parts"] = sum(1 for part in message.parts
                                             if part.encrypted and part.plaintext is not None)
-    if message.values is not None:
+    if with_values and message.values is not None:
         fields[values_key(message)] = to_json(message.values)
     fields["warnings"] = list(message.warnings)
     return fields
