@@ -39,8 +39,11 @@ A message that does not decode is a row with ``error`` and ``offset`` set and th
 columns null, never a stop. The header and time-status columns come from the C reader; the
 next five (``PIPELINE_COLUMNS``, computed when named in ``columns`` or when ``keys`` are
 given) and the last five (``ON_REQUEST_COLUMNS``, only when named in ``columns``) need the
-whole pipeline (``pandc.api.decode_many``, which decrypts and verifies with ``keys``). A row the pipeline cannot finish (a payload past a decoder's limits)
-then has its ``error`` set too, as its JSON Lines record is an error record.
+pipeline (``pandc.api.decode_with_context``, which decrypts and verifies with ``keys``). A row
+the pipeline cannot finish (a payload past a decoder's limits) then has its ``error`` set too,
+as its JSON Lines record is an error record. Only the wanted pipeline columns are computed, and
+without a value column (``VALUE_COLUMNS``) the pipeline stops after the verification, so a
+payload only a use-case decoder would find past its limits is not an error row there.
 
 DUIS XML documents and single binary messages go through the pipeline, into the same columns.
 pyarrow is imported here, so ``import pandc`` does not need it (``pip install pandc[arrow]``).
