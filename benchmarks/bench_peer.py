@@ -12,6 +12,11 @@ objects with their values and verification); the peer by benchmarks/peer/gbcs_pa
                ecdsa_only/peer is the ceiling of any per-core ratio on the machine at hand
   two cores    pandc ``workers=2`` against two peer processes at once on the two halves
 
+Beside the per-core full parse, pandc's verdicts-only table (``decode_table`` with the
+verification columns and no value column: it stops after the verification) is timed too. It
+is not the same job as the peer's, which always decodes the payloads; it shows what a caller
+who wants verdicts alone gets, and how near that comes to the ECDSA ceiling.
+
 The peer is not part of pandc and is not installed by it: set PANDC_PEER_GBCS_PARSER to a
 built copy (the folder whose dist/index.js exports parseGbcsMessage) and have ``node`` on
 PATH; otherwise these benchmarks skip, saying so. Ratios are printed with -s:
@@ -129,11 +134,30 @@ def _ecdsa_only(corpus: list[bytes], keys):
     return run
 
 
-def test_full_parse_with_verification_per_core(benchmark, peer, message_list, keys):
+def _timed_verdicts_table(capture: Path, count: int, keys):
+    """decode_table asked for verdicts only: pandc stops after the verification (no values),
+    which the peer cannot do; reported beside the full parse, never in its place."""
+    start = time.perf_counter()
+    table = pandc.decode_table(capture, columns=["source", "error", "authenticated",
+                                                 "mac_valid", "signature_valid"], keys=keys)
+    return count / (time.perf_counter() - start), table
+
+
+def _check_same_table_verdicts(table, peer_summary: dict[str, float], count: int) -> None:
+    rows = table.slice(0, count)
+    assert rows.column("error").null_count == count
+    assert rows.column("signature_valid").to_pylist().count(True) == peer_summary["signature_true"]
+    assert rows.column("mac_valid").to_pylist().count(True) == peer_summary["mac_valid"]
+
+
+def test_full_parse_with_verification_per_core(benchmark, peer, message_list, keys, tmp_path):
     listing, corpus = message_list
     items = corpus * REPEAT
+    capture = tmp_path / "capture.hex"
+    capture.write_text("".join(f"{item.hex()}\n" for item in items))
     with _pinned_to_one_cpu():
         pandc.decode_many(corpus, keys=keys)        # keys loaded, ECDH cache filled (a service)
+        _timed_verdicts_table(capture, len(items), keys)     # pyarrow imported, as in a service
         ecdsa_only = _ecdsa_only(corpus, keys)
         for _ in range(ALTERNATIONS):
             RATES.setdefault("ecdsa_only_per_core", []).append(
@@ -143,6 +167,9 @@ def test_full_parse_with_verification_per_core(benchmark, peer, message_list, ke
             rate, results = _timed_pandc(items, keys, 1)
             RATES.setdefault("pandc_per_core", []).append(rate)
             _check_same_verdicts(results, summary, len(corpus))
+            rate, table = _timed_verdicts_table(capture, len(items), keys)
+            RATES.setdefault("pandc_verdicts_table_per_core", []).append(rate)
+            _check_same_table_verdicts(table, summary, len(corpus))
         benchmark.pedantic(pandc.decode_many, args=(items,), kwargs={"keys": keys},
                            rounds=1, iterations=1)
     per_second(benchmark, len(items))
@@ -173,10 +200,11 @@ def test_zz_report_peer_ratios(peer):
         pytest.skip("no peer figures this run")
     print(f"\nload average {os.getloadavg()}; medians of {ALTERNATIONS} alternations, messages/s:")
     for name, rates in RATES.items():
-        print(f"  {name:20s} {statistics.median(rates):9,.0f}   runs: "
+        print(f"  {name:30s} {statistics.median(rates):9,.0f}   runs: "
               + ", ".join(f"{r:,.0f}" for r in rates))
     for ours, theirs in (("pandc_per_core", "peer_per_core"),
                          ("ecdsa_only_per_core", "peer_per_core"),
+                         ("pandc_verdicts_table_per_core", "peer_per_core"),
                          ("pandc_two_workers", "peer_two_processes")):
         if ours in RATES and theirs in RATES:
             ratios = [a / b for a, b in zip(RATES[ours], RATES[theirs])]

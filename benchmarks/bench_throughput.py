@@ -147,6 +147,22 @@ def test_decode_table_with_keys_workers(benchmark, verify_batch, tmp_path, worke
     _rate(benchmark, f"table_verify_workers_{workers}", len(items))
 
 
+def test_decode_table_verdicts_only(benchmark, verify_batch, tmp_path):
+    """decode_table with keys and the verification columns but no value column: the pipeline
+    stops after the verification. Beside table_verify_workers_1 (the same batch, values
+    asked for too) and full_parse_verify's ECDSA-only rate."""
+    items, keys = verify_batch
+    capture = tmp_path / "capture.hex"
+    capture.write_text("\n".join(item.hex() for item in items) + "\n")
+    columns = ["source", "message_code", "error", "authenticated", "authentication_reason",
+               "mac_valid", "signature_valid"]
+    table = benchmark.pedantic(pandc.decode_table, args=(capture,),
+                               kwargs={"columns": columns, "keys": keys}, rounds=3, iterations=1)
+    assert table.num_rows == len(items)
+    assert table.column("authenticated").to_pylist().count(True) > len(items) // 2
+    _rate(benchmark, "table_verdicts_only", len(items))
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_decode_many_with_keys_workers(benchmark, verify_batch, workers):
     """Warm: the worker pool is started (and its ECDH caches filled) before the timed rounds,
@@ -290,6 +306,7 @@ def test_zz_report_ratios():
                            ("validate_many", "validate_xmlschema"),
                            ("validate", "validate_xmlschema"),
                            ("table_verify_workers_2", "table_verify_workers_1"),
+                           ("table_verdicts_only", "table_verify_workers_1"),
                            ("verify_workers_2", "verify_workers_1"),
                            ("verify_workers_2_first_call", "verify_workers_1")):
         if faster in RATES and slower in RATES:
