@@ -39,8 +39,7 @@ class _Pipeline:
                           ) -> Iterator[tuple[Any, Any]]:
         return api.iter_decode_items(items, keys=keys, workers=self.workers)
 
-    def decode_fields(self, items: Any, *, keys: "KeySource | None" = None,
-                      wanted: frozenset[str] = arrow.PIPELINE_AND_ON_REQUEST
+    def decode_fields(self, items: Any, *, keys: "KeySource | None", wanted: frozenset[str]
                       ) -> "list[dict[str, Any] | DecodeError]":
         chunk = functools.partial(_decode_fields_chunk, wanted=wanted)
         if self.workers == 1:

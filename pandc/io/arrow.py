@@ -91,7 +91,7 @@ PIPELINE_COLUMNS: tuple[str, ...] = ("authenticated", "authentication_reason", "
 ON_REQUEST_COLUMNS: tuple[str, ...] = ("request_id", "response_code", "mac_valid",
                                        "signature_valid", "decrypted_parts")
 ALL_COLUMNS = HEADER_COLUMNS + PIPELINE_COLUMNS + ON_REQUEST_COLUMNS
-_NEEDS_PIPELINE = PIPELINE_AND_ON_REQUEST = frozenset(PIPELINE_COLUMNS + ON_REQUEST_COLUMNS)
+_NEEDS_PIPELINE = frozenset(PIPELINE_COLUMNS + ON_REQUEST_COLUMNS)
 # The pipeline columns that need the use-case layer; without them the pipeline stops after
 # the verification (pandc.api.decode_with_context(values=False)).
 VALUE_COLUMNS = frozenset(("smets_data", "device_alert_content", "warnings"))
@@ -330,8 +330,8 @@ class Pipeline(Protocol):
 
     def iter_decode_items(self, items: Any, *, keys: Any = None) -> Iterator[tuple[Any, Any]]: ...
 
-    def decode_fields(self, items: Any, *, keys: Any = None,
-                      wanted: frozenset[str] = ...) -> "list[dict[str, Any] | DecodeError]": ...
+    def decode_fields(self, items: Any, *, keys: Any, wanted: frozenset[str]
+                      ) -> "list[dict[str, Any] | DecodeError]": ...
 
 
 def _need(pipeline: "Pipeline | None") -> "Pipeline":
