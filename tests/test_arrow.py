@@ -289,3 +289,25 @@ def test_value_columns_alone_are_their_json_lines_values(tmp_path):
         for column in ("smets_data", "device_alert_content"):
             expected = record.get(column)
             assert (None if row[column] is None else json.loads(row[column])) == expected
+
+
+def test_a_use_case_limit_is_an_error_row_only_when_values_are_asked_for(tmp_path):
+    """A ZCL nesting bomb inside a GBZ component: the payload split reads only component
+    headers, so only the use-case decoder meets the nesting. With a value column the row is
+    the pipeline's LimitError; with verification columns alone the pipeline stops before the
+    use case and the row is a message (as documented in pandc.io.arrow)."""
+    from pandc.codec.limits import MAX_DEPTH
+    from pandc.testing import build_message
+    record = (0x0000).to_bytes(2, "little") + b"\x00" + b"\x48" + b"\x48\x01\x00" * MAX_DEPTH * 2 \
+        + b"\x20\x01\x00\x07"                       # arrays of arrays, then one uint8
+    frame = b"\x18\x00\x01" + record                # ZCL header: Read Attributes Response
+    component = b"\x01\x09\x01" + b"\x01" + (0x0702).to_bytes(2, "big") \
+        + len(frame).to_bytes(2, "big") + frame
+    path = tmp_path / "bomb.hex"
+    path.write_text(build_message(message_code=0x0074, payload=component).hex() + "\n")
+    with_values = pandc.decode_table(path, columns=["error", "offset", "smets_data"]).to_pylist()
+    assert with_values[0]["error"] == f"nesting deeper than {MAX_DEPTH} levels"
+    assert with_values[0]["offset"] is not None and with_values[0]["smets_data"] is None
+    verdicts = pandc.decode_table(path, columns=["error", "authenticated",
+                                                 "authentication_reason"]).to_pylist()
+    assert verdicts == [{"error": None, "authenticated": None, "authentication_reason": "no keys"}]
