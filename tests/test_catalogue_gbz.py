@@ -114,6 +114,19 @@ def test_wrong_zcl_type_leaves_the_value_out_with_a_warning():
     assert any("0x0000 is uint32, not uint48" in w for w in message.warnings)
 
 
+def test_a_trailing_digit_that_is_not_a_map8_leaves_its_value_out():
+    # Finding F11 (campaign 3, atheris_to_mmc): a CalorificValueTrailingDigit sent as uint48
+    # 2^40 made Decimal.scaleb raise InvalidOperation. ZSE gives the attribute as map8.
+    message = decode(0x007B, (0x0700, read_attributes(
+        attribute(0x0302, 0x23, le(102264, 4)), attribute(0x0303, 0x18, b"\x50"),
+        attribute(0x0304, 0x23, le(395, 4)), attribute(0x0306, 0x25, le(1 << 40, 6)))))
+    root = message.values
+    assert root.find("CalorificValue") is None
+    assert root.find("ConversionFactor").value == Decimal("1.02264")    # its own digit is a map8
+    assert any("0x0304: trailing-digit attribute 0x0306 is uint48, not map8; left out" in w
+               for w in message.warnings)
+
+
 def test_gas_configuration_trailing_digits_and_flow_scaling():
     # ConversionFactor 102264 with trailing digit 0x50 (5 digits right of the point) = 1.02264;
     # CalorificValue 395 with 0x10 = 39.5; flow 250 x 2 / 10 = 50

@@ -95,6 +95,22 @@ def test_f8_a_unit_of_measure_of_the_wrong_zcl_type_is_a_warning():
 
 # --- fixed findings (regression tests) ------------------------------------------------------
 
+# Finding F11 (campaign 3, atheris_to_mmc, 143 bytes): a GCS21a response whose
+# CalorificValueTrailingDigit (Price 0x0306) came as a uint48, so Decimal.scaleb got an exponent
+# out of its range and raised decimal.InvalidOperation out of pandc.decode.
+F11_MESSAGE = bytes.fromhex(
+    "dd0000000000008186110000008fdf090200000000000003eb0800db1234567890a10890b3d51f3001000000"
+    "02007b52010902000700002208000106030025000503be30010403002337020000030300180102030023240000"
+    "000107020023080101130b00210109120b00210100110b003001b70b0021c800eaf43fea0afe21100e00db7cc6"
+    "1c86256d9224404046")
+
+
+def test_fixed_f11_a_trailing_digit_of_the_wrong_zcl_type_is_a_warning():
+    message = pandc.decode(F11_MESSAGE)
+    assert message.use_case == "GCS21a"
+    assert any("trailing-digit attribute 0x0306 is uint48, not map8" in w for w in message.warnings)
+    pandc.to_mmc(message)
+
 # Finding F4 (fixed in pandc/io/duis.py: elements inside one Response were emptied but never
 # dropped, 3M elements cost 405 MB) is tested with a measured RSS in
 # test_hostile_xml.py::test_many_small_elements_stream_in_flat_memory.

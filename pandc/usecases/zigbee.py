@@ -262,11 +262,18 @@ def _apply(row: GbzValue, raw: Any, readout: Readout, root: Builder, warnings: l
         value = scale(raw, multiplier, divisor)
     elif rule == "trailing":
         cluster, digit_id = row.argument
-        digits = readout.value(cluster, digit_id)
-        if not isinstance(digits, int):
+        found = readout.attributes.get((cluster, digit_id))
+        if found is None or not isinstance(found.value, int):
             warnings.append(f"{where}: trailing-digit attribute 0x{digit_id:04X} missing; left out")
             return
-        value = Decimal(raw).scaleb(-(digits >> 4))
+        if found.data_type != zcl.MAP8:
+            # ZSE Price: the trailing digit is the high nibble of a map8; any wider value
+            # would scale by a power of ten no decimal can hold
+            warnings.append(f"{where}: trailing-digit attribute 0x{digit_id:04X} is "
+                            f"{zcl.TYPE_NAMES.get(found.data_type or 0, hex(found.data_type or 0))}"
+                            ", not map8; left out")
+            return
+        value = Decimal(raw).scaleb(-(found.value >> 4))
     elif rule == "unit_m3":
         if raw != 0x01:
             warnings.append(f"Metering UnitOfMeasure 0x{raw:02X} is not m3; MMC has no unit for it")
