@@ -25,7 +25,7 @@ from typing import Union
 from lxml import etree
 
 from ..errors import DecodeError
-from ..hardened_xml import doctype_refused, hardened_parser, has_doctype
+from ..hardened_xml import doctype_refused, has_doctype, parse_strictly
 from ..values import Node, Scalar
 
 DUIS_NAMESPACE = "http://www.dccinterface.co.uk/ServiceUserGateway"
@@ -67,7 +67,7 @@ def read_duis_tree(data: bytes, error: type[DecodeError], what: str) -> "etree._
     """A DUIS document parsed with the hardened parser; not well-formed XML raises ``error``,
     a DOCTYPE the hardened refusal naming ``what``."""
     try:
-        tree = etree.ElementTree(etree.fromstring(data, hardened_parser()))
+        tree = etree.ElementTree(parse_strictly(data))
     except etree.XMLSyntaxError as exc:
         raise error(f"not well-formed XML: {exc.msg}") from None
     if has_doctype(tree):

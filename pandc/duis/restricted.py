@@ -26,7 +26,7 @@ from ._xml import DuisError
 from .inventory import InventoryDevice, devices_of
 from .responses import DccAlert, DeviceAlert, DuisResponse
 from ..errors import DecodeError, PandcError
-from ..hardened_xml import doctype_refused, hardened_parser, has_doctype
+from ..hardened_xml import doctype_refused, has_doctype, parse_strictly
 from ..responsecodes import restricted_response_code
 
 
@@ -77,7 +77,7 @@ def read_request_header(request: bytes | str | os.PathLike[str]) -> DuisRequestH
     else:
         data = bytes(request)
     try:
-        root = etree.fromstring(data, hardened_parser())
+        root = parse_strictly(data)
     except etree.XMLSyntaxError as exc:
         raise DuisError(f"malformed XML: {exc.msg}", None, exc.lineno) from None
     if has_doctype(root.getroottree()):
