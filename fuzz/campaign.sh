@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# A long fuzzing campaign on one core: the C target, then every atheris target, one at a time.
-# Findings are kept, not fatal: the C target's crash inputs land in OUT/c/, each distinct
+# A long fuzzing campaign on one core: the C targets, then every atheris target, one at a time
+# (the targets fuzz/run_ci.sh runs). Findings are kept, not fatal: a C target's crash inputs
+# land in OUT/c-TARGET/, each distinct
 # Python finding (exception type + innermost pandc frame) in OUT/findings-TARGET/.
 # Prints executions and coverage per target at the end (also in OUT/summary.txt).
 #
 # usage: fuzz/campaign.sh [OUT_DIR]     (default fuzz/work/campaign-DATE)
-#   CAMPAIGN_C_SECONDS   time for the C target          (default 1800)
+#   CAMPAIGN_C_SECONDS   time for each C target         (default 1800)
 #   CAMPAIGN_PY_SECONDS  time for each Python target    (default 900)
-#   CAMPAIGN_TARGETS     Python targets to run          (default: all five)
+#   CAMPAIGN_TARGETS     Python targets to run          (default: all seven)
 #   CAMPAIGN_UPDATE_CORPUS=1  minimise what was found into fuzz/corpus/ (libFuzzer -merge=1)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -17,30 +18,34 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 c_seconds="${CAMPAIGN_C_SECONDS:-1800}"
 py_seconds="${CAMPAIGN_PY_SECONDS:-900}"
-targets="${CAMPAIGN_TARGETS:-decode decode_keys to_mmc validate duis}"
+targets="${CAMPAIGN_TARGETS:-decode decode_keys to_mmc validate duis parse_request correlate}"
 python="${PYTHON:-python3}"
 
 "$python" fuzz/make_seeds.py "$out/seeds-bin"
 "$python" fuzz/make_seeds.py "$out/seeds-xml" --xml
 "$python" fuzz/make_seeds.py "$out/seeds-mmc" --mmc
+"$python" fuzz/make_seeds.py "$out/seeds-requests" --requests
 summary="$out/summary.txt"
 : > "$summary"
 
 bash fuzz/build.sh "$out/build" >/dev/null
-mkdir -p "$out/c" "$out/corpus-header"
-echo "== fuzz_header ${c_seconds}s"
-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$out/build/fuzz_header" -dict=fuzz/gbcs.dict -max_total_time="$c_seconds" \
-    -print_final_stats=1 -artifact_prefix="$out/c/" "$out/corpus-header" \
-    "$out/seeds-bin" $( [ -d fuzz/corpus/header ] && echo fuzz/corpus/header ) \
-    > "$out/c.log" 2>&1
-echo "fuzz_header exit $?: $(grep -E '^#[0-9]+[[:space:]]*DONE' "$out/c.log" | tail -1)" | tee -a "$summary"
-grep -E "stat::number_of_executed_units" "$out/c.log" | tee -a "$summary"
-echo "fuzz_header crash inputs: $(ls "$out/c" | wc -l)" | tee -a "$summary"
+for c_target in header capture; do
+    mkdir -p "$out/c-$c_target" "$out/corpus-$c_target"
+    echo "== fuzz_$c_target ${c_seconds}s"
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        "$out/build/fuzz_$c_target" -dict=fuzz/gbcs.dict -max_total_time="$c_seconds" \
+        -print_final_stats=1 -artifact_prefix="$out/c-$c_target/" "$out/corpus-$c_target" \
+        "$out/seeds-bin" $( [ -d fuzz/corpus/header ] && echo fuzz/corpus/header ) \
+        > "$out/c-$c_target.log" 2>&1
+    echo "fuzz_$c_target exit $?: $(grep -E '^#[0-9]+[[:space:]]*DONE' "$out/c-$c_target.log" | tail -1)" | tee -a "$summary"
+    grep -E "stat::number_of_executed_units" "$out/c-$c_target.log" | tee -a "$summary"
+    echo "fuzz_$c_target crash inputs: $(ls "$out/c-$c_target" | wc -l)" | tee -a "$summary"
+done
 
 for target in $targets; do
     case $target in
         validate) seeds="$out/seeds-mmc"; extra="$root/fuzz/corpus/mmc"; dict=xml.dict ;;
+        parse_request) seeds="$out/seeds-requests"; extra=""; dict=xml.dict ;;
         duis) seeds="$out/seeds-xml"; extra="$root/fuzz/corpus/duis"; dict=xml.dict ;;
         *) seeds="$out/seeds-bin"; extra="$root/fuzz/corpus/header"; dict=gbcs.dict ;;
     esac
