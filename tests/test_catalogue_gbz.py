@@ -106,6 +106,17 @@ def test_consumption_register_is_scaled_by_multiplier_and_divisor():
     valid_official(message)
 
 
+def test_a_multiplier_that_is_not_an_integer_is_a_warning_not_a_silent_gap():
+    # Multiplier (0x0301) sent as an octet string (0x41, length 1): nothing to scale with, so
+    # the consumption register is left out, and the warning says why
+    message = decode(0x0074, (0x0702, read_attributes(
+        attribute(0x0000, 0x25, le(100_000, 6)), attribute(0x0300, 0x30, b"\x01"),
+        attribute(0x0301, 0x41, b"\x01\x03"), attribute(0x0302, 0x22, le(1000, 3)))))
+    assert message.values.find("Gas/ConsumptionRegister/Value") is None
+    assert ("cluster 0x0702 attribute 0x0301 is octstr, not an integer: the values it scales "
+            "are left out") in message.warnings
+
+
 def test_wrong_zcl_type_leaves_the_value_out_with_a_warning():
     message = decode(0x0074, (0x0702, read_attributes(
         attribute(0x0000, 0x23, le(5, 4)),            # uint32, GBCS says uint48

@@ -254,6 +254,11 @@ def _apply(row: GbzValue, raw: Any, readout: Readout, root: Builder, warnings: l
             if found is None and (cluster, attribute_id) not in readout.failed:
                 _warn_once(warnings, f"cluster 0x{cluster:04X} attribute 0x{attribute_id:04X} "
                                      "is missing from the response")
+            elif found is not None and not isinstance(found, int):
+                data_type = readout.attributes[(cluster, attribute_id)].data_type or 0
+                _warn_once(warnings, f"cluster 0x{cluster:04X} attribute 0x{attribute_id:04X} is "
+                                     f"{zcl.TYPE_NAMES.get(data_type, hex(data_type))}, not an "
+                                     "integer: the values it scales are left out")
         if not isinstance(multiplier, int) or not isinstance(divisor, int):
             return
         if divisor == 0:
