@@ -228,12 +228,18 @@ def _attributes(use_case: GbzUseCase, readout: Readout, root: Builder,
         if attribute.data_type not in row.zcl_types:
             warnings.append(
                 f"cluster 0x{row.cluster:04X} attribute 0x{row.attribute:04X} is "
-                f"{zcl.TYPE_NAMES.get(attribute.data_type or 0, hex(attribute.data_type or 0))}, "
+                f"{_type_name(attribute.data_type)}, "
                 f"not {'/'.join(zcl.TYPE_NAMES[t] for t in row.zcl_types)}; left out")
             continue
         if row.needs and not _has(root, row.needs):
             continue
         _apply(row, attribute.value, readout, root, warnings)
+
+
+def _type_name(data_type: int | None) -> str:
+    """A ZCL data type as the warnings name it (the ZCL short name, else its hex code)."""
+    code = data_type or 0
+    return zcl.TYPE_NAMES.get(code, hex(code))
 
 
 def _apply(row: GbzValue, raw: Any, readout: Readout, root: Builder, warnings: list[str]) -> None:
@@ -255,10 +261,10 @@ def _apply(row: GbzValue, raw: Any, readout: Readout, root: Builder, warnings: l
                 _warn_once(warnings, f"cluster 0x{cluster:04X} attribute 0x{attribute_id:04X} "
                                      "is missing from the response")
             elif found is not None and not isinstance(found, int):
-                data_type = readout.attributes[(cluster, attribute_id)].data_type or 0
+                data_type = readout.attributes[(cluster, attribute_id)].data_type
                 _warn_once(warnings, f"cluster 0x{cluster:04X} attribute 0x{attribute_id:04X} is "
-                                     f"{zcl.TYPE_NAMES.get(data_type, hex(data_type))}, not an "
-                                     "integer: the values it scales are left out")
+                                     f"{_type_name(data_type)}, not an integer: the values it "
+                                     "scales are left out")
         if not isinstance(multiplier, int) or not isinstance(divisor, int):
             return
         if divisor == 0:
@@ -268,15 +274,14 @@ def _apply(row: GbzValue, raw: Any, readout: Readout, root: Builder, warnings: l
     elif rule == "trailing":
         cluster, digit_id = row.argument
         found = readout.attributes.get((cluster, digit_id))
-        if found is None or not isinstance(found.value, int):
+        if found is None:
             warnings.append(f"{where}: trailing-digit attribute 0x{digit_id:04X} missing; left out")
             return
-        if found.data_type != zcl.MAP8:
+        if found.data_type != zcl.MAP8 or not isinstance(found.value, int):
             # ZSE Price: the trailing digit is the high nibble of a map8; any wider value
             # would scale by a power of ten no decimal can hold
             warnings.append(f"{where}: trailing-digit attribute 0x{digit_id:04X} is "
-                            f"{zcl.TYPE_NAMES.get(found.data_type or 0, hex(found.data_type or 0))}"
-                            ", not map8; left out")
+                            f"{_type_name(found.data_type)}, not map8; left out")
             return
         value = Decimal(raw).scaleb(-(found.value >> 4))
     elif rule == "unit_m3":
